@@ -1,0 +1,55 @@
+import {svSELocale} from '@sanity/locale-sv-se'
+import {visionTool} from '@sanity/vision'
+import {defineConfig} from 'sanity'
+import {structureTool} from 'sanity/structure'
+
+import {schemaTypes} from './schemas/index.ts'
+import {resolveStudioApiTarget} from './studio/apiTarget.ts'
+import {structure} from './studio/structure.ts'
+
+const target = resolveStudioApiTarget(process.env)
+
+/** Options that only apply against the local lake: its login provider, and hosted-only features off. */
+const localLakeOptions = target.isLocal
+  ? {
+      apiHost: target.apiHost,
+      auth: {
+        loginMethod: 'token' as const,
+        redirectOnSingle: true,
+        providers: [
+          {
+            name: 'local',
+            title: 'Lokal Content Lake',
+            url: `${target.apiHost}/v1/auth/login/local`,
+          },
+        ],
+      },
+      // groq-js has no text::query(), which the default search strategy needs.
+      search: {strategy: 'groqLegacy' as const},
+      tasks: {enabled: false},
+      releases: {enabled: false},
+      scheduledDrafts: {enabled: false},
+      scheduledPublishing: {enabled: false},
+      announcements: {enabled: false},
+      mediaLibrary: {enabled: false},
+      apps: {canvas: {enabled: false}},
+      beta: {eventsAPI: {documents: false, releases: false}},
+    }
+  : {}
+
+export default defineConfig({
+  name: 'default',
+  title: 'Stadskärna CMS',
+  projectId: target.projectId,
+  dataset: target.dataset,
+  ...localLakeOptions,
+  document: target.isLocal
+    ? {comments: {enabled: false}, askToEdit: {enabled: false}}
+    : {},
+  plugins: [
+    structureTool({structure, title: 'Innehåll'}),
+    visionTool({title: 'GROQ', defaultApiVersion: '2025-02-19'}),
+    svSELocale(),
+  ],
+  schema: {types: schemaTypes},
+})
