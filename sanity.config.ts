@@ -43,9 +43,7 @@ export default defineConfig({
   projectId: target.projectId,
   dataset: target.dataset,
   ...localLakeOptions,
-  document: target.isLocal
-    ? {comments: {enabled: false}, askToEdit: {enabled: false}}
-    : {},
+  document: target.isLocal ? {comments: {enabled: false}, askToEdit: {enabled: false}} : {},
   plugins: [
     structureTool({structure, title: 'Innehåll'}),
     visionTool({title: 'GROQ', defaultApiVersion: '2025-02-19'}),
