@@ -1,0 +1,96 @@
+/** Per-request context and the shared state the route handlers work with. */
+import type {ListenerHub} from '../listeners.ts'
+import type {EventStream} from '../sse.ts'
+import {readAccess, type ReadAccess} from '../auth.ts'
+import {isValidDatasetName} from '../ids.ts'
+import type {QuerySource} from '../query.ts'
+import type {DatasetInfo, LakeStorage} from '../storage.ts'
+import {LakeError, type Caller} from '../types.ts'
+import {gatewayError, type LakeRequest, type LakeResponse} from './respond.ts'
+
+/** What every handler can reach: storage, the listener hub, open streams, logging. */
+export interface Lake {
+  storage: LakeStorage
+  hub: ListenerHub
+  streams: Set<EventStream>
+  log(line: string): void
+}
+
+export interface RequestContext {
+  req: LakeRequest
+  res: LakeResponse
+  method: string
+  /** The path without the `/v<version>` prefix, e.g. `/data/query/production`. */
+  path: string
+  /** `1`, `X` or `YYYY-MM-DD` ('1' when the path had no version). */
+  apiVersion: string
+  projectId: string
+  search: URLSearchParams
+  caller: Caller
+  /** Route params (`:dataset`, `:ids`, …), URL-decoded. */
+  params: Record<string, string>
+  lake: Lake
+}
+
+export function datasetNotFound(name: string): LakeError {
+  return new LakeError(404, gatewayError(404, `Dataset "${name}" not found`))
+}
+
+export function validateDatasetName(name: string): void {
+  if (!isValidDatasetName(name)) {
+    throw new LakeError(400, {
+      statusCode: 400,
+      error: 'Bad Request',
+      message: `Invalid dataset name "${name}": must match /^(~[a-z0-9][-\\w]{0,63}|[a-z0-9][-\\w]{0,63})$/`,
+    })
+  }
+}
+
+/** The dataset of a read route; 404 when it does not exist. */
+export function requireDataset(ctx: RequestContext, name = ctx.params.dataset): DatasetInfo {
+  validateDatasetName(name)
+  const dataset = ctx.lake.storage.getDataset(name)
+  if (!dataset) throw datasetNotFound(name)
+  return dataset
+}
+
+export function accessFor(ctx: RequestContext, dataset: DatasetInfo): ReadAccess {
+  return readAccess(ctx.caller, dataset.aclMode)
+}
+
+/** A GROQ QuerySource over one dataset of the storage. */
+export function storageSource(storage: LakeStorage, dataset: string): QuerySource {
+  return {
+    get: (id) => storage.getDocument(dataset, id),
+    all: () => storage.allDocuments(dataset),
+    idsByType: (types) => storage.idsByType(dataset, types),
+    docsByType: (type) => storage.documentsByType(dataset, type),
+    idsBySlug: (slugs) => storage.idsBySlug(dataset, slugs),
+  }
+}
+
+/** `true`/`false` query flags as the client sends them (`String(value)`). */
+export function flag(search: URLSearchParams, name: string, fallback = false): boolean {
+  const value = search.get(name)
+  if (value === null || value === '') return fallback
+  return value !== 'false' && value !== '0'
+}
+
+/** `$name=<json>` params from the query string (form-decoded). */
+export function queryStringParams(search: URLSearchParams): Record<string, unknown> {
+  const params: Record<string, unknown> = {}
+  for (const [key, value] of search) {
+    if (!key.startsWith('$')) continue
+    try {
+      params[key.slice(1)] = JSON.parse(value)
+    } catch {
+      throw new LakeError(400, {
+        error: {
+          type: 'queryParseError',
+          description: `Unable to parse value of "${key}=${value}". Please quote string values.`,
+        },
+      })
+    }
+  }
+  return params
+}

@@ -1,0 +1,182 @@
+/**
+ * The lake's HTTP server: a `(req, res)` handler usable with `node:http` and the `node:http2`
+ * compat API, plus lifecycle (listen, clean shutdown).
+ *
+ * Projects: the project id is taken from a `<projectId>.localhost` host, else the
+ * `X-Sanity-Project-ID` header, else `local`, and is only reported back (sanity::projectId(),
+ * /projects). One lake holds ONE set of datasets, not namespaced by project, because
+ * @sanity/client's listener sends no project header and namespacing would split listeners from
+ * their data.
+ */
+import {createServer, type Server} from 'node:http'
+import type {AddressInfo} from 'node:net'
+import {registerToken, resolveCaller} from './auth.ts'
+import type {Lake, RequestContext} from './http/context.ts'
+import {
+  gatewayError,
+  http1,
+  sendJson,
+  sendPreflight,
+  setCorsHeaders,
+  type LakeRequest,
+  type LakeResponse,
+} from './http/respond.ts'
+import {Router} from './http/router.ts'
+import {isValidProjectId} from './ids.ts'
+import {ListenerHub} from './listeners.ts'
+import type {EventStream} from './sse.ts'
+import {LakeStorage} from './storage.ts'
+import {LakeError} from './types.ts'
+
+export const DEFAULT_PROJECT_ID = 'local'
+
+export interface LakeServerOptions {
+  dataDir: string
+  host?: string
+  /** 0 picks a free port. */
+  port?: number
+  /** Registered as an administrator token at start (`LAKE_ADMIN_TOKEN`). */
+  adminToken?: string
+  log?: (line: string) => void
+}
+
+export interface LakeServer extends Lake {
+  handler: (req: LakeRequest, res: LakeResponse) => void
+  listen(): Promise<{port: number; url: string}>
+  close(): Promise<void>
+}
+
+/** `/v2025-02-19/data/…` → apiVersion `2025-02-19`, path `/data/…`. */
+export function splitVersion(pathname: string): {apiVersion: string; path: string} {
+  const match = /^\/v([^/]+)(\/.*)?$/.exec(pathname)
+  if (!match) return {apiVersion: '1', path: pathname}
+  return {apiVersion: match[1], path: match[2] ?? '/'}
+}
+
+export function projectIdOf(req: LakeRequest): string {
+  const host = req.headers.host ?? (req.headers[':authority'] as string | undefined) ?? ''
+  const hostname = host.replace(/:\d+$/, '').toLowerCase()
+  const sub = /^([-a-z0-9]+)\.localhost$/.exec(hostname)
+  if (sub && isValidProjectId(sub[1])) return sub[1]
+  const header = req.headers['x-sanity-project-id']
+  if (typeof header === 'string' && isValidProjectId(header)) return header
+  return DEFAULT_PROJECT_ID
+}
+
+export function createLakeServer(options: LakeServerOptions): LakeServer {
+  const log = options.log ?? ((line: string) => console.error(line))
+  const storage = new LakeStorage(options.dataDir)
+  if (options.adminToken) {
+    registerToken(storage, 'administrator', {
+      token: options.adminToken,
+      label: 'LAKE_ADMIN_TOKEN',
+      stableId: true,
+    })
+  }
+  const hub = new ListenerHub({
+    onError: (error, spec) =>
+      log(`lake: listener ${JSON.stringify(spec.query)} failed: ${String(error)}`),
+  })
+  const streams = new Set<EventStream>()
+  const router = new Router()
+  let server: Server | undefined
+  const lake: Lake = {storage, hub, streams, log}
+
+  const fail = (req: LakeRequest, res: LakeResponse, error: unknown, where: string) => {
+    let status = 500
+    let body: unknown
+    if (error instanceof LakeError) {
+      status = error.status
+      body = error.body
+    } else {
+      log(
+        `lake: 500 ${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      )
+      body = gatewayError(500, 'Internal server error')
+    }
+    if (res.headersSent) {
+      res.destroy()
+      return
+    }
+    if (status === 413 && req.httpVersionMajor === 1) http1(res).setHeader('Connection', 'close')
+    sendJson(res, status, body)
+  }
+
+  const handle = async (req: LakeRequest, res: LakeResponse) => {
+    const method = (req.method ?? 'GET').toUpperCase()
+    const url = new URL(req.url ?? '/', 'http://lake.invalid')
+    const where = `${method} ${url.pathname}`
+    try {
+      setCorsHeaders(req, res)
+      if (method === 'OPTIONS') {
+        sendPreflight(req, res)
+        return
+      }
+      const {apiVersion, path} = splitVersion(url.pathname)
+      const match = router.match(method, path)
+      if (match === null || match === 'method') {
+        const status = match === null ? 404 : 405
+        log(`lake: ${status} ${where}`)
+        sendJson(
+          res,
+          status,
+          gatewayError(
+            status,
+            `${match === null ? 'Unknown endpoint' : 'Method not allowed'}: ${where}`,
+          ),
+        )
+        return
+      }
+      const authorization = req.headers.authorization
+      const ctx: RequestContext = {
+        req,
+        res,
+        method,
+        path,
+        apiVersion,
+        projectId: projectIdOf(req),
+        search: url.searchParams,
+        caller: resolveCaller(
+          storage,
+          typeof authorization === 'string' ? authorization : undefined,
+        ),
+        params: match.params,
+        lake,
+      }
+      await match.handler(ctx)
+    } catch (error) {
+      fail(req, res, error, where)
+    }
+  }
+
+  const handler = (req: LakeRequest, res: LakeResponse) => {
+    void handle(req, res)
+  }
+
+  return {
+    ...lake,
+    handler,
+    listen() {
+      return new Promise((resolve, reject) => {
+        server = createServer(handler)
+        server.once('error', reject)
+        server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+          server?.off('error', reject)
+          const {port, address} = server?.address() as AddressInfo
+          resolve({port, url: `http://${address}:${port}`})
+        })
+      })
+    },
+    async close() {
+      for (const stream of [...streams]) stream.close()
+      streams.clear()
+      if (server) {
+        const closing = new Promise<void>((resolve) => server?.close(() => resolve()))
+        server.closeAllConnections()
+        await closing
+        server = undefined
+      }
+      storage.close()
+    },
+  }
+}
