@@ -17,7 +17,12 @@ function read(path: string): string | undefined {
 }
 
 const before = new Map(GENERATED_FILES.map((file) => [file, read(file)]))
-execFileSync('npm', ['run', '--silent', 'typegen'], {stdio: 'inherit'})
+try {
+  execFileSync('npm', ['run', '--silent', 'typegen'], {stdio: 'inherit'})
+} catch {
+  console.error('`npm run typegen` failed; see its output above.')
+  process.exit(1)
+}
 const stale = GENERATED_FILES.filter((file) => before.get(file) !== read(file))
 
 if (stale.length > 0) {
