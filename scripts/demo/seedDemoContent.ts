@@ -84,9 +84,13 @@ export async function seedDemoContent(
   if (!datasets.some((candidate) => candidate.name === dataset)) {
     await client.datasets.create(dataset)
   }
-  const existing = await client.fetch<number>('count(*[!(_id in path("_.**"))])', {}, {
-    perspective: 'raw',
-  })
+  const existing = await client.fetch<number>(
+    'count(*[!(_id in path("_.**"))])',
+    {},
+    {
+      perspective: 'raw',
+    },
+  )
   if (existing > 0) {
     return {seeded: false, reason: `the dataset already holds ${existing} documents`}
   }
