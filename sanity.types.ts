@@ -143,6 +143,7 @@ export type Interview = {
     } & QaPair
   >
   certification?: QmCertificationReference
+  certificationExpired?: boolean
   factSheet?: QmFactSheetReference
   contact?: PersonReference
   tags?: Array<string>
@@ -425,3 +426,378 @@ export type AllSanitySchemaTypes =
   | SanityAssetSourceData
   | SanityImageAsset
   | Geopoint
+
+// Source: delivery/queries.ts
+// Variable: interviewBySlugQuery
+// Query: *[_type == "interview" && slug.current == $slug][0]{  _id,  _updatedAt,  title,  "slug": slug.current,  publishedAt,  language,  lead,  mainImage{asset, hotspot, crop, alt},  pullQuote{text, attribution},  "questions": questions[]{_key, _type, question, answer},  tags,  seo{title, description, image{asset, hotspot, crop, alt}},  "interviewee": interviewee->{      _id,  name,  "slug": slug.current,  role,  email,  phone,  portrait{asset, hotspot, crop, alt},    "organization": organization->{name, "slug": slug.current}  },  "organization": organization->{_id, name, "slug": slug.current, kind, website},  "city": city->{_id, name, "slug": slug.current, municipality, county},  "certification": certification->{  _id,  applicationType,  certifiedAt,  validUntil,  focusAreas,  "status": select(  defined(validUntil) && validUntil < $today => "expired",  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",  defined(validUntil) => "valid",  !defined(certifiedAt) => null,  certifiedAt < $expiredIfCertifiedBefore => "expired",  certifiedAt < $validIfCertifiedFrom => "expiring",  "valid")},  "factSheet": factSheet->{    _id,    title,    body,    website,    "contacts": contacts[]->{  _id,  name,  "slug": slug.current,  role,  email,  phone,  portrait{asset, hotspot, crop, alt}},    "organization": organization->{name, website}  },  "contact": contact->{  _id,  name,  "slug": slug.current,  role,  email,  phone,  portrait{asset, hotspot, crop, alt}}}
+export type InterviewBySlugQueryResult = {
+  _id: string
+  _updatedAt: string
+  title: string
+  slug: string
+  publishedAt: string | null
+  language: 'en' | 'sv'
+  lead: string | null
+  mainImage: {
+    asset: SanityImageAssetReference | null
+    hotspot: SanityImageHotspot | null
+    crop: SanityImageCrop | null
+    alt: string | null
+  } | null
+  pullQuote: {
+    text: string
+    attribution: string | null
+  } | null
+  questions: Array<{
+    _key: string
+    _type: 'qaPair'
+    question: string
+    answer: BlockContent
+  }>
+  tags: Array<string> | null
+  seo: {
+    title: string | null
+    description: string | null
+    image: {
+      asset: SanityImageAssetReference | null
+      hotspot: SanityImageHotspot | null
+      crop: SanityImageCrop | null
+      alt: string | null
+    } | null
+  } | null
+  interviewee: {
+    _id: string
+    name: string
+    slug: string | null
+    role: string | null
+    email: string | null
+    phone: string | null
+    portrait: {
+      asset: SanityImageAssetReference | null
+      hotspot: SanityImageHotspot | null
+      crop: SanityImageCrop | null
+      alt: string | null
+    } | null
+    organization: {
+      name: string
+      slug: string | null
+    } | null
+  }
+  organization: {
+    _id: string
+    name: string
+    slug: string | null
+    kind:
+      | 'cityCentreOrganization'
+      | 'company'
+      | 'europeanNetwork'
+      | 'municipality'
+      | 'nationalAssociation'
+    website: string | null
+  } | null
+  city: {
+    _id: string
+    name: string
+    slug: string | null
+    municipality: string | null
+    county: string | null
+  } | null
+  certification: {
+    _id: string
+    applicationType: 'new' | 'revision'
+    certifiedAt: string
+    validUntil: string | null
+    focusAreas: Array<string> | null
+    status: 'expired' | 'expiring' | 'valid'
+  } | null
+  factSheet: {
+    _id: string
+    title: string
+    body: BlockContent | null
+    website: string | null
+    contacts: Array<{
+      _id: string
+      name: string
+      slug: string | null
+      role: string | null
+      email: string | null
+      phone: string | null
+      portrait: {
+        asset: SanityImageAssetReference | null
+        hotspot: SanityImageHotspot | null
+        crop: SanityImageCrop | null
+        alt: string | null
+      } | null
+    }> | null
+    organization: {
+      name: string
+      website: string | null
+    } | null
+  } | null
+  contact: {
+    _id: string
+    name: string
+    slug: string | null
+    role: string | null
+    email: string | null
+    phone: string | null
+    portrait: {
+      asset: SanityImageAssetReference | null
+      hotspot: SanityImageHotspot | null
+      crop: SanityImageCrop | null
+      alt: string | null
+    } | null
+  } | null
+} | null
+
+// Source: delivery/queries.ts
+// Variable: interviewListQuery
+// Query: {  "total": count(*[_type == "interview" && defined(slug.current)]),  "items": *[_type == "interview" && defined(slug.current)] | order(publishedAt desc, _id asc) [$start...$end]{      _id,  title,  "slug": slug.current,  publishedAt,  lead,  mainImage{asset, hotspot, crop, alt},  "interviewee": interviewee->{name, role},  "city": city->{name, "slug": slug.current}  }}
+export type InterviewListQueryResult = {
+  total: number
+  items: Array<{
+    _id: string
+    title: string
+    slug: string
+    publishedAt: string | null
+    lead: string | null
+    mainImage: {
+      asset: SanityImageAssetReference | null
+      hotspot: SanityImageHotspot | null
+      crop: SanityImageCrop | null
+      alt: string | null
+    } | null
+    interviewee: {
+      name: string
+      role: string | null
+    }
+    city: {
+      name: string
+      slug: string | null
+    } | null
+  }>
+}
+
+// Source: delivery/queries.ts
+// Variable: cityBySlugQuery
+// Query: *[_type == "city" && slug.current == $slug][0]{  _id,  _updatedAt,  name,  "slug": slug.current,  municipality,  county,  description,  image{asset, hotspot, crop, alt},  "keyFacts": keyFacts[]{_key, label, value},  "cityCentreOrganization": cityCentreOrganization->{    _id,    name,    "slug": slug.current,    website,    description,    memberSince,    "certification": *[  _type == "qmCertification" && organization._ref == ^._id && defined(certifiedAt)] | order(certifiedAt desc)[0]{  _id,  applicationType,  certifiedAt,  validUntil,  focusAreas,  "status": select(  defined(validUntil) && validUntil < $today => "expired",  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",  defined(validUntil) => "valid",  !defined(certifiedAt) => null,  certifiedAt < $expiredIfCertifiedBefore => "expired",  certifiedAt < $validIfCertifiedFrom => "expiring",  "valid")}  },  "interviews": *[_type == "interview" && defined(slug.current) && city._ref == ^._id] | order(publishedAt desc, _id asc){      _id,  title,  "slug": slug.current,  publishedAt,  lead,  mainImage{asset, hotspot, crop, alt},  "interviewee": interviewee->{name, role},  "city": city->{name, "slug": slug.current}  }}
+export type CityBySlugQueryResult = {
+  _id: string
+  _updatedAt: string
+  name: string
+  slug: string | null
+  municipality: string | null
+  county: string | null
+  description: string | null
+  image: {
+    asset: SanityImageAssetReference | null
+    hotspot: SanityImageHotspot | null
+    crop: SanityImageCrop | null
+    alt: string | null
+  } | null
+  keyFacts: Array<{
+    _key: string
+    label: string
+    value: string
+  }> | null
+  cityCentreOrganization: {
+    _id: string
+    name: string
+    slug: string | null
+    website: string | null
+    description: string | null
+    memberSince: string | null
+    certification: {
+      _id: string
+      applicationType: 'new' | 'revision'
+      certifiedAt: string
+      validUntil: string | null
+      focusAreas: Array<string> | null
+      status: 'expired' | 'expiring' | 'valid'
+    } | null
+  } | null
+  interviews: Array<{
+    _id: string
+    title: string
+    slug: string
+    publishedAt: string | null
+    lead: string | null
+    mainImage: {
+      asset: SanityImageAssetReference | null
+      hotspot: SanityImageHotspot | null
+      crop: SanityImageCrop | null
+      alt: string | null
+    } | null
+    interviewee: {
+      name: string
+      role: string | null
+    }
+    city: {
+      name: string
+      slug: string | null
+    } | null
+  }>
+} | null
+
+// Source: delivery/queries.ts
+// Variable: certifiedOrganizationsQuery
+// Query: *[  _type == "organization" &&  _id in *[_type == "qmCertification" && defined(certifiedAt)].organization._ref] | order(name asc, _id asc){  _id,  name,  "slug": slug.current,  website,  "city": city->{name, "slug": slug.current},  "certification": *[    _type == "qmCertification" && organization._ref == ^._id && defined(certifiedAt)  ] | order(certifiedAt desc)[0]{      _id,  applicationType,  certifiedAt,  validUntil,  focusAreas,  "status": select(  defined(validUntil) && validUntil < $today => "expired",  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",  defined(validUntil) => "valid",  !defined(certifiedAt) => null,  certifiedAt < $expiredIfCertifiedBefore => "expired",  certifiedAt < $validIfCertifiedFrom => "expiring",  "valid"),    "city": city->{name, "slug": slug.current}  }}
+export type CertifiedOrganizationsQueryResult = Array<{
+  _id: string
+  name: string
+  slug: string | null
+  website: string | null
+  city: {
+    name: string
+    slug: string | null
+  } | null
+  certification: {
+    _id: string
+    applicationType: 'new' | 'revision'
+    certifiedAt: string
+    validUntil: string | null
+    focusAreas: Array<string> | null
+    status: 'expired' | 'expiring' | 'valid'
+    city: {
+      name: string
+      slug: string | null
+    } | null
+  } | null
+}>
+
+// Source: delivery/queries.ts
+// Variable: homePageQuery
+// Query: {  "latestInterviews": *[_type == "interview" && defined(slug.current)] | order(publishedAt desc, _id asc) [0...$limit]{      _id,  title,  "slug": slug.current,  publishedAt,  lead,  mainImage{asset, hotspot, crop, alt},  "interviewee": interviewee->{name, role},  "city": city->{name, "slug": slug.current}  },  "certifiedCities": *[    _type == "city" && defined(slug.current) &&    cityCentreOrganization._ref in *[_type == "qmCertification" && defined(certifiedAt)].organization._ref  ] | order(name asc){    _id,    name,    "slug": slug.current,    county,    "organization": cityCentreOrganization->{      name,      "certification": *[  _type == "qmCertification" && organization._ref == ^._id && defined(certifiedAt)] | order(certifiedAt desc)[0]{  _id,  applicationType,  certifiedAt,  validUntil,  focusAreas,  "status": select(  defined(validUntil) && validUntil < $today => "expired",  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",  defined(validUntil) => "valid",  !defined(certifiedAt) => null,  certifiedAt < $expiredIfCertifiedBefore => "expired",  certifiedAt < $validIfCertifiedFrom => "expiring",  "valid")}    }  }[organization.certification.status in ["valid", "expiring"]]}
+export type HomePageQueryResult = {
+  latestInterviews: Array<{
+    _id: string
+    title: string
+    slug: string
+    publishedAt: string | null
+    lead: string | null
+    mainImage: {
+      asset: SanityImageAssetReference | null
+      hotspot: SanityImageHotspot | null
+      crop: SanityImageCrop | null
+      alt: string | null
+    } | null
+    interviewee: {
+      name: string
+      role: string | null
+    }
+    city: {
+      name: string
+      slug: string | null
+    } | null
+  }>
+  certifiedCities: Array<{
+    _id: string
+    name: string
+    slug: string | null
+    county: string | null
+    organization: {
+      name: string
+      certification: {
+        _id: string
+        applicationType: 'new' | 'revision'
+        certifiedAt: string
+        validUntil: string | null
+        focusAreas: Array<string> | null
+        status: 'expired' | 'expiring' | 'valid'
+      } | null
+    } | null
+  }>
+}
+
+// Source: delivery/queries.ts
+// Variable: factSheetQuery
+// Query: *[_type == "qmFactSheet"] | order(_updatedAt desc)[0]{  _id,  title,  body,  website,  "contacts": contacts[]->{  _id,  name,  "slug": slug.current,  role,  email,  phone,  portrait{asset, hotspot, crop, alt}},  "organization": organization->{name, "slug": slug.current, website}}
+export type FactSheetQueryResult = {
+  _id: string
+  title: string
+  body: BlockContent | null
+  website: string | null
+  contacts: Array<{
+    _id: string
+    name: string
+    slug: string | null
+    role: string | null
+    email: string | null
+    phone: string | null
+    portrait: {
+      asset: SanityImageAssetReference | null
+      hotspot: SanityImageHotspot | null
+      crop: SanityImageCrop | null
+      alt: string | null
+    } | null
+  }> | null
+  organization: {
+    name: string
+    slug: string | null
+    website: string | null
+  } | null
+} | null
+
+// Source: delivery/queries.ts
+// Variable: personBySlugQuery
+// Query: *[_type == "person" && slug.current == $slug][0]{    _id,  name,  "slug": slug.current,  role,  email,  phone,  portrait{asset, hotspot, crop, alt},  _updatedAt,  bio,  "organization": organization->{    name,    "slug": slug.current,    website,    "city": city->{name, "slug": slug.current}  },  "interviews": *[_type == "interview" && defined(slug.current) && interviewee._ref == ^._id] | order(publishedAt desc, _id asc){      _id,  title,  "slug": slug.current,  publishedAt,  lead,  mainImage{asset, hotspot, crop, alt},  "interviewee": interviewee->{name, role},  "city": city->{name, "slug": slug.current}  }}
+export type PersonBySlugQueryResult = {
+  _id: string
+  name: string
+  slug: string | null
+  role: string | null
+  email: string | null
+  phone: string | null
+  portrait: {
+    asset: SanityImageAssetReference | null
+    hotspot: SanityImageHotspot | null
+    crop: SanityImageCrop | null
+    alt: string | null
+  } | null
+  _updatedAt: string
+  bio: BlockContent | null
+  organization: {
+    name: string
+    slug: string | null
+    website: string | null
+    city: {
+      name: string
+      slug: string | null
+    } | null
+  } | null
+  interviews: Array<{
+    _id: string
+    title: string
+    slug: string
+    publishedAt: string | null
+    lead: string | null
+    mainImage: {
+      asset: SanityImageAssetReference | null
+      hotspot: SanityImageHotspot | null
+      crop: SanityImageCrop | null
+      alt: string | null
+    } | null
+    interviewee: {
+      name: string
+      role: string | null
+    }
+    city: {
+      name: string
+      slug: string | null
+    } | null
+  }>
+} | null
+
+// Query TypeMap
+import '@sanity/client'
+declare module '@sanity/client' {
+  interface SanityQueries {
+    '*[_type == "interview" && slug.current == $slug][0]{\n  _id,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  publishedAt,\n  language,\n  lead,\n  mainImage{asset, hotspot, crop, alt},\n  pullQuote{text, attribution},\n  "questions": questions[]{_key, _type, question, answer},\n  tags,\n  seo{title, description, image{asset, hotspot, crop, alt}},\n  "interviewee": interviewee->{\n    \n  _id,\n  name,\n  "slug": slug.current,\n  role,\n  email,\n  phone,\n  portrait{asset, hotspot, crop, alt}\n,\n    "organization": organization->{name, "slug": slug.current}\n  },\n  "organization": organization->{_id, name, "slug": slug.current, kind, website},\n  "city": city->{_id, name, "slug": slug.current, municipality, county},\n  "certification": certification->{\n  _id,\n  applicationType,\n  certifiedAt,\n  validUntil,\n  focusAreas,\n  "status": select(\n  defined(validUntil) && validUntil < $today => "expired",\n  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",\n  defined(validUntil) => "valid",\n  !defined(certifiedAt) => null,\n  certifiedAt < $expiredIfCertifiedBefore => "expired",\n  certifiedAt < $validIfCertifiedFrom => "expiring",\n  "valid"\n)\n},\n  "factSheet": factSheet->{\n    _id,\n    title,\n    body,\n    website,\n    "contacts": contacts[]->{\n  _id,\n  name,\n  "slug": slug.current,\n  role,\n  email,\n  phone,\n  portrait{asset, hotspot, crop, alt}\n},\n    "organization": organization->{name, website}\n  },\n  "contact": contact->{\n  _id,\n  name,\n  "slug": slug.current,\n  role,\n  email,\n  phone,\n  portrait{asset, hotspot, crop, alt}\n}\n}': InterviewBySlugQueryResult
+    '{\n  "total": count(*[_type == "interview" && defined(slug.current)]),\n  "items": *[_type == "interview" && defined(slug.current)] | order(publishedAt desc, _id asc) [$start...$end]{\n    \n  _id,\n  title,\n  "slug": slug.current,\n  publishedAt,\n  lead,\n  mainImage{asset, hotspot, crop, alt},\n  "interviewee": interviewee->{name, role},\n  "city": city->{name, "slug": slug.current}\n\n  }\n}': InterviewListQueryResult
+    '*[_type == "city" && slug.current == $slug][0]{\n  _id,\n  _updatedAt,\n  name,\n  "slug": slug.current,\n  municipality,\n  county,\n  description,\n  image{asset, hotspot, crop, alt},\n  "keyFacts": keyFacts[]{_key, label, value},\n  "cityCentreOrganization": cityCentreOrganization->{\n    _id,\n    name,\n    "slug": slug.current,\n    website,\n    description,\n    memberSince,\n    "certification": *[\n  _type == "qmCertification" && organization._ref == ^._id && defined(certifiedAt)\n] | order(certifiedAt desc)[0]{\n  _id,\n  applicationType,\n  certifiedAt,\n  validUntil,\n  focusAreas,\n  "status": select(\n  defined(validUntil) && validUntil < $today => "expired",\n  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",\n  defined(validUntil) => "valid",\n  !defined(certifiedAt) => null,\n  certifiedAt < $expiredIfCertifiedBefore => "expired",\n  certifiedAt < $validIfCertifiedFrom => "expiring",\n  "valid"\n)\n}\n  },\n  "interviews": *[_type == "interview" && defined(slug.current) && city._ref == ^._id] | order(publishedAt desc, _id asc){\n    \n  _id,\n  title,\n  "slug": slug.current,\n  publishedAt,\n  lead,\n  mainImage{asset, hotspot, crop, alt},\n  "interviewee": interviewee->{name, role},\n  "city": city->{name, "slug": slug.current}\n\n  }\n}': CityBySlugQueryResult
+    '*[\n  _type == "organization" &&\n  _id in *[_type == "qmCertification" && defined(certifiedAt)].organization._ref\n] | order(name asc, _id asc){\n  _id,\n  name,\n  "slug": slug.current,\n  website,\n  "city": city->{name, "slug": slug.current},\n  "certification": *[\n    _type == "qmCertification" && organization._ref == ^._id && defined(certifiedAt)\n  ] | order(certifiedAt desc)[0]{\n    \n  _id,\n  applicationType,\n  certifiedAt,\n  validUntil,\n  focusAreas,\n  "status": select(\n  defined(validUntil) && validUntil < $today => "expired",\n  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",\n  defined(validUntil) => "valid",\n  !defined(certifiedAt) => null,\n  certifiedAt < $expiredIfCertifiedBefore => "expired",\n  certifiedAt < $validIfCertifiedFrom => "expiring",\n  "valid"\n)\n,\n    "city": city->{name, "slug": slug.current}\n  }\n}': CertifiedOrganizationsQueryResult
+    '{\n  "latestInterviews": *[_type == "interview" && defined(slug.current)] | order(publishedAt desc, _id asc) [0...$limit]{\n    \n  _id,\n  title,\n  "slug": slug.current,\n  publishedAt,\n  lead,\n  mainImage{asset, hotspot, crop, alt},\n  "interviewee": interviewee->{name, role},\n  "city": city->{name, "slug": slug.current}\n\n  },\n  "certifiedCities": *[\n    _type == "city" && defined(slug.current) &&\n    cityCentreOrganization._ref in *[_type == "qmCertification" && defined(certifiedAt)].organization._ref\n  ] | order(name asc){\n    _id,\n    name,\n    "slug": slug.current,\n    county,\n    "organization": cityCentreOrganization->{\n      name,\n      "certification": *[\n  _type == "qmCertification" && organization._ref == ^._id && defined(certifiedAt)\n] | order(certifiedAt desc)[0]{\n  _id,\n  applicationType,\n  certifiedAt,\n  validUntil,\n  focusAreas,\n  "status": select(\n  defined(validUntil) && validUntil < $today => "expired",\n  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",\n  defined(validUntil) => "valid",\n  !defined(certifiedAt) => null,\n  certifiedAt < $expiredIfCertifiedBefore => "expired",\n  certifiedAt < $validIfCertifiedFrom => "expiring",\n  "valid"\n)\n}\n    }\n  }[organization.certification.status in ["valid", "expiring"]]\n}': HomePageQueryResult
+    '*[_type == "qmFactSheet"] | order(_updatedAt desc)[0]{\n  _id,\n  title,\n  body,\n  website,\n  "contacts": contacts[]->{\n  _id,\n  name,\n  "slug": slug.current,\n  role,\n  email,\n  phone,\n  portrait{asset, hotspot, crop, alt}\n},\n  "organization": organization->{name, "slug": slug.current, website}\n}': FactSheetQueryResult
+    '*[_type == "person" && slug.current == $slug][0]{\n  \n  _id,\n  name,\n  "slug": slug.current,\n  role,\n  email,\n  phone,\n  portrait{asset, hotspot, crop, alt}\n,\n  _updatedAt,\n  bio,\n  "organization": organization->{\n    name,\n    "slug": slug.current,\n    website,\n    "city": city->{name, "slug": slug.current}\n  },\n  "interviews": *[_type == "interview" && defined(slug.current) && interviewee._ref == ^._id] | order(publishedAt desc, _id asc){\n    \n  _id,\n  title,\n  "slug": slug.current,\n  publishedAt,\n  lead,\n  mainImage{asset, hotspot, crop, alt},\n  "interviewee": interviewee->{name, role},\n  "city": city->{name, "slug": slug.current}\n\n  }\n}': PersonBySlugQueryResult
+  }
+}

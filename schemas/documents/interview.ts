@@ -106,6 +106,15 @@ export const interview = defineType({
       group: 'relations',
     }),
     defineField({
+      name: 'certificationExpired',
+      title: 'Certifieringen har gått ut',
+      description:
+        'Sätts automatiskt av den schemalagda migreringen när den kopplade certifieringen har gått ut.',
+      type: 'boolean',
+      readOnly: true,
+      group: 'relations',
+    }),
+    defineField({
       name: 'factSheet',
       title: 'Faktablad',
       type: 'reference',
