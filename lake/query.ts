@@ -10,6 +10,11 @@
  * `*` is not narrowable (or `releases::all()` is used, which reads the dataset implicitly), the
  * whole dataset is used. Dereferences go through a `dereference` callback doing an id lookup in
  * the same view.
+ *
+ * Before that, "sites" (lake/queryPlan.ts) are taken out of the tree: an ordered slice
+ * `*[filter] | order(…)[m...n]` gets only the candidates that can reach the slice (groq-js still
+ * filters, orders and slices them), and `count(*[filter])` with a filter the lake decides itself
+ * gets its number. Each is bound to a reserved parameter, so the rest of the query is unchanged.
  */
 import {
   evaluate,
@@ -21,6 +26,25 @@ import {
   type ExprNode,
 } from 'groq-js'
 import type {ReadAccess} from './auth.ts'
+import {
+  FIELD_PREFERENCE,
+  applyNative,
+  conjuncts,
+  overlaySelection,
+  constraintOf,
+  planSites,
+  satisfies,
+  selectTopCandidates,
+  selection,
+  unsupportedFunction,
+  walk,
+  type AnyNode,
+  type Constraint,
+  type Selection,
+  type Site,
+  type SiteFilter,
+  type TopKSite,
+} from './queryPlan.ts'
 import {compareIds} from './storage.ts'
 import {isDraftId, isRootId, isVersionId, publishedId, versionRelease} from './ids.ts'
 import {LakeError, type LakeDocument} from './types.ts'
@@ -51,10 +75,15 @@ export interface QueryOptions {
   timestamp?: Date
 }
 
+export type {Constraint} from './queryPlan.ts'
+
 /** A parsed query with its narrowing plan. */
 export interface PreparedQuery {
   query: string
+  /** The parsed query with its sites replaced by reserved parameters. */
   tree: ExprNode
+  /** Sub-expressions the planner binds per request (see lake/queryPlan.ts). */
+  sites: Site[]
   /** One candidate constraint per `*`, or null when some `*` can't be narrowed. */
   constraints: Constraint[] | null
   /**
@@ -64,11 +93,6 @@ export interface PreparedQuery {
    */
   exact: {conjuncts: Constraint[]; tree: ExprNode} | null
 }
-
-export type Constraint =
-  | {field: '_id'; values: string[]}
-  | {field: '_type'; values: string[]}
-  | {field: 'slug'; values: string[]}
 
 const API_VERSION_PUBLISHED_DEFAULT = '2025-02-19'
 
@@ -149,12 +173,16 @@ export function prepareQuery(query: string, params: Record<string, unknown>): Pr
   for (const name of unresolved) {
     if (!declared.has(name) && !(name in params)) throw missingParamError(query, name)
   }
-  const constraints = planNarrowing(tree)
+  const unsupported = unsupportedFunction(tree)
+  if (unsupported) throw unsupportedFunctionError(query, unsupported)
+  const planned = planSites(tree)
+  const constraints = planNarrowing(planned.tree)
   const prepared: PreparedQuery = {
     query,
-    tree,
+    tree: planned.tree,
+    sites: planned.sites,
     constraints,
-    exact: constraints ? planExact(tree) : null,
+    exact: constraints ? planExact(planned.tree) : null,
   }
   if (preparedCache.size >= PREPARED_CACHE_LIMIT) {
     preparedCache.delete(preparedCache.keys().next().value as string)
@@ -171,6 +199,23 @@ function missingParamError(query: string, name: string): LakeError {
   return queryParseError(query, `param $${name} referenced, but not provided`, start, end)
 }
 
+/** A function groq-js parses but can't evaluate (`text::query`, `geo::*`, …): a 400, not a 500. */
+function unsupportedFunctionError(
+  query: string,
+  func: {namespace: string; name: string},
+): LakeError {
+  const display = func.namespace === 'global' ? func.name : `${func.namespace}::${func.name}`
+  const match = new RegExp(`${display.replace(/[^\w]/g, '\\$&')}\\s*\\(`).exec(query)
+  return new LakeError(400, {
+    error: {
+      type: 'queryExecutionError',
+      description: `${display}() is not supported by the local Content Lake (its GROQ engine, groq-js, does not implement it)`,
+      query,
+      ...(match ? {start: match.index, end: match.index + display.length} : {}),
+    },
+  })
+}
+
 /** For errors raised before the AST exists (e.g. a slice `[0...$n]` without `$n`). */
 function missingParams(query: string, params: Record<string, unknown>): LakeError | null {
   const re = /\$([A-Za-z_]\w*)/g
@@ -179,24 +224,6 @@ function missingParams(query: string, params: Record<string, unknown>): LakeErro
     if (!(match[1] in params)) return missingParamError(query, match[1])
   }
   return null
-}
-
-type AnyNode = {type: string; [key: string]: unknown}
-
-/** Visits every node of a groq-js tree. */
-function walk(node: unknown, visit: (node: AnyNode) => void): void {
-  if (Array.isArray(node)) {
-    for (const child of node) walk(child, visit)
-    return
-  }
-  if (!node || typeof node !== 'object') return
-  const n = node as AnyNode
-  if (typeof n.type === 'string') visit(n)
-  for (const key in n) {
-    if (key === 'type') continue
-    const child = n[key]
-    if (child && typeof child === 'object') walk(child, visit)
-  }
 }
 
 /** One constraint per `*` occurrence, or null if any `*` is not directly and indexably filtered. */
@@ -257,80 +284,9 @@ function planExact(tree: ExprNode): PreparedQuery['exact'] {
   return {conjuncts: found, tree: replace(tree) as ExprNode}
 }
 
-function conjuncts(expr: unknown, out: AnyNode[] = []): AnyNode[] {
-  const n = expr as AnyNode
-  if (n.type === 'And') {
-    conjuncts(n.left, out)
-    conjuncts(n.right, out)
-  } else if (n.type === 'Group') {
-    conjuncts(n.base, out)
-  } else {
-    out.push(n)
-  }
-  return out
-}
-
-function fieldOf(node: unknown): Constraint['field'] | null {
-  const n = node as AnyNode
-  if (n.type !== 'AccessAttribute') return null
-  const base = n.base as AnyNode | undefined
-  if (base === undefined || base.type === 'This') {
-    if (n.name === '_id') return '_id'
-    if (n.name === '_type') return '_type'
-    return null
-  }
-  if (n.name === 'current' && base.type === 'AccessAttribute' && base.name === 'slug') {
-    const inner = base.base as AnyNode | undefined
-    if (inner === undefined || inner.type === 'This') return 'slug'
-  }
-  return null
-}
-
-function stringsOf(node: unknown, many: boolean): string[] | null {
-  const n = node as AnyNode
-  if (!many) return n.type === 'Value' && typeof n.value === 'string' ? [n.value] : null
-  if (n.type === 'Value' && Array.isArray(n.value)) {
-    return n.value.every((v) => typeof v === 'string') ? (n.value as string[]) : null
-  }
-  if (n.type === 'Array') {
-    const out: string[] = []
-    for (const element of n.elements as AnyNode[]) {
-      if (element.isSplat) return null
-      const value = element.value as AnyNode
-      if (value.type !== 'Value' || typeof value.value !== 'string') return null
-      out.push(value.value)
-    }
-    return out
-  }
-  return null
-}
-
-const FIELD_PREFERENCE: Record<Constraint['field'], number> = {_id: 0, slug: 1, _type: 2}
-
-function constraintOf(expr: unknown): Constraint | null {
-  let best: Constraint | null = null
-  for (const c of conjuncts(expr)) {
-    if (c.type !== 'OpCall' || (c.op !== '==' && c.op !== 'in')) continue
-    let field = fieldOf(c.left)
-    let values = field ? stringsOf(c.right, c.op === 'in') : null
-    if (!values && c.op === '==') {
-      field = fieldOf(c.right)
-      values = field ? stringsOf(c.left, false) : null
-    }
-    if (!field || !values) continue
-    const candidate = {field, values} as Constraint
-    if (
-      !best ||
-      FIELD_PREFERENCE[field] < FIELD_PREFERENCE[best.field] ||
-      (field === best.field && values.length < best.values.length)
-    ) {
-      best = candidate
-    }
-  }
-  return best
-}
-
 // ------------------------------------------------------------------ views
+
+const keptMemo = new WeakMap<readonly LakeDocument[], Map<string, number[]>>()
 
 /** The documents a caller sees under a perspective, by view id. */
 export class PerspectiveView {
@@ -367,7 +323,11 @@ export class PerspectiveView {
   /** The document with this view id, or null. */
   get(viewId: string): LakeDocument | null {
     if (this.memo.has(viewId)) return this.memo.get(viewId) as LakeDocument | null
-    const doc = this.compute(viewId)
+    const raw = this.layer(viewId)
+    const doc =
+      raw && this.options.perspective.kind === 'stack'
+        ? {...raw, _id: viewId, _originalId: raw._id}
+        : raw
     this.memo.set(viewId, doc)
     return doc
   }
@@ -377,25 +337,118 @@ export class PerspectiveView {
     return this.source.get(id)
   }
 
-  private compute(viewId: string): LakeDocument | null {
+  /**
+   * The raw document the view document with this id is made of (in stack perspectives its first
+   * existing layer; the view document is that with `_id` and `_originalId` rewritten), or null.
+   */
+  layer(viewId: string): LakeDocument | null {
     const p = this.options.perspective
     if (p.kind !== 'stack') return this.rawReadable(viewId)
     // A view id is a published id; ids that are themselves drafts/versions don't exist here.
     if (publishedId(viewId) !== viewId) return null
-    const layers = [
-      ...p.releases.map((release) => `versions.${release}.${viewId}`),
-      ...(p.drafts ? [`drafts.${viewId}`] : []),
-      viewId,
-    ]
-    for (const layer of layers) {
-      const doc = this.rawReadable(layer)
-      if (doc) return {...doc, _id: viewId, _originalId: layer}
+    for (const release of p.releases) {
+      const doc = this.rawReadable(`versions.${release}.${viewId}`)
+      if (doc) return doc
     }
-    return null
+    return (p.drafts ? this.rawReadable(`drafts.${viewId}`) : null) ?? this.rawReadable(viewId)
   }
 
-  /** The whole view sorted by `_id`. */
+  /** Stack perspectives: a selection of the view documents with these ids (absent ones skipped). */
+  overlay(viewIds: Iterable<string>): Selection {
+    const sorted = [...viewIds].sort(compareIds)
+    // For many ids, find the few with a draft/version layer once, instead of probing each.
+    const layered = sorted.length > 256 ? this.layeredIds() : null
+    const ids: string[] = []
+    const layers: LakeDocument[] = []
+    for (const id of sorted) {
+      const raw =
+        layered && !layered.has(id) && publishedId(id) === id
+          ? this.rawReadable(id)
+          : this.layer(id)
+      if (raw) {
+        ids.push(id)
+        layers.push(raw)
+      }
+    }
+    return overlaySelection(ids, layers, (i) => this.get(ids[i]) as LakeDocument)
+  }
+
+  /**
+   * Stack perspectives: a selection of the view documents that candidate raw documents (sorted by
+   * `_id`, e.g. all documents of a type) take part in. A published document without a draft or
+   * version layer is its own layer, so only the few layered ids are resolved one by one.
+   */
+  overlayOfRaw(raws: readonly LakeDocument[]): Selection {
+    const layered = this.layeredIds()
+    const plain: LakeDocument[] = []
+    const others = new Set<string>()
+    for (const raw of raws) {
+      const id = raw._id
+      const viewId = publishedId(id)
+      // Ids without a layer in this perspective are the published document (drafts and versions
+      // outside the perspective don't matter); the others are resolved one by one.
+      if (layered.has(viewId)) others.add(viewId)
+      else if (viewId === id && this.readable(id)) plain.push(raw)
+    }
+    const resolved: Array<{id: string; raw: LakeDocument}> = []
+    for (const id of [...others].sort(compareIds)) {
+      const raw = this.layer(id)
+      if (raw) resolved.push({id, raw})
+    }
+    // Merge the two `_id`-sorted lists.
+    const ids: string[] = []
+    const layers: LakeDocument[] = []
+    let a = 0
+    let b = 0
+    while (a < plain.length || b < resolved.length) {
+      if (
+        b >= resolved.length ||
+        (a < plain.length && compareIds(plain[a]._id, resolved[b].id) < 0)
+      ) {
+        ids.push(plain[a]._id)
+        layers.push(plain[a++])
+      } else {
+        ids.push(resolved[b].id)
+        layers.push(resolved[b++].raw)
+      }
+    }
+    return overlaySelection(ids, layers, (i) => this.get(ids[i]) as LakeDocument)
+  }
+
+  /** Stack perspectives: published ids that have a document in a layer above the published one. */
+  private layeredIds(): Set<string> {
+    const p = this.options.perspective
+    const prefixes =
+      p.kind === 'stack'
+        ? [...p.releases.map((release) => `versions.${release}.`), ...(p.drafts ? ['drafts.'] : [])]
+        : []
+    const all = this.source.all()
+    const out = new Set<string>()
+    for (const prefix of prefixes) {
+      // `all` is sorted by `_id`: the ids with this prefix are one run starting at its lower bound.
+      let lo = 0
+      let hi = all.length
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1
+        if (compareIds(all[mid]._id, prefix) < 0) lo = mid + 1
+        else hi = mid
+      }
+      for (let i = lo; i < all.length && all[i]._id.startsWith(prefix); i++) {
+        out.add(all[i]._id.slice(prefix.length))
+      }
+    }
+    return out
+  }
+
+  private allMemo: LakeDocument[] | null = null
+
+  /** The whole view sorted by `_id` (computed once per view: do not mutate). */
   all(): LakeDocument[] {
+    this.allMemo ??= this.computeAll()
+    return this.allMemo
+  }
+
+  private computeAll(): LakeDocument[] {
     const p = this.options.perspective
     const all = this.source.all()
     if (p.kind !== 'stack') {
@@ -419,15 +472,40 @@ export class PerspectiveView {
   }
 
   /**
+   * Raw/published perspectives only: positions of the documents of a shared source array (from
+   * `all()` or `docsByType()`, replaced rather than mutated on commit) that are in this view.
+   * Memoized per array and (access, perspective).
+   */
+  keptPositions(shared: readonly LakeDocument[]): number[] {
+    const {access, perspective, rawIncludesVersions} = this.options
+    const key = `${access}|${perspective.kind}|${rawIncludesVersions}`
+    let byKey = keptMemo.get(shared)
+    if (!byKey) keptMemo.set(shared, (byKey = new Map()))
+    let positions = byKey.get(key)
+    if (!positions) {
+      positions = []
+      for (let i = 0; i < shared.length; i++) {
+        const id = shared[i]._id
+        if (this.readable(id) && this.inPerspective(id)) positions.push(i)
+      }
+      byKey.set(key, positions)
+    }
+    return positions
+  }
+
+  /**
    * Raw/published perspectives only: the view documents matching one constraint exactly, sorted
-   * by `_id`.
+   * by `_id` (a fresh array).
    */
   exactDocs(constraint: Constraint): LakeDocument[] {
-    const keep = (doc: LakeDocument) => this.readable(doc._id) && this.inPerspective(doc._id)
     const {docsByType} = this.source
     if (constraint.field === '_type' && docsByType) {
-      if (constraint.values.length === 1) return docsByType(constraint.values[0]).filter(keep)
-      const docs = [...new Set(constraint.values)].flatMap((type) => docsByType(type).filter(keep))
+      const kept = (type: string) => {
+        const shared = docsByType(type)
+        return this.keptPositions(shared).map((i) => shared[i])
+      }
+      if (constraint.values.length === 1) return kept(constraint.values[0])
+      const docs = [...new Set(constraint.values)].flatMap(kept)
       return docs.sort((a, b) => compareIds(a._id, b._id))
     }
     return this.byIds(new Set(this.candidates(constraint)))
@@ -444,24 +522,48 @@ export class PerspectiveView {
   }
 }
 
+type EvaluationContext = Omit<EvaluateOptions, 'dataset' | 'params'>
+
 function evaluationPlan(
   prepared: PreparedQuery,
   view: PerspectiveView,
   params: Record<string, unknown>,
 ): {tree: ExprNode; options: EvaluateOptions} {
+  const {options} = view
+  const context: EvaluationContext = {
+    timestamp: options.timestamp ?? new Date(),
+    identity: options.identity ?? '',
+    sanity:
+      options.projectId && options.dataset
+        ? {projectId: options.projectId, dataset: options.dataset}
+        : undefined,
+    dereference: ({_ref}) => view.get(_ref),
+  }
+  let bound = params
+  if (prepared.sites.length > 0) {
+    bound = {...params}
+    for (const site of prepared.sites) {
+      bound[site.param] =
+        site.kind === 'count'
+          ? siteSelection(site.filter, view).idx.length
+          : topCandidates(site, view, params, context)
+    }
+  }
   let dataset: LakeDocument[]
   let tree = prepared.tree
-  if (view.options.access === 'none') {
+  if (options.access === 'none') {
     dataset = []
-  } else if (prepared.exact && view.options.perspective.kind !== 'stack') {
-    // Raw/published: view ids are raw ids, so the index lookup is exact. Look up the most selective
-    // conjunct, then check the others on the documents themselves.
-    const [first, ...rest] = [...prepared.exact.conjuncts].sort(
+  } else if (prepared.exact) {
+    // Look up the most selective conjunct, then check all of them on the view documents. In the
+    // raw and published perspectives view ids are raw ids, so the lookup is already exact.
+    const all = [...prepared.exact.conjuncts].sort(
       (a, b) => FIELD_PREFERENCE[a.field] - FIELD_PREFERENCE[b.field],
     )
-    dataset = view
-      .exactDocs(first)
-      .filter((doc) => rest.every((constraint) => satisfies(doc, constraint)))
+    const [first] = all
+    const stack = options.perspective.kind === 'stack'
+    const docs = stack ? view.byIds(new Set(view.candidates(first))) : view.exactDocs(first)
+    const check = stack ? all : all.slice(1)
+    dataset = docs.filter((doc) => check.every((constraint) => satisfies(doc, constraint)))
     tree = prepared.exact.tree
   } else if (prepared.constraints) {
     const ids = new Set<string>()
@@ -472,29 +574,81 @@ function evaluationPlan(
   } else {
     dataset = view.all()
   }
-  const {options} = view
-  return {
-    tree,
-    options: {
-      dataset,
-      params,
-      timestamp: options.timestamp ?? new Date(),
-      identity: options.identity ?? '',
-      sanity:
-        options.projectId && options.dataset
-          ? {projectId: options.projectId, dataset: options.dataset}
-          : undefined,
-      dereference: ({_ref}) => view.get(_ref),
-    },
-  }
+  return {tree, options: {...context, dataset, params: bound}}
 }
 
-function satisfies(doc: LakeDocument, constraint: Constraint): boolean {
-  const value =
-    constraint.field === 'slug'
-      ? (doc.slug as {current?: unknown} | undefined)?.current
-      : doc[constraint.field]
-  return typeof value === 'string' && constraint.values.includes(value)
+/** The view documents passing a site's native predicates (in `_id` order). */
+function siteSelection(filter: SiteFilter, view: PerspectiveView): Selection {
+  if (view.options.access === 'none') return selection([], {shared: false})
+  const {lookup, native} = filter
+  const {source} = view
+  let sel: Selection
+  if (view.options.perspective.kind === 'stack') {
+    const {docsByType} = source
+    if (!lookup) sel = view.overlayOfRaw(source.all())
+    else if (lookup.field === '_type' && lookup.values.length === 1 && docsByType) {
+      sel = view.overlayOfRaw(docsByType(lookup.values[0]))
+    } else sel = view.overlay(new Set(view.candidates(lookup)))
+  } else if (!lookup) {
+    const shared = source.all()
+    sel = selection(shared, {shared: true, idx: view.keptPositions(shared)})
+  } else if (lookup.field === '_type' && lookup.values.length === 1 && source.docsByType) {
+    const type = lookup.values[0]
+    const shared = source.docsByType(type)
+    sel = selection(shared, {shared: true, idx: view.keptPositions(shared)})
+    // Every document of the per-type array satisfies `_type == type`.
+    return applyNative(
+      sel,
+      native.filter(
+        (p) =>
+          p.kind !== 'constraint' ||
+          p.constraint.field !== '_type' ||
+          !p.constraint.values.includes(type),
+      ),
+    )
+  } else {
+    sel = selection(view.exactDocs(lookup), {shared: false})
+  }
+  return applyNative(sel, native)
+}
+
+const CHUNK_PARAM = '__lake_chunk'
+
+/** The candidates of an ordered-slice site that can reach its slice (see selectTopCandidates). */
+function topCandidates(
+  site: TopKSite,
+  view: PerspectiveView,
+  params: Record<string, unknown>,
+  context: EvaluationContext,
+): LakeDocument[] {
+  const sel = siteSelection(site.filter, view)
+  const {residual} = site.filter
+  if (!residual) return selectTopCandidates(sel, site, null)
+  const counter = {
+    type: 'FuncCall',
+    namespace: 'global',
+    name: 'count',
+    args: [{type: 'Filter', base: {type: 'Parameter', name: CHUNK_PARAM}, expr: residual}],
+  } as unknown as ExprNode
+  return selectTopCandidates(sel, site, (chunk) => {
+    const count = toJS(
+      evaluateSync(counter, {...context, dataset: [], params: {...params, [CHUNK_PARAM]: chunk}}),
+    )
+    if (typeof count !== 'number') throw new Error('residual count failed')
+    return count
+  })
+}
+
+/** groq-js's "not implemented" functions reached at run time: a 400, not a 500. */
+function notImplemented(error: unknown, prepared: PreparedQuery): LakeError | null {
+  if (!(error instanceof Error) || !/not implemented/i.test(error.message)) return null
+  return new LakeError(400, {
+    error: {
+      type: 'queryExecutionError',
+      description: `The query uses a GROQ function the local Content Lake does not support (${error.message})`,
+      query: prepared.query,
+    },
+  })
 }
 
 /** Runs a prepared query against a view; returns plain JSON (undefined becomes null). */
@@ -504,8 +658,13 @@ export async function evaluatePrepared(
   params: Record<string, unknown>,
 ): Promise<unknown> {
   const plan = evaluationPlan(prepared, view, params)
-  const value = await evaluate(plan.tree, plan.options)
-  const result = await value.get()
+  let result: unknown
+  try {
+    const value = await evaluate(plan.tree, plan.options)
+    result = await value.get()
+  } catch (error) {
+    throw notImplemented(error, prepared) ?? error
+  }
   return result === undefined ? null : result
 }
 
@@ -519,7 +678,12 @@ export function runQuerySync(
   const prepared = prepareQuery(query, params)
   const view = new PerspectiveView(source, options)
   const plan = evaluationPlan(prepared, view, params)
-  const result = toJS(evaluateSync(plan.tree, plan.options))
+  let result: unknown
+  try {
+    result = toJS(evaluateSync(plan.tree, plan.options))
+  } catch (error) {
+    throw notImplemented(error, prepared) ?? error
+  }
   return result === undefined ? null : result
 }
 

@@ -1,4 +1,4 @@
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest'
 import {startTestLake, type TestLake} from './helpers/lake.ts'
 
 let lake: TestLake
@@ -483,8 +483,12 @@ describe('http', () => {
   })
 
   it('a handler exception is a 500 with an error body and a log line; the server keeps serving', async () => {
-    // groq-js throws a plain Error ("not implemented") while evaluating text::query.
-    const res = await raw(`/v1/data/query/persp?query=${encodeURIComponent('*[text::query("x")]')}`)
+    // Fault injection: the storage fails once, as a full disk or a corrupt file would.
+    const failure = vi.spyOn(lake.server.storage, 'getDataset').mockImplementationOnce(() => {
+      throw new Error('disk I/O error')
+    })
+    const res = await raw(`/v1/data/query/persp?query=${encodeURIComponent('count(*)')}`)
+    failure.mockRestore()
     expect(res.status).toBe(500)
     expect(res.body).toEqual({
       statusCode: 500,

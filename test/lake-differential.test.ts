@@ -150,20 +150,23 @@ function referenceView(
   else if (perspective.kind === 'published') {
     view = readable.filter((d) => !d._id.startsWith('drafts.') && !d._id.startsWith('versions.'))
   } else {
-    const groups = new Map<string, {published?: LakeDocument; draft?: LakeDocument}>()
-    for (const d of readable) {
-      if (d._id.startsWith('versions.')) continue
-      const isDraft = d._id.startsWith('drafts.')
-      const pid = isDraft ? d._id.slice(7) : d._id
-      const group = groups.get(pid) ?? {}
-      if (isDraft) group.draft = d
-      else group.published = d
-      groups.set(pid, group)
+    // For each published id, the first existing layer: versions.<release>.X in stack order, then
+    // drafts.X (when drafts are in the stack), then X.
+    const layers = (pid: string) => [
+      ...perspective.releases.map((release) => `versions.${release}.${pid}`),
+      ...(perspective.drafts ? [`drafts.${pid}`] : []),
+      pid,
+    ]
+    const byId = new Map(readable.map((d) => [d._id, d]))
+    const pids = new Set(
+      readable.map((d) => d._id.replace(/^drafts\./, '').replace(/^versions\.[^.]+\./, '')),
+    )
+    view = []
+    for (const pid of pids) {
+      const layer = layers(pid).find((id) => byId.has(id))
+      const source = layer ? byId.get(layer) : undefined
+      if (source) view.push({...source, _id: pid, _originalId: source._id})
     }
-    view = [...groups].map(([pid, g]) => {
-      const source = (g.draft ?? g.published) as LakeDocument
-      return {...source, _id: pid, _originalId: source._id}
-    })
   }
   return [...view].sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0))
 }
@@ -258,4 +261,222 @@ describe('differential: index-narrowed evaluation equals plain groq-js', () => {
       expect(i).toBeGreaterThan(50)
     })
   })
+})
+
+// ------------------------------------------------------------------ ordered slices and counts
+
+/**
+ * A corpus made to stress the ordered-slice and count sites (lake/queryPlan.ts): ordering fields
+ * with many ties, missing and null values, mixed numbers/strings/booleans/objects, nested paths,
+ * drafts and release versions that change the ordering fields.
+ */
+const orderRandom = rng(424242)
+const oPick = <T>(items: readonly T[]): T => items[Math.floor(orderRandom() * items.length)]
+const O_TYPES = ['item', 'other'] as const
+const MISSING = Symbol('missing')
+const RANKS: unknown[] = [0, 1, 1, 2, 2, 2, 3, -3, 2.5, '1', '10', 'b', 'B', true, false, null]
+const RANKS_MISSING = [...RANKS, MISSING, MISSING, {x: 1}, [1]]
+const LABELS: unknown[] = ['alpha', 'beta', 'beta', 'Beta', 'gamma', 'å', '', null, MISSING, 7]
+const DATES = Array.from({length: 12}, (_, i) => `2025-0${1 + (i % 9)}-1${i % 3}T00:00:00Z`)
+
+function generateOrderDocuments(): LakeDocument[] {
+  const docs: LakeDocument[] = []
+  const set = (doc: LakeDocument, key: string, value: unknown) => {
+    if (value !== MISSING) doc[key] = value
+  }
+  const fill = (doc: LakeDocument) => {
+    set(doc, 'rank', oPick(RANKS_MISSING))
+    set(doc, 'label', oPick(LABELS))
+    set(doc, 'date', orderRandom() < 0.85 ? oPick(DATES) : MISSING)
+    set(doc, 'flag', oPick([true, false, MISSING, 'true']))
+    doc.n = Math.floor(orderRandom() * 10)
+    if (orderRandom() < 0.8) {
+      const score = oPick([1, 2, 3, null, 'x', MISSING])
+      doc.meta = orderRandom() < 0.9 ? (score === MISSING ? {} : {score}) : 'flat'
+    }
+    if (orderRandom() < 0.75)
+      doc.slug = {_type: 'slug', current: `s-${Math.floor(orderRandom() * 30)}`}
+    else if (orderRandom() < 0.3) doc.slug = {_type: 'slug'}
+  }
+  for (let i = 0; i < 260; i++) {
+    const type = O_TYPES[i % 5 === 0 ? 1 : 0]
+    const id = `o${(i * 7919) % 1000}-${i}`
+    const created = new Date(
+      Date.parse('2025-01-01T00:00:00Z') + (i % 17) * 3_600_000,
+    ).toISOString()
+    const doc: LakeDocument = {
+      _id: id,
+      _type: type,
+      _rev: `r${i}`,
+      _createdAt: created,
+      _updatedAt: created,
+      title: `${type} ${i}`,
+    }
+    fill(doc)
+    if (orderRandom() < 0.5) {
+      doc.author = {
+        _type: 'reference',
+        _ref: `o${(((i + 3) % 260) * 7919) % 1000}-${(i + 3) % 260}`,
+      }
+    }
+    const onlyDraft = orderRandom() < 0.08
+    if (!onlyDraft) docs.push(doc)
+    if (onlyDraft || orderRandom() < 0.3) {
+      const draft: LakeDocument = {...doc, _id: `drafts.${id}`, title: `${doc.title} (draft)`}
+      if (orderRandom() < 0.1) draft._type = oPick(O_TYPES)
+      for (const key of ['rank', 'label', 'date', 'flag', 'meta', 'slug']) delete draft[key]
+      fill(draft)
+      docs.push(draft)
+    }
+    if (orderRandom() < 0.08) {
+      const version: LakeDocument = {...doc, _id: `versions.r1.${id}`, title: `${doc.title} (r1)`}
+      delete version.rank
+      set(version, 'rank', oPick(RANKS_MISSING))
+      docs.push(version)
+    }
+  }
+  return docs
+}
+
+const ORDER_TEMPLATES: string[] = [
+  '*[_type == $type] | order(rank asc)[0...$k]{_id, rank}',
+  '*[_type == $type] | order(rank desc)[$a...$b]._id',
+  '*[_type == $type] | order(rank desc)[$a..$b]{_id, rank, _originalId}',
+  '*[_type == $type] | order(label asc, rank desc)[0...$k]{_id, label, rank}',
+  '*[_type == $type] | order(label desc, date asc, rank)[$a...$b]._id',
+  '*[_type == $type && defined(slug.current)] | order(date desc, _id asc)[$a...$b]{_id, date}',
+  '*[_type == $type && !defined(label)] | order(_id desc)[0...$k]._id',
+  '*[_type == $type && n > $n] | order(meta.score desc)[0...$k]{_id, "s": meta.score}',
+  '*[_type == $type && n <= $n && defined(date)] | order(date asc, flag desc)[$i]{_id, date, flag}',
+  '*[_type in [$type, "other"]] | order(flag desc, rank)[0]',
+  '*[_type == $type] | order(rank)[$i]._id',
+  '*[_type == $type] | order(_originalId desc)[0...$k]{_id, _originalId}',
+  '*[_type == $type] | order(rank desc)[0...$k].author->title',
+  '*[_type == $type] | order(lower(label))[0...$k]._id',
+  '*[_type == $type] | order(rank)[0...0]',
+  '*[_type == $type] | order(rank)[$b...$a]',
+  '* | order(_updatedAt desc)[0...$k]._id',
+  '*[n > $n] | order(rank desc, label)[0...$k]._id',
+  '*[defined(rank)] | order(rank desc)[$a...$b]{_id, rank}',
+  '*[slug.current == $slug] | order(date desc)[0...$k]._id',
+  '*[_id in $ids] | order(rank asc)[0...2]._id',
+  '{"total": count(*[_type == $type && defined(slug.current)]), "items": *[_type == $type && defined(slug.current)] | order(date desc, _id asc)[$a...$b]{_id, "author": author->{_id, title}}}',
+  'count(*[_type == $type && defined(label)])',
+  'count(*[_type == $type && !defined(meta.score)])',
+  'count(*[_type in [$type, "other"] && defined(slug)])',
+  'count(*)',
+  'count(*[n > $n])',
+  '*[_type == $type] | order(rank desc)[0...$k]{_id, "same": count(*[_type == $type && defined(rank)])}',
+  '*[_type == $type]{_id, "top": *[_type == "other"] | order(rank desc)[0]._id}[0...2]',
+]
+
+const orderDocs = generateOrderDocuments()
+
+function generateOrderQueries(): Array<{query: string; params: Record<string, unknown>}> {
+  const ids = orderDocs.map((d) => d._id.replace(/^drafts\.|^versions\.r1\./, ''))
+  const out: Array<{query: string; params: Record<string, unknown>}> = []
+  for (let round = 0; round < 8; round++) {
+    for (const query of ORDER_TEMPLATES) {
+      const a = Math.floor(orderRandom() * 15)
+      const all: Record<string, unknown> = {
+        type: oPick(O_TYPES),
+        k: 1 + Math.floor(orderRandom() * 14),
+        a,
+        b: a + Math.floor(orderRandom() * 12),
+        i: Math.floor(orderRandom() * 20),
+        n: Math.floor(orderRandom() * 10),
+        slug: `s-${Math.floor(orderRandom() * 30)}`,
+        ids: [oPick(ids), oPick(ids), oPick(ids), 'nope'],
+      }
+      const params = Object.fromEntries(
+        Object.entries(all).filter(([k]) => new RegExp(`\\$${k}\\b`).test(query)),
+      )
+      out.push({query, params})
+    }
+  }
+  return out
+}
+
+const orderQueries = generateOrderQueries()
+
+const ORDER_PERSPECTIVES: Array<[string, Perspective]> = [
+  ...PERSPECTIVES,
+  ['r1,drafts', {kind: 'stack', releases: ['r1'], drafts: true}],
+  ['r1', {kind: 'stack', releases: ['r1'], drafts: false}],
+]
+
+describe('differential: ordered slices and counts equal plain groq-js', () => {
+  it('the planner takes the site paths for most of these queries', () => {
+    const withSites = orderQueries.filter((q) => prepareQuery(q.query, q.params).sites.length > 0)
+    expect(withSites.length).toBeGreaterThan(orderQueries.length * 0.7)
+    const kinds = new Set(
+      orderQueries.flatMap((q) => prepareQuery(q.query, q.params).sites.map((s) => s.kind)),
+    )
+    expect([...kinds].sort()).toEqual(['count', 'topk'])
+    // The ordering keys really tie, and the slices really cut through ties.
+    const ranks = orderDocs.filter((d) => d.rank === 2).length
+    expect(ranks).toBeGreaterThan(20)
+  })
+
+  it('in-process, every perspective (with a release stack), token and anonymous', async () => {
+    const source = arraySource(orderDocs)
+    let compared = 0
+    for (const {query, params} of orderQueries) {
+      for (const [, perspective] of ORDER_PERSPECTIVES) {
+        for (const anonymous of [false, true]) {
+          const expected = await reference(orderDocs, query, params, perspective, anonymous)
+          const actual = await runQuery(source, query, params, {
+            perspective,
+            access: anonymous ? 'root' : 'all',
+            rawIncludesVersions: true,
+          })
+          expect(
+            actual,
+            `${query} ${JSON.stringify(params)} ${JSON.stringify(perspective)} anon=${anonymous}`,
+          ).toEqual(expected)
+          compared++
+        }
+      }
+    }
+    expect(compared).toBe(orderQueries.length * ORDER_PERSPECTIVES.length * 2)
+  }, 180_000)
+
+  it('through the storage (shared per-type arrays) and @sanity/client', async () => {
+    const lake = await startTestLake()
+    try {
+      const body = orderDocs.map((d) => JSON.stringify(d)).join('\n')
+      const res = await fetch(`${lake.url}/v1/data/import/ordered`, {
+        method: 'POST',
+        headers: {Authorization: `Bearer ${lake.adminToken}`},
+        body,
+      })
+      expect(res.status).toBe(200)
+      let i = 0
+      for (const {query, params} of orderQueries.filter((_, index) => index % 3 === 0)) {
+        const [name, perspective] = ORDER_PERSPECTIVES[i % ORDER_PERSPECTIVES.length]
+        const anonymous = i % 4 === 0
+        i++
+        const client = lake.client({dataset: 'ordered', token: anonymous ? null : undefined})
+        const actual = await client.fetch(query, params, {perspective: name.split(',') as ['r1']})
+        const expected = await reference(orderDocs, query, params, perspective, anonymous)
+        expect(actual, `${query} ${JSON.stringify(params)} ${name} anon=${anonymous}`).toEqual(
+          expected,
+        )
+      }
+      expect(i).toBeGreaterThan(60)
+      // After a commit the shared arrays are rebuilt: the memoized columns must not go stale.
+      const client = lake.client({dataset: 'ordered'})
+      const query = '*[_type == "item"] | order(rank asc)[0...3]{_id, rank}'
+      await client.fetch(query)
+      const top = orderDocs.find((d) => d._type === 'item' && !d._id.includes('.'))
+      await client
+        .patch(top?._id as string)
+        .set({rank: -1e9})
+        .commit()
+      const after = await client.fetch(query, {}, {perspective: 'published'})
+      expect(after[0]).toEqual({_id: top?._id, rank: -1e9})
+    } finally {
+      await lake.stop()
+    }
+  }, 120_000)
 })

@@ -1,0 +1,376 @@
+/**
+ * Lake query benchmark (`npm run bench` → `node bench/lake.ts`). See bench/README.md.
+ *
+ * Starts a lake in-process on a free port with a temporary data directory, imports 50,000
+ * generated published documents plus 1,000 drafts through `POST /data/import/:dataset`, then
+ * measures four representative queries over HTTP with @sanity/client (published perspective) and
+ * the same queries with plain groq-js (parse + evaluate over the whole published array, no
+ * `dereference` callback: what a naive implementation does). Prints one table.
+ *
+ * Options (env): BENCH_LAKE_ITERATIONS (default 200), BENCH_GROQ_ITERATIONS (default 20),
+ * BENCH_DOCS (default 50000).
+ */
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {isDeepStrictEqual} from 'node:util'
+import {createClient} from '@sanity/client'
+import {evaluate, parse} from 'groq-js'
+import {generateToken} from '../lake/auth.ts'
+import {createLakeServer} from '../lake/server.ts'
+import type {LakeDocument} from '../lake/types.ts'
+
+// ------------------------------------------------------------------ data
+
+function rng(seed: number) {
+  let s = seed >>> 0
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0
+    let t = s
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const FIRST = ['Anna', 'Erik', 'Maria', 'Lars', 'Karin', 'Johan', 'Eva', 'Anders', 'Sara', 'Per']
+const LAST = ['Andersson', 'Johansson', 'Karlsson', 'Nilsson', 'Eriksson', 'Larsson', 'Olsson']
+const COUNTIES = ['Stockholms län', 'Västra Götalands län', 'Skåne län', 'Uppsala län']
+const ROLES = ['Centrumledare', 'Platsutvecklare', 'Ordförande', 'Kommunikatör', 'Handlare']
+const KINDS = ['cityCentreAssociation', 'municipality', 'propertyOwner', 'business']
+const FOCUS = ['trygghet', 'tillgänglighet', 'handel', 'kultur', 'hållbarhet', 'samverkan']
+
+export interface BenchData {
+  /** Published documents (the published perspective's whole dataset). */
+  published: LakeDocument[]
+  drafts: LakeDocument[]
+  ids: string[]
+  interviewSlugs: string[]
+}
+
+/**
+ * Deterministic documents shaped like this project's content: cities, organizations, persons,
+ * qmCertifications and interviews with slugs and references, plus drafts of some of them.
+ * Proportions for `total` = 50,000: 290 cities, 4,710 organizations, 28,000 persons, 12,000
+ * certifications, 5,000 interviews (4% without `publishedAt`), and 1,000 drafts.
+ */
+export function generateBenchData(total = 50_000, seed = 20260219): BenchData {
+  const random = rng(seed)
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]
+  const uuid = () => {
+    const hex = () =>
+      Math.floor(random() * 0x10000)
+        .toString(16)
+        .padStart(4, '0')
+    return `${hex()}${hex()}-${hex()}-4${hex().slice(1)}-a${hex().slice(1)}-${hex()}${hex()}${hex()}`
+  }
+  const scale = total / 50_000
+  const count = {
+    city: Math.max(1, Math.round(290 * scale)),
+    organization: Math.max(1, Math.round(4_710 * scale)),
+    person: Math.max(1, Math.round(28_000 * scale)),
+    interview: Math.max(1, Math.round(5_000 * scale)),
+  }
+  const certifications = total - count.city - count.organization - count.person - count.interview
+  const base = Date.parse('2015-01-01T00:00:00Z')
+  const day = 86_400_000
+  const date = (from: number, days: number) =>
+    new Date(from + Math.floor(random() * days) * day).toISOString()
+  const system = (type: string, created: string): LakeDocument => ({
+    _id: uuid(),
+    _type: type,
+    _rev: uuid().slice(0, 22),
+    _createdAt: created,
+    _updatedAt: created,
+  })
+  const ref = (id: string) => ({_type: 'reference', _ref: id})
+  const slug = (text: string) => ({
+    _type: 'slug',
+    current: text
+      .toLowerCase()
+      .replace(/[åä]/g, 'a')
+      .replace(/ö/g, 'o')
+      .replace(/[^a-z0-9]+/g, '-'),
+  })
+
+  const cities: LakeDocument[] = []
+  for (let i = 0; i < count.city; i++) {
+    const name = `Stad ${i}`
+    cities.push({
+      ...system('city', date(base, 3000)),
+      name,
+      slug: slug(name),
+      municipality: `${name} kommun`,
+      county: pick(COUNTIES),
+      description: `Stadskärnan i ${name}.`,
+      keyFacts: [{_key: 'k1', _type: 'keyFact', label: 'Invånare', value: String(i * 137)}],
+    })
+  }
+  const organizations: LakeDocument[] = []
+  for (let i = 0; i < count.organization; i++) {
+    const name = `Organisation ${i}`
+    organizations.push({
+      ...system('organization', date(base, 3000)),
+      name,
+      slug: slug(name),
+      kind: pick(KINDS),
+      city: ref(pick(cities)._id),
+      website: `https://org${i}.example.se`,
+      description: `Beskrivning av ${name}.`,
+      memberSince: date(base, 3000).slice(0, 10),
+    })
+  }
+  for (const city of cities) city.cityCentreOrganization = ref(pick(organizations)._id)
+  const persons: LakeDocument[] = []
+  for (let i = 0; i < count.person; i++) {
+    const name = `${pick(FIRST)} ${pick(LAST)} ${i}`
+    persons.push({
+      ...system('person', date(base, 3000)),
+      name,
+      slug: slug(name),
+      role: pick(ROLES),
+      organization: ref(pick(organizations)._id),
+      email: `person${i}@example.se`,
+      phone: `070-${String(1_000_000 + i).slice(1)}`,
+      bio: [
+        {
+          _key: 'b1',
+          _type: 'block',
+          style: 'normal',
+          markDefs: [],
+          children: [{_key: 's1', _type: 'span', marks: [], text: `Om ${name}.`}],
+        },
+      ],
+    })
+  }
+  const qmCertifications: LakeDocument[] = []
+  for (let i = 0; i < certifications; i++) {
+    const org = pick(organizations)
+    const certifiedAt = date(base, 3600).slice(0, 10)
+    qmCertifications.push({
+      ...system('qmCertification', date(base, 3600)),
+      organization: ref(org._id),
+      city: org.city,
+      applicationType: random() < 0.7 ? 'new' : 'revision',
+      certifiedAt,
+      validUntil:
+        random() < 0.5
+          ? `${Number(certifiedAt.slice(0, 4)) + 3}${certifiedAt.slice(4)}`
+          : undefined,
+      focusAreas: [pick(FOCUS), pick(FOCUS)],
+    })
+  }
+  const interviews: LakeDocument[] = []
+  for (let i = 0; i < count.interview; i++) {
+    const person = pick(persons)
+    const title = `Intervju ${i} med ${person.name as string}`
+    const publishedAt = random() < 0.96 ? date(base, 4000) : undefined
+    interviews.push({
+      ...system('interview', publishedAt ?? date(base, 4000)),
+      title,
+      slug: slug(title),
+      publishedAt,
+      language: 'sv',
+      interviewee: ref(person._id),
+      organization: person.organization,
+      city: ref(pick(cities)._id),
+      certification: ref(pick(qmCertifications)._id),
+      lead: `Ingress till intervju ${i}.`,
+      questions: Array.from({length: 3 + Math.floor(random() * 4)}, (_, q) => ({
+        _key: `q${q}`,
+        _type: 'qaPair',
+        question: `Fråga ${q}?`,
+        answer: [
+          {
+            _key: 'a',
+            _type: 'block',
+            style: 'normal',
+            markDefs: [],
+            children: [{_key: 's', _type: 'span', marks: [], text: `Svar ${q} i intervju ${i}.`}],
+          },
+        ],
+      })),
+      tags: [pick(FOCUS)],
+    })
+  }
+  // Sorted by `_id`: the lake's dataset order (contract §4.3), which `order()` ties fall back to.
+  const published = [
+    ...cities,
+    ...organizations,
+    ...persons,
+    ...qmCertifications,
+    ...interviews,
+  ].sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0))
+  for (const doc of published) {
+    for (const key of Object.keys(doc)) if (doc[key] === undefined) delete doc[key]
+  }
+  const drafts: LakeDocument[] = []
+  const draftCount = Math.round(1_000 * scale)
+  for (let i = 0; i < draftCount; i++) {
+    const source = random() < 0.5 ? pick(interviews) : pick(persons)
+    if (drafts.some((d) => d._id === `drafts.${source._id}`)) continue
+    drafts.push({
+      ...source,
+      _id: `drafts.${source._id}`,
+      _updatedAt: new Date().toISOString(),
+      ...(source._type === 'interview'
+        ? {title: `${source.title as string} (utkast)`}
+        : {name: `${source.name as string} (utkast)`}),
+    })
+  }
+  return {
+    published,
+    drafts,
+    ids: published.map((d) => d._id),
+    interviewSlugs: interviews.map((d) => (d.slug as {current: string}).current),
+  }
+}
+
+// ------------------------------------------------------------------ measuring
+
+interface BenchQuery {
+  name: string
+  query: string
+  params: (i: number) => Record<string, unknown>
+}
+
+function percentile(sorted: number[], p: number): number {
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  return sorted[index]
+}
+
+interface Stats {
+  p50: number
+  p95: number
+}
+
+async function measure(
+  iterations: number,
+  run: (i: number) => Promise<unknown>,
+): Promise<Stats & {results: Map<number, unknown>}> {
+  const times: number[] = []
+  const results = new Map<number, unknown>()
+  for (let i = 0; i < iterations; i++) {
+    const started = performance.now()
+    const result = await run(i)
+    times.push(performance.now() - started)
+    results.set(i, result)
+  }
+  times.sort((a, b) => a - b)
+  return {p50: percentile(times, 50), p95: percentile(times, 95), results}
+}
+
+const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1))
+
+async function main(): Promise<void> {
+  const lakeIterations = Number(process.env.BENCH_LAKE_ITERATIONS ?? 200)
+  const groqIterations = Number(process.env.BENCH_GROQ_ITERATIONS ?? 20)
+  const total = Number(process.env.BENCH_DOCS ?? 50_000)
+  const benchStarted = performance.now()
+
+  const data = generateBenchData(total)
+  const dataDir = mkdtempSync(join(tmpdir(), 'lake-bench-'))
+  const adminToken = generateToken()
+  const logs: string[] = []
+  const server = createLakeServer({dataDir, adminToken, log: (line) => logs.push(line)})
+  try {
+    const {url} = await server.listen()
+    const body = [...data.published, ...data.drafts].map((d) => JSON.stringify(d)).join('\n')
+    const loadStarted = performance.now()
+    const res = await fetch(`${url}/v2025-02-19/data/import/bench`, {
+      method: 'POST',
+      headers: {Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/x-ndjson'},
+      body,
+    })
+    if (res.status !== 200) throw new Error(`import failed: ${res.status} ${await res.text()}`)
+    const imported = (await res.json()) as {count: number}
+    const importMs = performance.now() - loadStarted
+    const client = createClient({
+      projectId: 'bench',
+      dataset: 'bench',
+      apiHost: url,
+      useProjectHostname: false,
+      apiVersion: '2025-02-19',
+      useCdn: false,
+      token: adminToken,
+      perspective: 'published',
+    })
+    // The first query builds the in-memory document cache and indexes (part of "load").
+    await client.fetch('count(*)')
+    const loadMs = performance.now() - loadStarted
+
+    const {ids, interviewSlugs} = data
+    const stride = (list: string[], i: number) => list[(i * 7919) % list.length]
+    const queries: BenchQuery[] = [
+      {name: 'by _id', query: '*[_id == $id][0]', params: (i) => ({id: stride(ids, i)})},
+      {
+        name: 'by type+slug, two ->',
+        query:
+          '*[_type == "interview" && slug.current == $slug][0]{title, "interviewee": interviewee->{name, "org": organization->name}}',
+        params: (i) => ({slug: stride(interviewSlugs, i)}),
+      },
+      {
+        name: 'newest 20 of a type',
+        query:
+          '*[_type == "interview"] | order(publishedAt desc)[0...20]{_id, title, publishedAt, "slug": slug.current}',
+        params: () => ({}),
+      },
+      {name: 'count by type', query: 'count(*[_type == "interview"])', params: () => ({})},
+    ]
+
+    const rows: string[][] = []
+    let identical = true
+    for (const q of queries) {
+      for (let i = 0; i < 20; i++) await client.fetch(q.query, q.params(i + 1_000_000))
+      const lake = await measure(lakeIterations, (i) => client.fetch(q.query, q.params(i)))
+      const naive = await measure(groqIterations, async (i) => {
+        const params = q.params(i)
+        const tree = parse(q.query, {params})
+        const value = await evaluate(tree, {dataset: data.published, params})
+        return value.get()
+      })
+      for (const [i, expected] of naive.results) {
+        if (!isDeepStrictEqual(JSON.parse(JSON.stringify(expected ?? null)), lake.results.get(i))) {
+          identical = false
+          console.error(`MISMATCH: ${q.name} params ${JSON.stringify(q.params(i))}`)
+        }
+      }
+      rows.push([
+        q.name,
+        ms(lake.p50),
+        ms(lake.p95),
+        ms(naive.p50),
+        ms(naive.p95),
+        `${Math.round(naive.p50 / lake.p50)}×`,
+      ])
+    }
+
+    const header = ['query', 'lake p50', 'lake p95', 'groq-js p50', 'groq-js p95', 'speed-up']
+    const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)))
+    const line = (cells: string[]) =>
+      `| ${cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' | ')} |`
+    console.log(
+      `Lake benchmark: ${imported.count} documents (${data.published.length} published + ${data.drafts.length} drafts), Node ${process.version}`,
+    )
+    console.log(
+      `Load: import ${(importMs / 1000).toFixed(2)} s, first query (cache + indexes) ${((loadMs - importMs) / 1000).toFixed(2)} s, total ${(loadMs / 1000).toFixed(2)} s`,
+    )
+    console.log(
+      `Iterations: lake ${lakeIterations} (over HTTP, @sanity/client, perspective published), groq-js ${groqIterations} (parse + evaluate over ${data.published.length} documents, no dereference callback); times in ms`,
+    )
+    console.log('')
+    console.log(line(header))
+    console.log(line(widths.map((w) => '-'.repeat(w))))
+    for (const row of rows) console.log(line(row))
+    console.log('')
+    console.log(`Results identical to groq-js: ${identical ? 'yes' : 'NO'}`)
+    console.log(`Benchmark took ${((performance.now() - benchStarted) / 1000).toFixed(1)} s`)
+    for (const line of logs) console.error(line)
+    if (!identical || logs.length > 0) process.exitCode = 1
+  } finally {
+    await server.close()
+    rmSync(dataDir, {recursive: true, force: true})
+  }
+}
+
+if (import.meta.main) await main()
