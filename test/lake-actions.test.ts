@@ -1,55 +1,10 @@
-import {evaluateSync, parse, toJS} from 'groq-js'
 import {describe, expect, it} from 'vitest'
 
 import {expandActions, strengthenOnPublish} from '../lake/actions.ts'
-import {applyTransaction, type DocumentSource} from '../lake/mutations.ts'
-import {strongLocalTargets} from '../lake/references.ts'
-import type {CommittedTransaction, LakeDocument, Mutation} from '../lake/types.ts'
+import {applyTransaction} from '../lake/mutations.ts'
+import type {CommittedTransaction, Mutation} from '../lake/types.ts'
 import {LakeError} from '../lake/types.ts'
-
-/** An in-memory DocumentSource: committed documents in a Map, queries through groq-js. */
-class MemorySource implements DocumentSource {
-  readonly docs = new Map<string, LakeDocument>()
-
-  constructor(docs: Array<Partial<LakeDocument> & {_id: string}> = []) {
-    for (const doc of docs) {
-      this.docs.set(doc._id, {
-        _type: 'post',
-        _rev: `rev-${doc._id}`,
-        _createdAt: '2024-01-01T00:00:00Z',
-        _updatedAt: '2024-01-02T00:00:00Z',
-        ...doc,
-      } as LakeDocument)
-    }
-  }
-
-  get(id: string): LakeDocument | null {
-    return this.docs.get(id) ?? null
-  }
-
-  queryIds(
-    query: string,
-    params: Record<string, unknown>,
-    pending: ReadonlyMap<string, LakeDocument | null>,
-  ): string[] {
-    const overlay = new Map(this.docs)
-    for (const [id, doc] of pending) {
-      if (doc) overlay.set(id, doc)
-      else overlay.delete(id)
-    }
-    const value = toJS(
-      evaluateSync(parse(query, {params}), {dataset: [...overlay.values()], params}),
-    ) as unknown
-    const docs = (Array.isArray(value) ? value : [value]) as Array<{_id?: unknown} | null>
-    return docs.flatMap((doc) => (doc && typeof doc._id === 'string' ? [doc._id] : []))
-  }
-
-  referencingIds(id: string): string[] {
-    return [...this.docs.values()]
-      .filter((doc) => strongLocalTargets(doc, 'test').has(id))
-      .map((doc) => doc._id)
-  }
-}
+import {MemorySource} from './helpers/memorySource.ts'
 
 const NOW = '2026-08-21T10:00:00Z'
 
