@@ -37,11 +37,15 @@ function offlineClient(): SanityClient {
   return client as unknown as SanityClient
 }
 
-/** The Studio's real configuration (schema, plugins, structure) resolved in Node. */
-export function createTestWorkspace(): Promise<Workspace> {
+/**
+ * The Studio's real configuration (schema, plugins, structure) resolved in Node. Pass a client of a
+ * running lake (test/helpers/lake.ts) where the Studio would ask the Content Lake, e.g. for slug
+ * uniqueness; without one, such requests fail with NO_CONTENT_LAKE_MESSAGE.
+ */
+export function createTestWorkspace(client?: SanityClient): Promise<Workspace> {
   return createWorkspaceFromConfig({
     ...studioConfig,
     currentUser: testUser,
-    getClient: offlineClient,
+    getClient: client ? (options) => client.withConfig(options) : offlineClient,
   })
 }
