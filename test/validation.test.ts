@@ -24,6 +24,7 @@ beforeAll(async () => {
     name: 'Upptagen Person',
     slug: {_type: 'slug', current: TAKEN_PERSON_SLUG},
   })
+  // sanity 6.9 types its client as @sanity/client 7's; the project's v8 client is wire-compatible.
   workspace = await createTestWorkspace(client as never)
 })
 
