@@ -7,7 +7,13 @@ import {schemaTypes} from './schemas/index.ts'
 import {resolveStudioApiTarget} from './studio/apiTarget.ts'
 import {structure} from './studio/structure.ts'
 
-const target = resolveStudioApiTarget(process.env)
+// Each variable is named in full: the Studio build (Vite) replaces `process.env.SANITY_STUDIO_X`
+// member expressions only, so passing `process.env` itself would bake in an empty object.
+const target = resolveStudioApiTarget({
+  SANITY_STUDIO_API_HOST: process.env.SANITY_STUDIO_API_HOST,
+  SANITY_STUDIO_PROJECT_ID: process.env.SANITY_STUDIO_PROJECT_ID,
+  SANITY_STUDIO_DATASET: process.env.SANITY_STUDIO_DATASET,
+})
 
 /** Options that only apply against the local lake: its login provider, and hosted-only features off. */
 const localLakeOptions = target.isLocal

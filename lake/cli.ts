@@ -1,12 +1,18 @@
 /**
  * Command line of the lake:
  *   node lake/main.ts [--port 3400] [--host 127.0.0.1] [--data .lake]
+ *                     [--tls-port 3443] [--tls-projects local,other]
  *   node lake/main.ts token create --role editor [--label x] [--data .lake]
  * `LAKE_ADMIN_TOKEN=<token>` at start registers that token as an administrator.
+ * `--tls-port` also serves HTTPS + HTTP/2 (for the Studio) with a self-signed certificate kept in
+ * `<data>/tls/`; `--tls-projects` adds `<id>.localhost` names to it (`local` is always there).
+ * `--datasets` are created at start when missing (default with `--tls-port`: `production`).
+ * `LAKE_LOGIN_CODE=<code>` makes the Studio login form require that code.
  * Bad arguments exit with code 2.
  */
 import {isRole, registerToken, ROLES} from './auth.ts'
-import {createLakeServer} from './server.ts'
+import {isValidDatasetName, isValidProjectId} from './ids.ts'
+import {createLakeServer, type LakeListening} from './server.ts'
 import {LakeStorage} from './storage.ts'
 import type {Role} from './types.ts'
 
@@ -16,11 +22,23 @@ export class UsageError extends Error {
 
 export const USAGE = `Usage:
   node lake/main.ts [--port 3400] [--host 127.0.0.1] [--data .lake]
+                    [--tls-port 3443] [--tls-projects <id>[,<id>…]] [--datasets <name>[,<name>…]]
   node lake/main.ts token create --role <${ROLES.join('|')}> [--label <text>] [--data .lake]
-Environment: LAKE_ADMIN_TOKEN=<token> registers an administrator token at start.`
+Environment: LAKE_ADMIN_TOKEN=<token> registers an administrator token at start;
+LAKE_LOGIN_CODE=<code> makes the Studio login form require that code.`
 
 export type Command =
-  | {kind: 'serve'; port: number; host: string; dataDir: string}
+  | {
+      kind: 'serve'
+      port: number
+      host: string
+      dataDir: string
+      /** Absent: no TLS listener. */
+      tlsPort?: number
+      tlsProjectIds?: string[]
+      /** Created at start when missing; default `production` when TLS is on (Studio mode). */
+      datasets?: string[]
+    }
   | {kind: 'token-create'; role: Role; label: string | null; dataDir: string}
   | {kind: 'help'}
 
@@ -65,14 +83,37 @@ export function parseArgs(argv: string[]): Command {
     if (!isRole(role)) throw new UsageError(`Unknown role "${role}" (expected ${ROLES.join(', ')})`)
     return {kind: 'token-create', role, label: flags.label ?? null, dataDir: flags.data ?? '.lake'}
   }
-  const flags = parseFlags(argv, ['port', 'host', 'data'])
+  const flags = parseFlags(argv, ['port', 'host', 'data', 'tls-port', 'tls-projects', 'datasets'])
   if (flags.help) return {kind: 'help'}
-  return {
+  const command: Command = {
     kind: 'serve',
     port: parsePort(flags.port ?? '3400'),
     host: flags.host ?? '127.0.0.1',
     dataDir: flags.data ?? '.lake',
   }
+  if (flags['tls-port'] !== undefined) command.tlsPort = parsePort(flags['tls-port'])
+  if (flags['tls-projects'] !== undefined) {
+    const ids = flags['tls-projects']
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean)
+    for (const id of ids) {
+      if (!isValidProjectId(id)) throw new UsageError(`Bad project id "${id}" in --tls-projects`)
+    }
+    command.tlsProjectIds = ids
+  }
+  if (flags.datasets !== undefined) {
+    const names = flags.datasets
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean)
+    for (const name of names) {
+      if (!isValidDatasetName(name))
+        throw new UsageError(`Bad dataset name "${name}" in --datasets`)
+    }
+    command.datasets = names
+  }
+  return command
 }
 
 /** Runs the CLI; resolves with an exit code for one-shot commands, or stays up serving. */
@@ -109,15 +150,18 @@ export async function runCli(
     port: command.port,
     host: command.host,
     adminToken: env.LAKE_ADMIN_TOKEN?.trim() || undefined,
+    tlsPort: command.tlsPort,
+    tlsProjectIds: command.tlsProjectIds,
+    datasets: command.datasets ?? (command.tlsPort !== undefined ? ['production'] : []),
   })
-  let url: string
+  let listening: LakeListening
   try {
-    ;({url} = await lake.listen())
+    listening = await lake.listen()
   } catch (error) {
     await lake.close()
-    console.error(
-      `lake: cannot listen on ${command.host}:${command.port}: ${(error as Error).message}`,
-    )
+    const ports =
+      command.tlsPort === undefined ? command.port : `${command.port}/${command.tlsPort}`
+    console.error(`lake: cannot listen on ${command.host}:${ports}: ${(error as Error).message}`)
     return 1
   }
   let stopping = false
@@ -134,6 +178,15 @@ export async function runCli(
   }
   process.once('SIGINT', () => stop('SIGINT'))
   process.once('SIGTERM', () => stop('SIGTERM'))
-  console.log(`Content Lake listening on ${url} (data: ${command.dataDir})`)
+  console.log(`Content Lake listening on ${listening.url} (data: ${command.dataDir})`)
+  if (listening.tlsUrl && listening.certificate) {
+    const {certificate} = listening
+    console.log(
+      `Content Lake (HTTPS, HTTP/2) listening on ${listening.tlsUrl} for ${certificate.hosts.join(', ')}`,
+    )
+    console.log(
+      `TLS certificate: ${certificate.certPath}${certificate.created ? ' (new)' : ''}; SPKI sha256: ${certificate.spki}`,
+    )
+  }
   return undefined
 }

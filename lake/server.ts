@@ -9,7 +9,8 @@
  * their data.
  */
 import {createServer, type Server} from 'node:http'
-import type {AddressInfo} from 'node:net'
+import {createSecureServer, type Http2SecureServer, type Http2Session} from 'node:http2'
+import type {AddressInfo, Socket} from 'node:net'
 import {registerToken, resolveCaller} from './auth.ts'
 import type {Lake, RequestContext} from './http/context.ts'
 import {
@@ -26,6 +27,7 @@ import {isValidProjectId} from './ids.ts'
 import {ListenerHub} from './listeners.ts'
 import type {EventStream} from './sse.ts'
 import {LakeStorage} from './storage.ts'
+import {ensureCertificate, type LakeCertificate} from './tls.ts'
 import {LakeError} from './types.ts'
 
 export const DEFAULT_PROJECT_ID = 'local'
@@ -38,11 +40,29 @@ export interface LakeServerOptions {
   /** Registered as an administrator token at start (`LAKE_ADMIN_TOKEN`). */
   adminToken?: string
   log?: (line: string) => void
+  /**
+   * Also serve HTTPS with HTTP/2 (HTTP/1.1 fallback) on this port; 0 picks a free port. Undefined:
+   * plain HTTP only. The certificate is kept in `<dataDir>/tls/` (lake/tls.ts).
+   */
+  tlsPort?: number
+  /** Project ids whose `<id>.localhost` the certificate must cover (besides `local`). */
+  tlsProjectIds?: string[]
+  /** Datasets created (public) at start when missing, e.g. the Studio's `production`. */
+  datasets?: string[]
+}
+
+export interface LakeListening {
+  port: number
+  url: string
+  /** Set when TLS is on: the port, `https://localhost:<port>` and the certificate. */
+  tlsPort?: number
+  tlsUrl?: string
+  certificate?: LakeCertificate
 }
 
 export interface LakeServer extends Lake {
   handler: (req: LakeRequest, res: LakeResponse) => void
-  listen(): Promise<{port: number; url: string}>
+  listen(): Promise<LakeListening>
   close(): Promise<void>
 }
 
@@ -73,6 +93,9 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
       stableId: true,
     })
   }
+  for (const name of options.datasets ?? []) {
+    if (!storage.getDataset(name)) storage.createDataset(name)
+  }
   const hub = new ListenerHub({
     onError: (error, spec) =>
       log(`lake: listener ${JSON.stringify(spec.query)} failed: ${String(error)}`),
@@ -80,6 +103,9 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
   const streams = new Set<EventStream>()
   const router = new Router()
   let server: Server | undefined
+  let secureServer: Http2SecureServer | undefined
+  const sessions = new Set<Http2Session>()
+  const secureSockets = new Set<Socket>()
   const lake: Lake = {storage, hub, streams, log}
 
   const fail = (req: LakeRequest, res: LakeResponse, error: unknown, where: string) => {
@@ -156,8 +182,8 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
   return {
     ...lake,
     handler,
-    listen() {
-      return new Promise((resolve, reject) => {
+    async listen() {
+      const plain = await new Promise<{port: number; url: string}>((resolve, reject) => {
         server = createServer(handler)
         server.once('error', reject)
         server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
@@ -166,10 +192,43 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
           resolve({port, url: `http://${address}:${port}`})
         })
       })
+      if (options.tlsPort === undefined) return plain
+      const certificate = await ensureCertificate(options.dataDir, options.tlsProjectIds)
+      const tlsPort = await new Promise<number>((resolve, reject) => {
+        const secure = createSecureServer(
+          {cert: certificate.cert, key: certificate.key, allowHTTP1: true},
+          handler,
+        )
+        secureServer = secure
+        secure.on('session', (session: Http2Session) => {
+          sessions.add(session)
+          session.once('close', () => sessions.delete(session))
+        })
+        secure.on('secureConnection', (socket: Socket) => {
+          secureSockets.add(socket)
+          socket.once('close', () => secureSockets.delete(socket))
+        })
+        // A client that fails the handshake (an untrusted certificate) is not an error of ours.
+        secure.on('tlsClientError', () => undefined)
+        secure.once('error', reject)
+        secure.listen(options.tlsPort, options.host ?? '127.0.0.1', () => {
+          secure.off('error', reject)
+          resolve((secure.address() as AddressInfo).port)
+        })
+      })
+      return {...plain, tlsPort, tlsUrl: `https://localhost:${tlsPort}`, certificate}
     },
     async close() {
       for (const stream of [...streams]) stream.close()
       streams.clear()
+      if (secureServer) {
+        const secure = secureServer
+        const closing = new Promise<void>((resolve) => secure.close(() => resolve()))
+        for (const session of sessions) session.destroy()
+        for (const socket of secureSockets) socket.destroy()
+        await closing
+        secureServer = undefined
+      }
       if (server) {
         const closing = new Promise<void>((resolve) => server?.close(() => resolve()))
         server.closeAllConnections()

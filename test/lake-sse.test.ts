@@ -1,5 +1,4 @@
-import {execFileSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {mkdtempSync, rmSync} from 'node:fs'
 import http from 'node:http'
 import http2 from 'node:http2'
 import https from 'node:https'
@@ -8,9 +7,10 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {EventSource} from 'eventsource'
-import {afterEach, describe, expect, it} from 'vitest'
+import {afterAll, afterEach, describe, expect, it} from 'vitest'
 
 import {type EventStream, openEventStream} from '../lake/sse.ts'
+import {ensureCertificate} from '../lake/tls.ts'
 
 interface Opened {
   stream: EventStream
@@ -180,51 +180,17 @@ describe('openEventStream backpressure', () => {
   })
 })
 
-function makeCertificate(): {key: string; cert: string} | undefined {
-  const dir = mkdtempSync(join(tmpdir(), 'lake-sse-cert-'))
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      {stdio: 'ignore'},
-    )
-    return {
-      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
-      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
-    }
-  } catch {
-    return undefined
-  } finally {
-    rmSync(dir, {recursive: true, force: true})
-  }
-}
+// The lake's own self-signed certificate (pure JS), made once for this file.
+const certificateDir = mkdtempSync(join(tmpdir(), 'lake-sse-cert-'))
+const certificate = await ensureCertificate(certificateDir)
+afterAll(() => rmSync(certificateDir, {recursive: true, force: true}))
 
-const certificate = makeCertificate()
-
-describe.skipIf(!certificate)('openEventStream over HTTP/2 (TLS, allowHTTP1)', () => {
+describe('openEventStream over HTTP/2 (TLS, allowHTTP1)', () => {
   it('streams over h2 without connection headers and closes when the client stream closes', async () => {
     const {handler, next} = streamingHandler(20)
-    const server = http2.createSecureServer({...certificate!, allowHTTP1: true}, handler)
+    const server = http2.createSecureServer({...certificate, allowHTTP1: true}, handler)
     const port = await listen(server)
-    const session = http2.connect(`https://127.0.0.1:${port}`, {ca: certificate!.cert})
+    const session = http2.connect(`https://127.0.0.1:${port}`, {ca: certificate.cert})
     cleanups.push(() => session.destroy())
     const request = session.request({':path': '/data/listen/production'})
     const headers = await new Promise<http2.IncomingHttpHeaders>((resolve, reject) => {
@@ -264,9 +230,9 @@ describe.skipIf(!certificate)('openEventStream over HTTP/2 (TLS, allowHTTP1)', (
 
   it('serves HTTP/1.1 clients on the same TLS server', async () => {
     const {handler, next} = streamingHandler(15_000)
-    const server = http2.createSecureServer({...certificate!, allowHTTP1: true}, handler)
+    const server = http2.createSecureServer({...certificate, allowHTTP1: true}, handler)
     const port = await listen(server)
-    const request = https.get({host: '127.0.0.1', port, path: '/', ca: certificate!.cert})
+    const request = https.get({host: '127.0.0.1', port, path: '/', ca: certificate.cert})
     const response = await new Promise<http.IncomingMessage>((resolve) =>
       request.on('response', resolve),
     )

@@ -4,11 +4,23 @@
  */
 import {handleActions, handleActionsProbe} from '../routes/actions.ts'
 import {
+  handleFileUpload,
+  handleImageUpload,
+  handleServeFile,
+  handleServeImage,
+} from '../routes/assets.ts'
+import {
+  handleAuthId,
+  handleLoginForm,
+  handleLoginSubmit,
+  handleLogout,
+  handleProviders,
+} from '../routes/auth.ts'
+import {
   handleCreateDataset,
   handleDeleteDataset,
   handleEditDataset,
   handleListDatasets,
-  handleProject,
 } from '../routes/datasets.ts'
 import {handleDoc} from '../routes/doc.ts'
 import {handleExport} from '../routes/export.ts'
@@ -16,7 +28,32 @@ import {handleHistoryDocuments, handleHistoryTransactions} from '../routes/histo
 import {handleImport} from '../routes/import.ts'
 import {handleListen} from '../routes/listen.ts'
 import {handleMutate} from '../routes/mutate.ts'
+import {handleCorsCheck, handleDataPing, handlePing} from '../routes/ping.ts'
+import {
+  handleDatasetAcl,
+  handleProject,
+  handleProjectDatasets,
+  handleProjectGrants,
+  handleUserApplications,
+} from '../routes/projects.ts'
 import {handleQuery} from '../routes/query.ts'
+import {
+  handleAccessRequests,
+  handleCrossDatasetReferences,
+  handleDocumentEvents,
+  handleFeatures,
+  handleHelp,
+  handleIntakeBatch,
+  handleJourney,
+  handleSocket,
+  handleTelemetryStatus,
+} from '../routes/studio.ts'
+import {
+  handleGetKeyValues,
+  handleSetKeyValues,
+  handleUsersByIds,
+  handleUsersMe,
+} from '../routes/users.ts'
 import type {RequestContext} from './context.ts'
 
 export type Handler = (ctx: RequestContext) => void | Promise<void>
@@ -47,8 +84,68 @@ export const routes: Route[] = [
     pattern: '/data/history/:dataset/transactions/:ids',
     handler: handleHistoryTransactions,
   },
+  {
+    methods: ['GET'],
+    pattern: '/data/history/:dataset/events/documents/:id',
+    handler: handleDocumentEvents,
+  },
+  {
+    methods: ['GET'],
+    pattern: '/data/references/:dataset/documents/:id/to',
+    handler: handleCrossDatasetReferences,
+  },
+  {methods: ['GET'], pattern: '/data/ping/:dataset', handler: handleDataPing},
+  // Studio: login, users, project, and the endpoints that only need to degrade.
+  {methods: ['GET'], pattern: '/auth/login/local', handler: handleLoginForm},
+  {methods: ['POST'], pattern: '/auth/login/local', handler: handleLoginSubmit},
+  {methods: ['GET'], pattern: '/auth/id', handler: handleAuthId},
+  {methods: ['POST'], pattern: '/auth/logout', handler: handleLogout},
+  {methods: ['GET'], pattern: '/auth/providers', handler: handleProviders},
+  {methods: ['GET'], pattern: '/users/me', handler: handleUsersMe},
+  {methods: ['GET'], pattern: '/users/me/keyvalue/:keys', handler: handleGetKeyValues},
+  {methods: ['PUT'], pattern: '/users/me/keyvalue', handler: handleSetKeyValues},
+  {methods: ['GET'], pattern: '/users/:ids', handler: handleUsersByIds},
   {methods: ['GET'], pattern: '/projects/:projectId', handler: handleProject},
-  {methods: ['GET'], pattern: '/projects/:projectId/datasets', handler: handleListDatasets},
+  {
+    methods: ['GET'],
+    pattern: '/projects/:projectId/datasets/:dataset/acl',
+    handler: handleDatasetAcl,
+  },
+  {methods: ['GET'], pattern: '/projects/:projectId/grants', handler: handleProjectGrants},
+  {
+    methods: ['GET'],
+    pattern: '/projects/:projectId/user-applications',
+    handler: handleUserApplications,
+  },
+  {methods: ['GET'], pattern: '/features', handler: handleFeatures},
+  {methods: ['GET'], pattern: '/intake/telemetry-status', handler: handleTelemetryStatus},
+  {methods: ['POST'], pattern: '/intake/batch', handler: handleIntakeBatch},
+  {methods: ['GET'], pattern: '/journey/:name', handler: handleJourney},
+  {methods: ['GET'], pattern: '/help', handler: handleHelp},
+  {methods: ['GET'], pattern: '/access/requests/me', handler: handleAccessRequests},
+  {methods: ['GET'], pattern: '/ping', handler: handlePing},
+  {methods: ['GET'], pattern: '/check/cors', handler: handleCorsCheck},
+  {methods: ['GET'], pattern: '/socket/:dataset', handler: handleSocket},
+  // Assets: uploads, and the bytes on the bare host (`/images/…` has no version prefix).
+  {methods: ['POST'], pattern: '/assets/images/:dataset', handler: handleImageUpload},
+  {methods: ['POST'], pattern: '/assets/files/:dataset', handler: handleFileUpload},
+  {
+    methods: ['GET', 'HEAD'],
+    pattern: '/images/:projectId/:dataset/:file',
+    handler: handleServeImage,
+  },
+  {
+    methods: ['GET', 'HEAD'],
+    pattern: '/images/:projectId/:dataset/:file/:vanity',
+    handler: handleServeImage,
+  },
+  {methods: ['GET', 'HEAD'], pattern: '/files/:projectId/:dataset/:file', handler: handleServeFile},
+  {
+    methods: ['GET', 'HEAD'],
+    pattern: '/files/:projectId/:dataset/:file/:vanity',
+    handler: handleServeFile,
+  },
+  {methods: ['GET'], pattern: '/projects/:projectId/datasets', handler: handleProjectDatasets},
   {methods: ['GET'], pattern: '/datasets', handler: handleListDatasets},
   {methods: ['PUT'], pattern: '/datasets/:name', handler: handleCreateDataset},
   {methods: ['PATCH'], pattern: '/datasets/:name', handler: handleEditDataset},

@@ -1,0 +1,283 @@
+/**
+ * End to end: the project's own Studio, built with the lake's TLS host baked in, in headless
+ * Chromium against the lake (HTTP/2 over TLS, certificate trusted by SPKI). Logs in through the
+ * local provider, creates and publishes a person and an interview, reads them back with
+ * @sanity/client, edits the published interview, sees the edit live in a second browser context,
+ * unpublishes, and checks that a viewer gets a read-only Studio.
+ *
+ * Set STUDIO_E2E_DIST=<dir> to reuse a Studio already built for STUDIO_E2E_TLS_PORT (faster
+ * iteration); by default the Studio is built into a temp folder for this run.
+ */
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {createClient, type SanityClient} from '@sanity/client'
+import type {Browser, BrowserContext, Page} from 'playwright-core'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {generateToken} from '../../lake/auth.ts'
+import {createLakeServer, type LakeServer} from '../../lake/server.ts'
+import {launchChromium} from '../helpers/browser.ts'
+import {buildStudio, serveStatic, type StaticServer} from '../helpers/studio.ts'
+
+const STEP = 120_000
+
+const reuseDist = process.env.STUDIO_E2E_DIST
+const fixedTlsPort = process.env.STUDIO_E2E_TLS_PORT ? Number(process.env.STUDIO_E2E_TLS_PORT) : 0
+
+describe('Studio on the lake (Chromium)', () => {
+  const dirs: string[] = []
+  let lake: LakeServer
+  let lakeUrl: string
+  let studio: StaticServer
+  let browser: Browser
+  let client: SanityClient
+  const adminToken = generateToken()
+  const logs: string[] = []
+
+  beforeAll(async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lake-e2e-'))
+    dirs.push(dataDir)
+    lake = createLakeServer({
+      dataDir,
+      port: 0,
+      tlsPort: fixedTlsPort,
+      adminToken,
+      datasets: ['production'],
+      log: (line) => logs.push(line),
+    })
+    const listening = await lake.listen()
+    lakeUrl = listening.url
+    const apiHost = listening.tlsUrl as string
+    let dist = reuseDist
+    if (!dist) {
+      dist = mkdtempSync(join(tmpdir(), 'studio-e2e-dist-'))
+      dirs.push(dist)
+      const started = Date.now()
+      await buildStudio(apiHost, dist)
+      console.log(`studio: built for ${apiHost} in ${Date.now() - started} ms`)
+    }
+    studio = await serveStatic(dist)
+    browser = await launchChromium({spki: [listening.certificate?.spki as string]})
+    client = createClient({
+      projectId: 'local',
+      dataset: 'production',
+      apiHost: lakeUrl,
+      useProjectHostname: false,
+      apiVersion: '2025-02-19',
+      useCdn: false,
+      token: adminToken,
+      perspective: 'published',
+    })
+  }, 300_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await studio?.close()
+    await lake?.close()
+    for (const dir of dirs) rmSync(dir, {recursive: true, force: true})
+    const drift = logs.filter((line) => / 40[45] /.test(line))
+    if (drift.length) console.log(`lake: unknown endpoints (drift):\n${drift.join('\n')}`)
+  })
+
+  /** Opens the Studio in a fresh context and logs in through the local provider. */
+  async function login(
+    name: string,
+    role: 'editor' | 'viewer',
+  ): Promise<{
+    context: BrowserContext
+    page: Page
+  }> {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    await page.goto(`${studio.url}/`)
+    await page.waitForURL(/\/v1\/auth\/login\/local\?/, {timeout: STEP})
+    await page.fill('#name', name)
+    await page.check(`input[name=role][value=${role}]`)
+    await page.click('button[type=submit]')
+    await page.waitForURL(new RegExp(`^${studio.url}/`), {timeout: STEP})
+    // The Studio moves the token from the URL fragment to localStorage; navigating on before
+    // that would drop it.
+    await page.waitForFunction(
+      () => localStorage.getItem('__studio_auth_token_local') !== null,
+      null,
+      {
+        timeout: STEP,
+      },
+    )
+    return {context, page}
+  }
+
+  const publishButton = (page: Page) => page.locator('[data-testid="action-publicera"]')
+
+  /**
+   * Waits until the footer no longer says "Sparar..." (saving). Publishing while the last edit is
+   * still being saved does not publish against the lake yet (see the issue notes).
+   */
+  async function waitForSaved(page: Page) {
+    await expect.poll(() => page.getByText('Sparar...').count(), {timeout: STEP}).toBe(0)
+  }
+
+  async function waitForPublished(page: Page) {
+    await expect.poll(async () => publishButton(page).isDisabled(), {timeout: STEP}).toBe(true)
+  }
+
+  /** Adds a question-and-answer item to the interview's questions. */
+  async function addQuestion(page: Page, question: string, answer: string) {
+    await page.locator('[data-testid="add-single-object-button"]').last().click()
+    const dialog = page.locator('[role=dialog]').last()
+    const questionInput = dialog.locator('textarea[id$=".question"]')
+    await questionInput.waitFor({timeout: STEP})
+    await questionInput.fill(question)
+    const answerEditor = dialog.locator('[contenteditable="true"]').first()
+    await answerEditor.click()
+    await page.keyboard.type(answer)
+    await expect.poll(() => answerEditor.textContent(), {timeout: STEP}).toContain(answer)
+    await dialog.getByRole('button', {name: 'Close dialog'}).click()
+    await dialog.waitFor({state: 'detached', timeout: STEP})
+  }
+
+  let editor: {context: BrowserContext; page: Page}
+  let personId = ''
+  let interviewId = ''
+
+  it(
+    'logs in through the local provider and shows the document list',
+    async () => {
+      editor = await login('Anna Andersson', 'editor')
+      const {page} = editor
+      const started = Date.now()
+      await page.goto(`${studio.url}/structure/person`)
+      await page.locator('[data-testid="document-list-pane"]').waitFor({timeout: STEP})
+      console.log(`studio: page load → document list: ${Date.now() - started} ms`)
+    },
+    STEP * 2,
+  )
+
+  it(
+    'creates and publishes a person',
+    async () => {
+      const {page} = editor
+      await page.goto(`${studio.url}/intent/create/type=person/`)
+      const name = page.locator('input#name')
+      await name.waitFor({timeout: STEP})
+      await name.fill('Eva Exempel')
+      await page.locator('input#role').fill('Centrumchef')
+      await page.waitForURL(/\/structure\/person;[\w-]+/, {timeout: STEP})
+      personId = /person;([\w-]+)/.exec(page.url())?.[1] ?? ''
+      expect(personId).not.toBe('')
+      await expect.poll(() => publishButton(page).isEnabled(), {timeout: STEP}).toBe(true)
+      await publishButton(page).click()
+      await waitForPublished(page)
+      await expect
+        .poll(() => client.getDocument(personId), {timeout: STEP})
+        .toMatchObject({name: 'Eva Exempel', role: 'Centrumchef'})
+    },
+    STEP * 3,
+  )
+
+  it(
+    'creates an interview with two questions and answers, and publishes it',
+    async () => {
+      const {page} = editor
+      await page.goto(`${studio.url}/intent/create/type=interview/`)
+      const title = page.locator('input#title')
+      await title.waitFor({timeout: STEP})
+      await title.fill('Ett levande centrum')
+      await page.waitForURL(/\/structure\/interview;[\w-]+/, {timeout: STEP})
+      interviewId = /interview;([\w-]+)/.exec(page.url())?.[1] ?? ''
+      await page.getByRole('button', {name: 'Generera'}).click()
+      await expect
+        .poll(() => page.locator('input#slug').inputValue(), {timeout: STEP})
+        .toBe('ett-levande-centrum')
+      // Reference search (groqLegacy) for the interviewee.
+      await page.locator('input#interviewee').fill('Eva')
+      await page.getByRole('option').filter({hasText: 'Eva Exempel'}).first().click({timeout: STEP})
+      await addQuestion(page, 'Vad gör ett centrum levande?', 'Människor som möts.')
+      await addQuestion(page, 'Vem driver arbetet?', 'Fastighetsägare och handlare tillsammans.')
+      await waitForSaved(page)
+      await expect.poll(() => publishButton(page).isEnabled(), {timeout: STEP}).toBe(true)
+      await publishButton(page).click()
+      await waitForPublished(page)
+      const published = () =>
+        client.fetch(
+          `*[_id == $id][0]{title, "slug": slug.current, "interviewee": interviewee->name,
+            "questions": questions[]{question, "answer": pt::text(answer)}}`,
+          {id: interviewId},
+        )
+      await expect.poll(published, {timeout: STEP}).toEqual({
+        title: 'Ett levande centrum',
+        slug: 'ett-levande-centrum',
+        interviewee: 'Eva Exempel',
+        questions: [
+          {question: 'Vad gör ett centrum levande?', answer: 'Människor som möts.'},
+          {question: 'Vem driver arbetet?', answer: 'Fastighetsägare och handlare tillsammans.'},
+        ],
+      })
+      expect(await client.getDocument(personId)).toMatchObject({name: 'Eva Exempel'})
+    },
+    STEP * 3,
+  )
+
+  it(
+    'edits the published interview into a draft, and a second tab sees the edit live',
+    async () => {
+      const {page} = editor
+      const second = await login('Bo Berg', 'editor')
+      await second.page.goto(`${studio.url}/structure/interview;${interviewId}`)
+      const otherTitle = second.page.locator('input#title')
+      await expect.poll(() => otherTitle.inputValue(), {timeout: STEP}).toBe('Ett levande centrum')
+
+      await page.locator('input#title').fill('Ett levande centrum i Visby')
+      await expect.poll(() => otherTitle.isEditable(), {timeout: STEP}).toBe(true)
+      const drafts = client.withConfig({perspective: 'raw'})
+      await expect
+        .poll(() => drafts.getDocument(`drafts.${interviewId}`), {timeout: STEP})
+        .toMatchObject({title: 'Ett levande centrum i Visby'})
+      expect(await client.getDocument(interviewId)).toMatchObject({title: 'Ett levande centrum'})
+      // The second context shows the edit without a reload.
+      await expect
+        .poll(() => otherTitle.inputValue(), {timeout: STEP})
+        .toBe('Ett levande centrum i Visby')
+      await second.context.close()
+    },
+    STEP * 3,
+  )
+
+  it(
+    'unpublishes the interview',
+    async () => {
+      const {page} = editor
+      // Sanity 6.9 offers "Avpublicera" only outside the drafts perspective: open the published
+      // version from the document header's version chips, where it is the footer's primary action.
+      await page.goto(`${studio.url}/structure/interview;${interviewId}`)
+      await page
+        .getByRole('button', {name: /^Publicerad/})
+        .first()
+        .click({timeout: STEP})
+      const unpublish = page.locator('[data-testid="action-avpublicera"]')
+      await expect.poll(() => unpublish.isEnabled(), {timeout: STEP}).toBe(true)
+      await unpublish.click()
+      const confirm = page.locator('[role=dialog]').getByRole('button', {name: /Avpublicera/})
+      await confirm.click({timeout: STEP})
+      await expect.poll(() => client.getDocument(interviewId), {timeout: STEP}).toBeUndefined()
+      expect(
+        await client.withConfig({perspective: 'raw'}).getDocument(`drafts.${interviewId}`),
+      ).toMatchObject({title: 'Ett levande centrum i Visby'})
+    },
+    STEP * 2,
+  )
+
+  it(
+    'gives a viewer a read-only Studio',
+    async () => {
+      const viewer = await login('Vera Läsare', 'viewer')
+      const {page} = viewer
+      await page.goto(`${studio.url}/structure/person;${personId}`)
+      const name = page.locator('input#name')
+      await expect.poll(() => name.inputValue(), {timeout: STEP}).toBe('Eva Exempel')
+      await expect.poll(() => name.getAttribute('readonly'), {timeout: STEP}).not.toBeNull()
+      await viewer.context.close()
+    },
+    STEP * 2,
+  )
+})
