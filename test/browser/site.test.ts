@@ -3,12 +3,13 @@
  * fixture content and the site on free ports; a reader goes from the home page to an interview
  * and a city, and an edit published through @sanity/client shows after a reload.
  */
-import {chromium, type Browser, type Page} from 'playwright-core'
+import type {Browser, Page} from 'playwright-core'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {createContentClient} from '../../delivery/client.ts'
 import {startSite, type RunningSite} from '../../web/server.tsx'
 import {FIXTURE_AS_OF, seedContent} from '../fixtures/content/index.ts'
+import {launchChromium} from '../helpers/browser.ts'
 import {startTestLake, type TestLake} from '../helpers/lake.ts'
 
 const DATASET = 'production'
@@ -28,18 +29,7 @@ beforeAll(async () => {
     }),
     now: () => new Date(`${FIXTURE_AS_OF}T10:00:00Z`),
   })
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  })
+  browser = await launchChromium()
   page = await browser.newPage({locale: 'sv-SE'})
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text())
