@@ -19,19 +19,9 @@ import {evaluate, parse} from 'groq-js'
 import {generateToken} from '../lake/auth.ts'
 import {createLakeServer} from '../lake/server.ts'
 import type {LakeDocument} from '../lake/types.ts'
+import {seededRandom} from '../test/helpers/seededRandom.ts'
 
 // ------------------------------------------------------------------ data
-
-function rng(seed: number) {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const FIRST = ['Anna', 'Erik', 'Maria', 'Lars', 'Karin', 'Johan', 'Eva', 'Anders', 'Sara', 'Per']
 const LAST = ['Andersson', 'Johansson', 'Karlsson', 'Nilsson', 'Eriksson', 'Larsson', 'Olsson']
@@ -55,7 +45,7 @@ export interface BenchData {
  * certifications, 5,000 interviews (4% without `publishedAt`), and 1,000 drafts.
  */
 export function generateBenchData(total = 50_000, seed = 20260219): BenchData {
-  const random = rng(seed)
+  const random = seededRandom(seed)
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]
   const uuid = () => {
     const hex = () =>

@@ -8,19 +8,9 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {arraySource, prepareQuery, runQuery, type Perspective} from '../lake/query.ts'
 import type {LakeDocument} from '../lake/types.ts'
 import {startTestLake, type TestLake} from './helpers/lake.ts'
+import {seededRandom} from './helpers/seededRandom.ts'
 
-function rng(seed: number) {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-const random = rng(20260219)
+const random = seededRandom(20260219)
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]
 const TYPES = ['post', 'author', 'category', 'page'] as const
 const SLUGS = Array.from({length: 40}, (_, i) => `slug-${i}`)
@@ -270,7 +260,7 @@ describe('differential: index-narrowed evaluation equals plain groq-js', () => {
  * with many ties, missing and null values, mixed numbers/strings/booleans/objects, nested paths,
  * drafts and release versions that change the ordering fields.
  */
-const orderRandom = rng(424242)
+const orderRandom = seededRandom(424242)
 const oPick = <T>(items: readonly T[]): T => items[Math.floor(orderRandom() * items.length)]
 const O_TYPES = ['item', 'other'] as const
 const MISSING = Symbol('missing')
