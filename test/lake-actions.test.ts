@@ -4,6 +4,7 @@ import {expandActions, strengthenOnPublish} from '../lake/actions.ts'
 import {applyTransaction} from '../lake/mutations.ts'
 import type {CommittedTransaction, Mutation} from '../lake/types.ts'
 import {LakeError} from '../lake/types.ts'
+import {catchLakeError, lakeErrorBody} from './helpers/lakeError.ts'
 import {MemorySource} from './helpers/memorySource.ts'
 
 const NOW = '2026-08-21T10:00:00Z'
@@ -21,28 +22,7 @@ function commit(source: MemorySource, actions: unknown[]): CommittedTransaction 
 }
 
 function expandError(source: MemorySource, actions: unknown[]): LakeError {
-  try {
-    expandActions(actions, source)
-  } catch (error) {
-    expect(error).toBeInstanceOf(LakeError)
-    return error as LakeError
-  }
-  throw new Error('expected the actions to fail')
-}
-
-interface ActionErrorBody {
-  error: {
-    type: string
-    description: string
-    items: Array<{
-      index: number
-      error: Record<string, unknown> & {type: string; description: string}
-    }>
-  }
-}
-
-function errorBody(error: LakeError): ActionErrorBody {
-  return error.body as ActionErrorBody
+  return catchLakeError(() => expandActions(actions, source), 'expected the actions to fail')
 }
 
 const A = 'sanity.action.document.'
@@ -141,7 +121,7 @@ describe('expandActions: edit', () => {
       {actionType: `${A}edit`, draftId: 'drafts.x', publishedId: 'x', patch: {set: {a: 1}}},
     ])
     expect(error.status).toBe(409)
-    expect(errorBody(error).error.type).toBe('actionError')
+    expect(lakeErrorBody(error).error.type).toBe('actionError')
   })
 
   it('a malformed patch is a 400 actionError at the action index', () => {
@@ -151,7 +131,7 @@ describe('expandActions: edit', () => {
       {actionType: `${A}edit`, draftId: 'drafts.p1', publishedId: 'p1', patch: {frob: 1}},
     ])
     expect(error.status).toBe(400)
-    expect(errorBody(error).error).toMatchObject({
+    expect(lakeErrorBody(error).error).toMatchObject({
       type: 'actionError',
       items: [{index: 1, error: {type: 'invalidMutationError'}}],
     })
@@ -315,7 +295,7 @@ describe('expandActions: publish', () => {
       {actionType: `${A}publish`, draftId: 'drafts.p1', publishedId: 'p1', ifDraftRevisionId: 'zz'},
     ])
     expect(draftMismatch.status).toBe(409)
-    expect(errorBody(draftMismatch).error).toMatchObject({
+    expect(lakeErrorBody(draftMismatch).error).toMatchObject({
       type: 'actionError',
       items: [
         {
@@ -598,7 +578,7 @@ describe('expandActions: invalid input', () => {
       {actionType: `${A}discard`, draftId: 'drafts.p1'},
     ])
     expect(error.status).toBe(409)
-    expect(errorBody(error).error.items[0].index).toBe(1)
+    expect(lakeErrorBody(error).error.items[0].index).toBe(1)
   })
 
   it('returns no mutations for no actions', () => {

@@ -3,6 +3,7 @@ import {describe, expect, it} from 'vitest'
 import {applyTransaction, type DocumentSource, type TransactionInput} from '../lake/mutations.ts'
 import type {CommittedTransaction, LakeDocument, Mutation} from '../lake/types.ts'
 import {LakeError} from '../lake/types.ts'
+import {catchLakeError, lakeErrorBody} from './helpers/lakeError.ts'
 import {MemorySource} from './helpers/memorySource.ts'
 
 const TIMESTAMP = '2026-08-21T10:00:00.123Z'
@@ -30,28 +31,7 @@ function runError(
   mutations: Mutation[],
   extra: Partial<TransactionInput> = {},
 ): LakeError {
-  try {
-    run(source, mutations, extra)
-  } catch (error) {
-    expect(error).toBeInstanceOf(LakeError)
-    return error as LakeError
-  }
-  throw new Error('expected the transaction to fail')
-}
-
-interface ErrorBody {
-  error: {
-    type: string
-    description: string
-    items: Array<{
-      index: number
-      error: Record<string, unknown> & {type: string; description: string}
-    }>
-  }
-}
-
-function body(error: LakeError): ErrorBody {
-  return error.body as ErrorBody
+  return catchLakeError(() => run(source, mutations, extra), 'expected the transaction to fail')
 }
 
 function after(tx: CommittedTransaction, id: string): LakeDocument | null | undefined {
@@ -115,7 +95,7 @@ describe('applyTransaction: create kinds', () => {
   it('fails create on an existing id with documentAlreadyExistsError (409)', () => {
     const error = runError(new MemorySource([{_id: 'p1'}]), [{create: {_id: 'p1', _type: 'post'}}])
     expect(error.status).toBe(409)
-    expect(body(error)).toEqual({
+    expect(lakeErrorBody(error)).toEqual({
       error: {
         type: 'mutationError',
         description: 'Mutation failed: Document by ID "p1" already exists',
@@ -330,7 +310,7 @@ describe('applyTransaction: patch', () => {
   it('patch by id on a missing document is 409 documentNotFoundError', () => {
     const error = runError(new MemorySource(), [{patch: {id: 'nope', set: {a: 1}}}])
     expect(error.status).toBe(409)
-    expect(body(error).error.items[0]).toMatchObject({
+    expect(lakeErrorBody(error).error.items[0]).toMatchObject({
       index: 0,
       error: {type: 'documentNotFoundError', id: 'nope', description: 'Document "nope" not found'},
     })
@@ -341,7 +321,7 @@ describe('applyTransaction: patch', () => {
       {patch: {id: 'p1', ifRevisionID: 'UBS0R1zf', set: {title: 'x'}}},
     ])
     expect(error.status).toBe(409)
-    expect(body(error)).toEqual({
+    expect(lakeErrorBody(error)).toEqual({
       error: {
         type: 'mutationError',
         description:
@@ -373,7 +353,7 @@ describe('applyTransaction: patch', () => {
       {patch: {id: 'p1', insert: {after: 'title[-1]', items: ['x']}}},
     ])
     expect(error.status).toBe(409)
-    expect(body(error).error.items[0].error.type).toBe('patchError')
+    expect(lakeErrorBody(error).error.items[0].error.type).toBe('patchError')
   })
 
   it('refuses to change _id or remove _type', () => {
@@ -423,7 +403,7 @@ describe('applyTransaction: ordering and atomicity', () => {
       {create: {_id: 'p1', _type: 'post'}},
     ])
     expect(error.status).toBe(409)
-    expect(body(error).error.items[0].index).toBe(1)
+    expect(lakeErrorBody(error).error.items[0].index).toBe(1)
     expect(source.get('new')).toBeNull()
     expect(source.get('p1')?._rev).toBe('rev-p1')
   })
@@ -458,7 +438,7 @@ describe('applyTransaction: reference integrity', () => {
       {create: {_id: 'source', _type: 'post', author: ref('target404')}},
     ])
     expect(error.status).toBe(409)
-    expect(body(error)).toEqual({
+    expect(lakeErrorBody(error)).toEqual({
       error: {
         type: 'mutationError',
         description:
@@ -483,7 +463,9 @@ describe('applyTransaction: reference integrity', () => {
     const error = runError(source, [
       {patch: {id: 'p1', set: {image: {_type: 'image', asset: ref('image-abc-10x10-png')}}}},
     ])
-    expect(body(error).error.items[0].error).toMatchObject({referenceID: 'image-abc-10x10-png'})
+    expect(lakeErrorBody(error).error.items[0].error).toMatchObject({
+      referenceID: 'image-abc-10x10-png',
+    })
     const ok = run(
       new MemorySource([{_id: 'p1'}, {_id: 'image-abc-10x10-png', _type: 'sanity.imageAsset'}]),
       [{patch: {id: 'p1', set: {image: {_type: 'image', asset: ref('image-abc-10x10-png')}}}}],
@@ -568,7 +550,7 @@ describe('applyTransaction: reference integrity', () => {
     ])
     const error = runError(source, [{delete: {id: 'ref-foo'}}])
     expect(error.status).toBe(409)
-    expect(body(error)).toEqual({
+    expect(lakeErrorBody(error)).toEqual({
       error: {
         type: 'mutationError',
         description:
@@ -609,7 +591,7 @@ describe('applyTransaction: reference integrity', () => {
       {patch: {id: 'bar', set: {author: ref('foo')}}},
       {delete: {id: 'foo'}},
     ])
-    expect(body(error).error.items[0]).toMatchObject({
+    expect(lakeErrorBody(error).error.items[0]).toMatchObject({
       index: 1,
       error: {type: 'documentHasExistingReferencesError', referencingIDs: ['bar']},
     })
@@ -622,7 +604,7 @@ describe('applyTransaction: reference integrity', () => {
     ])
     const error = runError(source, [{createOrReplace: {_id: 'foo', _type: 'person'}}])
     expect(error.status).toBe(409)
-    expect(body(error).error.items[0].error).toMatchObject({
+    expect(lakeErrorBody(error).error.items[0].error).toMatchObject({
       type: 'documentHasExistingReferencesError',
       id: 'foo',
       referencingIDs: ['bar'],
@@ -705,7 +687,7 @@ describe('applyTransaction: malformed input (400)', () => {
     it(name, () => {
       const error = runError(new MemorySource([{_id: 'p1'}]), mutations)
       expect(error.status).toBe(400)
-      const {error: detail} = body(error)
+      const {error: detail} = lakeErrorBody(error)
       expect(detail.type).toBe('mutationError')
       expect(detail.description).toMatch(/^Mutation failed: /)
       expect(detail.items[0].index).toBe(0)
@@ -715,15 +697,15 @@ describe('applyTransaction: malformed input (400)', () => {
 
   it('reports the index of the failing mutation', () => {
     const error = runError(new MemorySource(), [{create: {_id: 'a', _type: 'x'}}, {frobnicate: {}}])
-    expect(body(error).error.items[0].index).toBe(1)
-    expect(body(error).error.description).toBe(
+    expect(lakeErrorBody(error).error.items[0].index).toBe(1)
+    expect(lakeErrorBody(error).error.description).toBe(
       'Mutation failed: Unknown mutation type "frobnicate"',
     )
   })
 
   it('malformed ids get a clear description', () => {
     const error = runError(new MemorySource(), [{create: {_id: '#bad', _type: 'x'}}])
-    expect(body(error).error.items[0].error).toMatchObject({
+    expect(lakeErrorBody(error).error.items[0].error).toMatchObject({
       type: 'invalidDocumentIdError',
       description: 'Malformed document ID: "#bad"',
     })

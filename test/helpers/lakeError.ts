@@ -1,0 +1,31 @@
+/** Catching and reading the Sanity-shaped errors the pure lake modules throw, for their tests. */
+import {expect} from 'vitest'
+
+import {LakeError} from '../../lake/types.ts'
+
+/** Runs `operation`, expects it to throw a LakeError, and returns that error. */
+export function catchLakeError(operation: () => unknown, expectation: string): LakeError {
+  try {
+    operation()
+  } catch (error) {
+    expect(error).toBeInstanceOf(LakeError)
+    return error as LakeError
+  }
+  throw new Error(expectation)
+}
+
+/** The body of a mutationError or actionError. */
+export interface LakeErrorBody {
+  error: {
+    type: string
+    description: string
+    items: Array<{
+      index: number
+      error: Record<string, unknown> & {type: string; description: string}
+    }>
+  }
+}
+
+export function lakeErrorBody(error: LakeError): LakeErrorBody {
+  return error.body as LakeErrorBody
+}
