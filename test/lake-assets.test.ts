@@ -1,8 +1,8 @@
 /** Image and file assets: upload, Sanity id/url formats, dedupe by content, serving, delete rules. */
 import {createHash} from 'node:crypto'
-import {deflateSync} from 'node:zlib'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {startTestLake, type TestLake} from './helpers/lake.ts'
+import {png} from './helpers/png.ts'
 
 let lake: TestLake
 beforeAll(async () => {
@@ -13,43 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await lake.stop()
 })
-
-function crc32(bytes: Buffer): number {
-  let crc = ~0
-  for (const byte of bytes) {
-    crc ^= byte
-    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1))
-  }
-  return ~crc >>> 0
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8)
-  head.writeUInt32BE(data.length, 0)
-  head.write(type, 4, 'latin1')
-  const crc = Buffer.alloc(4)
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])))
-  return Buffer.concat([head, data, crc])
-}
-
-/** A valid RGB PNG of the given size, filled with one colour. */
-function png(width: number, height: number, rgb = [200, 40, 40]): Buffer {
-  const ihdr = Buffer.alloc(13)
-  ihdr.writeUInt32BE(width, 0)
-  ihdr.writeUInt32BE(height, 4)
-  ihdr[8] = 8
-  ihdr[9] = 2
-  const rows = Buffer.alloc((width * 3 + 1) * height)
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) rows.set(rgb, y * (width * 3 + 1) + 1 + x * 3)
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(rows)),
-    chunk('IEND', Buffer.alloc(0)),
-  ])
-}
 
 describe('assets', () => {
   it('uploads an image with Sanity ids, URLs and dimensions', async () => {

@@ -6,7 +6,8 @@
  * unpublishes, and checks that a viewer gets a read-only Studio.
  *
  * Set STUDIO_E2E_DIST=<dir> to reuse a Studio already built for STUDIO_E2E_TLS_PORT (faster
- * iteration); by default the Studio is built into a temp folder for this run.
+ * iteration); by default the Studio is built into a temp folder for this run. Set
+ * STUDIO_E2E_TRACE=<file> to record the lake's listener events and the pages' requests there.
  */
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -17,11 +18,16 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {generateToken} from '../../lake/auth.ts'
 import {createLakeServer, type LakeServer} from '../../lake/server.ts'
 import {launchChromium} from '../helpers/browser.ts'
+import {png} from '../helpers/png.ts'
 import {buildStudio, serveStatic, type StaticServer} from '../helpers/studio.ts'
+import {StudioTrace} from '../helpers/studioTrace.ts'
 
 const STEP = 120_000
 
 const reuseDist = process.env.STUDIO_E2E_DIST
+const trace = process.env.STUDIO_E2E_TRACE
+  ? new StudioTrace(process.env.STUDIO_E2E_TRACE)
+  : undefined
 const fixedTlsPort = process.env.STUDIO_E2E_TLS_PORT ? Number(process.env.STUDIO_E2E_TLS_PORT) : 0
 
 describe('Studio on the lake (Chromium)', () => {
@@ -46,6 +52,7 @@ describe('Studio on the lake (Chromium)', () => {
       log: (line) => logs.push(line),
     })
     const listening = await lake.listen()
+    trace?.watchLake(lake)
     lakeUrl = listening.url
     const apiHost = listening.tlsUrl as string
     let dist = reuseDist
@@ -71,6 +78,7 @@ describe('Studio on the lake (Chromium)', () => {
   }, 300_000)
 
   afterAll(async () => {
+    await trace?.save(editor?.page)
     await browser?.close()
     await studio?.close()
     await lake?.close()
@@ -89,6 +97,7 @@ describe('Studio on the lake (Chromium)', () => {
   }> {
     const context = await browser.newContext()
     const page = await context.newPage()
+    trace?.watchPage(page, name)
     await page.goto(`${studio.url}/`)
     await page.waitForURL(/\/v1\/auth\/login\/local\?/, {timeout: STEP})
     await page.fill('#name', name)
@@ -277,6 +286,95 @@ describe('Studio on the lake (Chromium)', () => {
       await expect.poll(() => name.inputValue(), {timeout: STEP}).toBe('Eva Exempel')
       await expect.poll(() => name.getAttribute('readonly'), {timeout: STEP}).not.toBeNull()
       await viewer.context.close()
+    },
+    STEP * 2,
+  )
+
+  it(
+    'uploads a portrait for the person, and the Studio shows the stored image',
+    async () => {
+      const {page} = editor
+      await page.goto(`${studio.url}/structure/person;${personId}`)
+      await page.locator('input#name').waitFor({timeout: STEP})
+      await page
+        .locator('input[type=file]')
+        .first()
+        .setInputFiles({name: 'eva.png', mimeType: 'image/png', buffer: png(40, 30)})
+      const raw = client.withConfig({perspective: 'raw'})
+      const portraitRef = async () =>
+        ((await raw.getDocument(`drafts.${personId}`)) as {portrait?: {asset?: {_ref?: string}}})
+          ?.portrait?.asset?._ref
+      await expect.poll(portraitRef, {timeout: STEP}).toMatch(/^image-[0-9a-f]{40}-40x30-png$/)
+      const sha1 = /^image-([0-9a-f]{40})/.exec((await portraitRef()) ?? '')?.[1] ?? ''
+      // The list preview loads the image from the lake's asset host.
+      const preview = page.locator(`img[src*="${sha1}"]`).first()
+      await expect
+        .poll(() => preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), {
+          timeout: STEP,
+        })
+        .toBe(40)
+    },
+    STEP * 2,
+  )
+
+  it(
+    'finds the person through the search box',
+    async () => {
+      const {page} = editor
+      await page.goto(`${studio.url}/structure`)
+      await page.locator('[data-testid="studio-search"]').click({timeout: STEP})
+      await page.getByPlaceholder('Sök', {exact: true}).fill('Eva Exempel', {timeout: STEP})
+      await page
+        .locator('[data-testid="search-results"] [role=option]')
+        .filter({hasText: 'Eva Exempel'})
+        .click({timeout: STEP})
+      await page.waitForURL(new RegExp(`person;${personId}`), {timeout: STEP})
+    },
+    STEP * 2,
+  )
+
+  it(
+    'runs a GROQ query in Vision',
+    async () => {
+      const {page} = editor
+      await page.goto(`${studio.url}/vision`)
+      const editorInput = page.locator('[data-testid="vision-query-editor"] .cm-content')
+      await editorInput.click({timeout: STEP})
+      await page.keyboard.type('*[_type == "person"]{name, role}')
+      await page.getByRole('button', {name: 'Hämta'}).click()
+      const result = page.locator('[data-testid="vision-result"]')
+      await expect.poll(() => result.textContent(), {timeout: STEP}).toContain('Eva Exempel')
+    },
+    STEP * 2,
+  )
+
+  it(
+    'restores an earlier revision from the history into a draft',
+    async () => {
+      const {page} = editor
+      // Two more published revisions, so the history has an older one to restore.
+      await client.withConfig({perspective: 'raw'}).delete(`drafts.${personId}`)
+      await client.patch(personId).set({role: 'Verksamhetsledare'}).commit()
+      await client.patch(personId).set({role: 'Senior Advisor'}).commit()
+      await page.goto(`${studio.url}/structure/person;${personId}`)
+      await expect
+        .poll(() => page.locator('input#role').inputValue(), {timeout: STEP})
+        .toBe('Senior Advisor')
+      await page.locator('[data-testid="pane-context-menu-button"]').last().click()
+      await page.locator('[data-testid="action-granskaändringar"]').click({timeout: STEP})
+      // Newest first: the entry before the newest is the "Verksamhetsledare" revision.
+      await page.getByText('Redigerad live', {exact: true}).nth(1).click({timeout: STEP})
+      await expect
+        .poll(() => page.locator('input#role').inputValue(), {timeout: STEP})
+        .toBe('Verksamhetsledare')
+      await page.locator('[data-testid="action-återställ"]').click({timeout: STEP})
+      await page.getByRole('button', {name: 'Bekräfta'}).click({timeout: STEP})
+      await expect
+        .poll(() => client.withConfig({perspective: 'raw'}).getDocument(`drafts.${personId}`), {
+          timeout: STEP,
+        })
+        .toMatchObject({role: 'Verksamhetsledare'})
+      expect(await client.getDocument(personId)).toMatchObject({role: 'Senior Advisor'})
     },
     STEP * 2,
   )

@@ -1,0 +1,67 @@
+/**
+ * Opt-in tracing for the Studio browser test (STUDIO_E2E_TRACE=<file>): every listener the Studio
+ * opens on the lake with each event it is sent (revision chain, transaction position), and every
+ * request and console message of each page, with millisecond timestamps. Meant for chasing
+ * Studio/lake sync problems, where the browser alone cannot show which event went missing.
+ */
+import {writeFileSync} from 'node:fs'
+import type {Page} from 'playwright-core'
+import type {LakeServer} from '../../lake/server.ts'
+
+export class StudioTrace {
+  readonly #lines: string[] = []
+  readonly file: string
+
+  constructor(file: string) {
+    this.file = file
+  }
+
+  #push(line: string) {
+    this.#lines.push(`${Date.now()} ${line}`)
+  }
+
+  /** Records the lake's listener subscriptions and the events delivered to each. */
+  watchLake(lake: LakeServer): void {
+    const subscribe = lake.hub.subscribe.bind(lake.hub)
+    lake.hub.subscribe = (spec, deliver, filter) => {
+      this.#push(`listen ${spec.query} ${JSON.stringify(spec.params)}`)
+      const query = spec.query.slice(0, 40)
+      return subscribe(
+        spec,
+        (event) => {
+          this.#push(
+            `event [${query}] ${event.documentId} ${event.previousRev}->${event.resultRev} ` +
+              `${event.transition} ${event.transactionCurrentEvent}/${event.transactionTotalEvents} ` +
+              JSON.stringify(event.mutations).slice(0, 300),
+          )
+          deliver(event)
+        },
+        filter,
+      )
+    }
+  }
+
+  /** Records a page's finished requests (with request bodies) and console messages. */
+  watchPage(page: Page, name: string): void {
+    page.on('console', (message) =>
+      this.#push(`${name} console.${message.type()} ${message.text().slice(0, 500)}`),
+    )
+    page.on('requestfinished', (request) => {
+      void request
+        .response()
+        .catch(() => null)
+        .then((response) =>
+          this.#push(
+            `${name} ${request.method()} ${request.url().slice(0, 300)} ${response?.status()} ` +
+              (request.postData() ?? '').slice(0, 400),
+          ),
+        )
+    })
+  }
+
+  /** Writes the trace, and a screenshot of `page` beside it. */
+  async save(page?: Page): Promise<void> {
+    writeFileSync(this.file, this.#lines.join('\n'))
+    await page?.screenshot({path: `${this.file}.png`}).catch(() => undefined)
+  }
+}
