@@ -222,12 +222,42 @@ describe('endpoints the Studio only needs to degrade', () => {
     expect(await (await get('/check/cors')).json()).toEqual({
       result: {allowed: true, withCredentials: true},
     })
-    const refs = await get('/v2023-11-13/data/references/production/documents/x/to', token)
-    expect(refs.status).toBe(404)
     expect(
       await (await get('/data/history/production/events/documents/x?limit=10', token)).json(),
     ).toEqual({events: {}, nextCursor: ''})
     expect((await get('/v2022-06-30/socket/production?tag=sanity.studio')).status).toBe(404)
+  })
+
+  it('lists cross-dataset references from the other datasets to a document', async () => {
+    const production = lake.client({dataset: 'production'})
+    const archive = production.withConfig({dataset: 'arkiv'})
+    await production.createOrReplace({_id: 'city-visby', _type: 'city', name: 'Visby'})
+    const crossRef = {_type: 'crossDatasetReference', _ref: 'city-visby', _dataset: 'production'}
+    await archive.createOrReplace({_id: 'old-note', _type: 'note', city: crossRef})
+    await archive.createOrReplace({
+      _id: 'drafts.note-2',
+      _type: 'note',
+      list: [{...crossRef, _key: 'a'}],
+    })
+    await archive.createOrReplace({_id: 'unrelated', _type: 'note', city: {...crossRef, _ref: 'x'}})
+    const path = '/v2025-02-19/data/references/production/documents/drafts.city-visby/to'
+    const query = '?excludeInternalReferences=true&excludePaths=true'
+    const body = await (await get(path + query, lake.adminToken)).json()
+    expect(body.totalCount).toBe(2)
+    expect(body.references).toEqual(
+      expect.arrayContaining([
+        {documentId: 'old-note', datasetName: 'arkiv', projectId: expect.any(String)},
+        {documentId: 'drafts.note-2', datasetName: 'arkiv', projectId: expect.any(String)},
+      ]),
+    )
+    // Anonymous callers of a public dataset see published documents only.
+    expect(await (await get(path + query)).json()).toEqual({
+      totalCount: 1,
+      references: [{documentId: 'old-note', datasetName: 'arkiv', projectId: expect.any(String)}],
+    })
+    expect(
+      (await get('/v2025-02-19/data/references/nope/documents/x/to', lake.adminToken)).status,
+    ).toBe(404)
   })
 
   it('pings with timing and shard headers', async () => {

@@ -37,9 +37,9 @@ import {
   handleUserApplications,
 } from '../routes/projects.ts'
 import {handleQuery} from '../routes/query.ts'
+import {handleCrossDatasetReferences} from '../routes/references.ts'
 import {
   handleAccessRequests,
-  handleCrossDatasetReferences,
   handleDocumentEvents,
   handleFeatures,
   handleHelp,

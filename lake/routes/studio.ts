@@ -1,6 +1,6 @@
 /**
  * Endpoints the Studio only needs to degrade gracefully (studio-offline §6): hosted features,
- * telemetry, onboarding journeys, help, cross-dataset references, the events API and the bifur
+ * telemetry, onboarding journeys, help, the events API and the bifur
  * presence socket. Each answers the documented "nothing here" shape, so the Studio hides the
  * feature instead of logging errors; they are known endpoints, so they are not logged as drift.
  */
@@ -32,12 +32,6 @@ export function handleJourney(ctx: RequestContext): void {
 /** Help resources of the navbar: none. */
 export function handleHelp(ctx: RequestContext): void {
   sendJson(ctx.res, 200, {})
-}
-
-/** Cross-dataset references: the Studio reads 404 as "none". */
-export function handleCrossDatasetReferences(ctx: RequestContext): void {
-  validateDatasetName(ctx.params.dataset)
-  sendJson(ctx.res, 404, gatewayError(404, 'No cross-dataset references'))
 }
 
 /** Events API (history when `beta.eventsAPI.documents` is on): no events. */

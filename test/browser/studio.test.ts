@@ -3,7 +3,8 @@
  * Chromium against the lake (HTTP/2 over TLS, certificate trusted by SPKI). Logs in through the
  * local provider, creates and publishes a person and an interview, reads them back with
  * @sanity/client, edits the published interview, sees the edit live in a second browser context,
- * unpublishes, and checks that a viewer gets a read-only Studio.
+ * unpublishes, checks that a viewer gets a read-only Studio, then uploads an image, searches, runs
+ * GROQ in Vision and restores a revision from the history.
  *
  * Set STUDIO_E2E_DIST=<dir> to reuse a Studio already built for STUDIO_E2E_TLS_PORT (faster
  * iteration); by default the Studio is built into a temp folder for this run. Set
@@ -14,7 +15,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {createClient, type SanityClient} from '@sanity/client'
 import type {Browser, BrowserContext, Page} from 'playwright-core'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {generateToken} from '../../lake/auth.ts'
 import {createLakeServer, type LakeServer} from '../../lake/server.ts'
 import {launchChromium} from '../helpers/browser.ts'
@@ -25,9 +26,7 @@ import {StudioTrace} from '../helpers/studioTrace.ts'
 const STEP = 120_000
 
 const reuseDist = process.env.STUDIO_E2E_DIST
-const trace = process.env.STUDIO_E2E_TRACE
-  ? new StudioTrace(process.env.STUDIO_E2E_TRACE)
-  : undefined
+const traceFile = process.env.STUDIO_E2E_TRACE
 const fixedTlsPort = process.env.STUDIO_E2E_TLS_PORT ? Number(process.env.STUDIO_E2E_TLS_PORT) : 0
 
 describe('Studio on the lake (Chromium)', () => {
@@ -39,6 +38,12 @@ describe('Studio on the lake (Chromium)', () => {
   let client: SanityClient
   const adminToken = generateToken()
   const logs: string[] = []
+  const trace = new StudioTrace()
+  let failed = false
+
+  afterEach(({task}) => {
+    if (task.result?.state === 'fail') failed = true
+  })
 
   beforeAll(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lake-e2e-'))
@@ -52,7 +57,7 @@ describe('Studio on the lake (Chromium)', () => {
       log: (line) => logs.push(line),
     })
     const listening = await lake.listen()
-    trace?.watchLake(lake)
+    trace.watchLake(lake)
     lakeUrl = listening.url
     const apiHost = listening.tlsUrl as string
     let dist = reuseDist
@@ -78,7 +83,9 @@ describe('Studio on the lake (Chromium)', () => {
   }, 300_000)
 
   afterAll(async () => {
-    await trace?.save(editor?.page)
+    if (traceFile) await trace.save(traceFile, editor?.page)
+    if (failed)
+      console.log(`studio: last writes, events and errors before the failure:\n${trace.tail(120)}`)
     await browser?.close()
     await studio?.close()
     await lake?.close()
@@ -97,7 +104,7 @@ describe('Studio on the lake (Chromium)', () => {
   }> {
     const context = await browser.newContext()
     const page = await context.newPage()
-    trace?.watchPage(page, name)
+    trace.watchPage(page, name)
     await page.goto(`${studio.url}/`)
     await page.waitForURL(/\/v1\/auth\/login\/local\?/, {timeout: STEP})
     await page.fill('#name', name)

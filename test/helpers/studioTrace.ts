@@ -1,8 +1,9 @@
 /**
- * Opt-in tracing for the Studio browser test (STUDIO_E2E_TRACE=<file>): every listener the Studio
- * opens on the lake with each event it is sent (revision chain, transaction position), and every
- * request and console message of each page, with millisecond timestamps. Meant for chasing
- * Studio/lake sync problems, where the browser alone cannot show which event went missing.
+ * Tracing for the Studio browser test: every listener the Studio opens on the lake with each event
+ * it is sent (revision chain, transaction position), and every request and console message of each
+ * page, with millisecond timestamps. When a step fails the test prints the tail of the writes,
+ * events and errors, so a failure in CI shows which request or event went missing; set
+ * STUDIO_E2E_TRACE=<file> to keep the whole trace.
  */
 import {writeFileSync} from 'node:fs'
 import type {Page} from 'playwright-core'
@@ -10,11 +11,6 @@ import type {LakeServer} from '../../lake/server.ts'
 
 export class StudioTrace {
   readonly #lines: string[] = []
-  readonly file: string
-
-  constructor(file: string) {
-    this.file = file
-  }
 
   #push(line: string) {
     this.#lines.push(`${Date.now()} ${line}`)
@@ -59,9 +55,21 @@ export class StudioTrace {
     })
   }
 
-  /** Writes the trace, and a screenshot of `page` beside it. */
-  async save(page?: Page): Promise<void> {
-    writeFileSync(this.file, this.#lines.join('\n'))
-    await page?.screenshot({path: `${this.file}.png`}).catch(() => undefined)
+  /** Writes the whole trace to `file`, and a screenshot of `page` beside it. */
+  async save(file: string, page?: Page): Promise<void> {
+    writeFileSync(file, this.#lines.join('\n'))
+    await page?.screenshot({path: `${file}.png`}).catch(() => undefined)
+  }
+
+  /** The last `count` lines about writes, listener events and page errors (not reads or noise). */
+  tail(count: number): string {
+    const interesting = this.#lines.filter(
+      (line) =>
+        / (POST|PUT|DELETE) /.test(line) ||
+        / event \[/.test(line) ||
+        (/ console\.error /.test(line) &&
+          !/ERR_NAME_NOT_RESOLVED|WebSocket|Failed to fetch/.test(line)),
+    )
+    return interesting.slice(-count).join('\n')
   }
 }
