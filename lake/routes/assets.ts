@@ -3,12 +3,16 @@
  * - `POST /assets/images/:dataset`, `POST /assets/files/:dataset` — raw bytes in, `{document}` out;
  *   the same bytes give the same document (content-addressed);
  * - `GET /images/:projectId/:dataset/:file[/:vanity]`, `GET /files/…` — the bytes, on the bare
- *   API host (no project subdomain). Transform parameters are ignored: the original is served.
+ *   API host (no project subdomain). Images take Sanity's transform parameters (`w`, `h`, `fit`,
+ *   `rect`, `fm`, `auto=format`, … — see `lake/imageTransforms.ts`); results are cached in
+ *   `<data>/assets/cache/`. Without them, or for SVG/HEIC/BMP, the original bytes are served.
  * Deleting an asset is a `/data/mutate` delete of its document, blocked while strongly referenced.
  */
+import {existsSync} from 'node:fs'
 import {dirname} from 'node:path'
 import {
   ASSET_BODY_LIMIT,
+  assetFilePath,
   describeUpload,
   fileAssetId,
   mimeTypeForExtension,
@@ -22,6 +26,17 @@ import {readBody} from '../http/body.ts'
 import {validateDatasetName, type RequestContext} from '../http/context.ts'
 import {gatewayError, http1, sendJson} from '../http/respond.ts'
 import {isValidProjectId} from '../ids.ts'
+import {
+  isTransformableImage,
+  OUTPUT_MIME_TYPES,
+  parseImageTransform,
+  resolveOutputFormat,
+  transformCacheKey,
+  transformImageCached,
+  type ImageTransformSpec,
+  type OutputFormat,
+} from '../imageTransforms.ts'
+import {LakeError} from '../types.ts'
 import {bareHost, isTls} from './auth.ts'
 import {prepareWrite} from './write.ts'
 
@@ -73,7 +88,34 @@ export function handleFileUpload(ctx: RequestContext): Promise<void> {
   return upload(ctx, 'file')
 }
 
-function serve(ctx: RequestContext, kind: AssetKind): void {
+function assetNotFound(): never {
+  throw new LakeError(404, gatewayError(404, 'Asset not found'))
+}
+
+/** The transform an image request asks for, with its output format and cache key; or null. */
+function imageTransformFor(
+  ctx: RequestContext,
+  sha1: string,
+  extension: string,
+): {spec: ImageTransformSpec; format: OutputFormat; key: string} | null {
+  const spec = parseImageTransform(ctx.search)
+  // SVG, HEIC and BMP are served as uploaded (the parameters are still validated).
+  if (!spec || !isTransformableImage(extension)) return null
+  const accept = ctx.req.headers.accept
+  const format = resolveOutputFormat(
+    spec,
+    extension,
+    typeof accept === 'string' ? accept : undefined,
+  )
+  return {spec, format, key: transformCacheKey(sha1, spec, format)}
+}
+
+function appendVary(ctx: RequestContext, field: string): void {
+  const current = ctx.res.getHeader('Vary')
+  ctx.res.setHeader('Vary', current ? `${String(current)}, ${field}` : field)
+}
+
+async function serve(ctx: RequestContext, kind: AssetKind): Promise<void> {
   const {projectId, dataset, file} = ctx.params
   const parsed = parseAssetFileName(kind, file)
   if (!isValidProjectId(projectId) || !parsed) {
@@ -81,23 +123,45 @@ function serve(ctx: RequestContext, kind: AssetKind): void {
     return
   }
   validateDatasetName(dataset)
-  const bytes = readAssetBytes(dataDirOf(ctx), parsed.sha1)
-  if (!bytes) {
+  const dataDir = dataDirOf(ctx)
+  if (!existsSync(assetFilePath(dataDir, parsed.sha1))) {
     sendJson(ctx.res, 404, gatewayError(404, 'Asset not found'))
     return
   }
-  let mimeType = mimeTypeForExtension(parsed.extension)
+  const transform = kind === 'image' ? imageTransformFor(ctx, parsed.sha1, parsed.extension) : null
+  let mimeType = transform
+    ? OUTPUT_MIME_TYPES[transform.format]
+    : mimeTypeForExtension(parsed.extension)
   if (kind === 'file') {
     const doc = ctx.lake.storage.getDataset(dataset)
       ? ctx.lake.storage.getDocument(dataset, fileAssetId(parsed.sha1, parsed.extension))
       : null
     if (typeof doc?.mimeType === 'string') mimeType = doc.mimeType
   }
+  const etag = transform ? `"${parsed.sha1}-${transform.key.slice(0, 16)}"` : `"${parsed.sha1}"`
+  const notModified = ctx.req.headers['if-none-match'] === etag
+  // The body comes before any header, so a failed transform answers a plain JSON error.
+  let bytes: Buffer | null = null
+  if (!notModified) {
+    bytes = transform
+      ? await transformImageCached({
+          dataDir,
+          key: transform.key,
+          spec: transform.spec,
+          format: transform.format,
+          source: () => readAssetBytes(dataDir, parsed.sha1) ?? assetNotFound(),
+        })
+      : readAssetBytes(dataDir, parsed.sha1)
+    if (!bytes) {
+      sendJson(ctx.res, 404, gatewayError(404, 'Asset not found'))
+      return
+    }
+  }
   const {res} = ctx
-  const etag = `"${parsed.sha1}"`
   res.setHeader('Content-Type', mimeType)
   res.setHeader('Cache-Control', 'public, max-age=31536000, immutable')
   res.setHeader('ETag', etag)
+  if (transform?.spec.autoFormat && !transform.spec.format) appendVary(ctx, 'Accept')
   res.setHeader('X-Content-Type-Options', 'nosniff')
   res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox")
   res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin')
@@ -106,7 +170,7 @@ function serve(ctx: RequestContext, kind: AssetKind): void {
     const name = (download || file).replace(/["\\\r\n]/g, '_')
     res.setHeader('Content-Disposition', `attachment; filename="${name}"`)
   }
-  if (ctx.req.headers['if-none-match'] === etag) {
+  if (!bytes) {
     http1(res).writeHead(304)
     res.end()
     return
@@ -117,10 +181,10 @@ function serve(ctx: RequestContext, kind: AssetKind): void {
   else http1(res).end(bytes)
 }
 
-export function handleServeImage(ctx: RequestContext): void {
-  serve(ctx, 'image')
+export function handleServeImage(ctx: RequestContext): Promise<void> {
+  return serve(ctx, 'image')
 }
 
-export function handleServeFile(ctx: RequestContext): void {
-  serve(ctx, 'file')
+export function handleServeFile(ctx: RequestContext): Promise<void> {
+  return serve(ctx, 'file')
 }
