@@ -41,8 +41,12 @@ describe('Studio on the lake (Chromium)', () => {
   const trace = new StudioTrace()
   let failed = false
 
-  afterEach(({task}) => {
-    if (task.result?.state === 'fail') failed = true
+  afterEach(async ({task}) => {
+    if (task.result?.state !== 'fail') return
+    failed = true
+    const shot = join(tmpdir(), `studio-failure-${task.name.replace(/\W+/g, '-')}.png`)
+    await editor?.page.screenshot({path: shot}).catch(() => undefined)
+    console.log(`studio: screenshot of the failed step: ${shot}`)
   })
 
   beforeAll(async () => {
@@ -320,6 +324,7 @@ describe('Studio on the lake (Chromium)', () => {
           timeout: STEP,
         })
         .toBe(40)
+      await waitForSaved(page)
     },
     STEP * 2,
   )
@@ -328,9 +333,13 @@ describe('Studio on the lake (Chromium)', () => {
     'finds the person through the search box',
     async () => {
       const {page} = editor
-      await page.goto(`${studio.url}/structure`)
+      // Open search once the Studio has rendered a pane, so the popover's input is live.
+      await page.goto(`${studio.url}/structure/person`)
+      await page.locator('[data-testid="document-list-pane"]').waitFor({timeout: STEP})
       await page.locator('[data-testid="studio-search"]').click({timeout: STEP})
-      await page.getByPlaceholder('Sök', {exact: true}).fill('Eva Exempel', {timeout: STEP})
+      const searchInput = page.getByPlaceholder('Sök', {exact: true})
+      await searchInput.waitFor({timeout: STEP})
+      await searchInput.pressSequentially('Eva Exempel', {delay: 30})
       await page
         .locator('[data-testid="search-results"] [role=option]')
         .filter({hasText: 'Eva Exempel'})

@@ -67,6 +67,8 @@ export class StudioTrace {
       (line) =>
         / (POST|PUT|DELETE) /.test(line) ||
         / event \[/.test(line) ||
+        /findability-source%3A\+global/.test(line) ||
+        / GET \S+ [45]\d\d /.test(line) ||
         (/ console\.error /.test(line) &&
           !/ERR_NAME_NOT_RESOLVED|WebSocket|Failed to fetch/.test(line)),
     )
