@@ -129,12 +129,38 @@ describe('Studio on the lake (Chromium)', () => {
 
   const publishButton = (page: Page) => page.locator('[data-testid="action-publicera"]')
 
-  /**
-   * Waits until the footer no longer says "Sparar..." (saving). Publishing while the last edit is
-   * still being saved does not publish against the lake yet (see the issue notes).
-   */
+  /** Waits until the footer no longer says "Sparar..." (saving). */
   async function waitForSaved(page: Page) {
     await expect.poll(() => page.getByText('Sparar...').count(), {timeout: STEP}).toBe(0)
+  }
+
+  /** The Studio auto-commits edits at most once a second (`throttleTime(1000)` in its document store). */
+  const AUTO_COMMIT_WINDOW_MS = 1000
+
+  /**
+   * Waits until the Studio has saved everything and the draft's revision in the lake has stayed
+   * the same for longer than the auto-commit window. The Studio runs a document's operations
+   * through one `switchMap`: an auto-commit that arrives while a publish waits for the draft to
+   * be in sync cancels the publish, and the click is silently lost (seen in CI: no publish
+   * request at all, the button back to enabled after 4 s). A real editor clicks again; the test
+   * clicks once the document is quiet.
+   */
+  async function waitForIdle(page: Page, publishedDocumentId: string) {
+    const raw = client.withConfig({perspective: 'raw'})
+    let lastRevision: string | undefined
+    let quietSince = Date.now()
+    await expect
+      .poll(
+        async () => {
+          const revision = (await raw.getDocument(`drafts.${publishedDocumentId}`))?._rev
+          const saving = (await page.getByText('Sparar...').count()) > 0
+          if (saving || revision !== lastRevision) quietSince = Date.now()
+          lastRevision = revision
+          return Date.now() - quietSince
+        },
+        {timeout: STEP, interval: 250},
+      )
+      .toBeGreaterThan(AUTO_COMMIT_WINDOW_MS * 2)
   }
 
   async function waitForPublished(page: Page) {
@@ -185,7 +211,9 @@ describe('Studio on the lake (Chromium)', () => {
       await page.waitForURL(/\/structure\/person;[\w-]+/, {timeout: STEP})
       personId = /person;([\w-]+)/.exec(page.url())?.[1] ?? ''
       expect(personId).not.toBe('')
+      await waitForIdle(page, personId)
       await expect.poll(() => publishButton(page).isEnabled(), {timeout: STEP}).toBe(true)
+      trace.mark('click Publicera')
       await publishButton(page).click()
       await waitForPublished(page)
       await expect
@@ -214,8 +242,9 @@ describe('Studio on the lake (Chromium)', () => {
       await page.getByRole('option').filter({hasText: 'Eva Exempel'}).first().click({timeout: STEP})
       await addQuestion(page, 'Vad gör ett centrum levande?', 'Människor som möts.')
       await addQuestion(page, 'Vem driver arbetet?', 'Fastighetsägare och handlare tillsammans.')
-      await waitForSaved(page)
+      await waitForIdle(page, interviewId)
       await expect.poll(() => publishButton(page).isEnabled(), {timeout: STEP}).toBe(true)
+      trace.mark('click Publicera')
       await publishButton(page).click()
       await waitForPublished(page)
       const published = () =>

@@ -37,6 +37,11 @@ export class StudioTrace {
     }
   }
 
+  /** Records a step of the test itself (e.g. a click), so the trace shows what came after it. */
+  mark(step: string): void {
+    this.#push(`test: ${step}`)
+  }
+
   /** Records a page's finished requests (with request bodies) and console messages. */
   watchPage(page: Page, name: string): void {
     page.on('console', (message) =>
@@ -67,6 +72,7 @@ export class StudioTrace {
       (line) =>
         / (POST|PUT|DELETE) /.test(line) ||
         / event \[/.test(line) ||
+        / test: /.test(line) ||
         /findability-source%3A\+global/.test(line) ||
         / GET \S+ [45]\d\d /.test(line) ||
         (/ console\.error /.test(line) &&
