@@ -15,6 +15,7 @@ import {getInterview} from '../delivery/content.ts'
 import {FIXTURE_AS_OF, seedContent} from '../test/fixtures/content/index.ts'
 import {startTestLake} from '../test/helpers/lake.ts'
 import {loadSite} from '../web/build.ts'
+import {ms, sample, table} from './measure.ts'
 
 const {values} = parseArgs({options: {iterations: {type: 'string', default: '200'}}})
 const iterations = Math.max(10, Number(values.iterations) || 200)
@@ -29,40 +30,7 @@ const PAGES = [
   '/personer/anna-lindqvist',
 ]
 
-function percentile(sorted: number[], p: number): number {
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
-  return sorted[index]
-}
-
-async function time(run: () => Promise<unknown>): Promise<{p50: number; p95: number}> {
-  for (let i = 0; i < 20; i++) await run()
-  const samples: number[] = []
-  for (let i = 0; i < iterations; i++) {
-    const started = performance.now()
-    await run()
-    samples.push(performance.now() - started)
-  }
-  samples.sort((a, b) => a - b)
-  return {p50: percentile(samples, 50), p95: percentile(samples, 95)}
-}
-
-function table(headers: string[], rows: (string | number)[][]): string {
-  const cells = [headers, ...rows.map((row) => row.map(String))]
-  const widths = headers.map((_, column) => Math.max(...cells.map((row) => row[column].length)))
-  const line = (row: string[]) =>
-    row
-      .map((cell, column) =>
-        column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]),
-      )
-      .join('  ')
-  return [
-    line(headers),
-    widths.map((width) => '-'.repeat(width)).join('  '),
-    ...cells.slice(1).map(line),
-  ].join('\n')
-}
-
-const ms = (value: number) => value.toFixed(2)
+const time = (run: () => Promise<unknown>) => sample(run, {iterations})
 
 const lake = await startTestLake()
 const running: {close(): Promise<void>}[] = []

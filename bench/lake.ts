@@ -20,6 +20,7 @@ import {generateToken} from '../lake/auth.ts'
 import {createLakeServer} from '../lake/server.ts'
 import type {LakeDocument} from '../lake/types.ts'
 import {seededRandom} from '../test/helpers/seededRandom.ts'
+import {ms, percentile, type Stats} from './measure.ts'
 
 // ------------------------------------------------------------------ data
 
@@ -224,16 +225,6 @@ interface BenchQuery {
   params: (i: number) => Record<string, unknown>
 }
 
-function percentile(sorted: number[], p: number): number {
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
-  return sorted[index]
-}
-
-interface Stats {
-  p50: number
-  p95: number
-}
-
 async function measure(
   iterations: number,
   run: (i: number) => Promise<unknown>,
@@ -249,8 +240,6 @@ async function measure(
   times.sort((a, b) => a - b)
   return {p50: percentile(times, 50), p95: percentile(times, 95), results}
 }
-
-const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1))
 
 async function main(): Promise<void> {
   const lakeIterations = Number(process.env.BENCH_LAKE_ITERATIONS ?? 200)
