@@ -25,6 +25,7 @@ import {
 import {Router} from './http/router.ts'
 import {isValidProjectId} from './ids.ts'
 import {ListenerHub} from './listeners.ts'
+import {createPresenceSockets} from './routes/socket.ts'
 import type {EventStream} from './sse.ts'
 import {LakeStorage} from './storage.ts'
 import {ensureCertificate, type LakeCertificate} from './tls.ts'
@@ -107,6 +108,7 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
   const sessions = new Set<Http2Session>()
   const secureSockets = new Set<Socket>()
   const lake: Lake = {storage, hub, streams, log}
+  const presence = createPresenceSockets(lake)
 
   const fail = (req: LakeRequest, res: LakeResponse, error: unknown, where: string) => {
     let status = 500
@@ -185,6 +187,7 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
     async listen() {
       const plain = await new Promise<{port: number; url: string}>((resolve, reject) => {
         server = createServer(handler)
+        server.on('upgrade', presence.onUpgrade)
         server.once('error', reject)
         server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
           server?.off('error', reject)
@@ -200,6 +203,7 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
           handler,
         )
         secureServer = secure
+        secure.on('upgrade', presence.onUpgrade)
         secure.on('session', (session: Http2Session) => {
           sessions.add(session)
           session.once('close', () => sessions.delete(session))
@@ -219,6 +223,7 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
       return {...plain, tlsPort, tlsUrl: `https://localhost:${tlsPort}`, certificate}
     },
     async close() {
+      presence.close()
       for (const stream of [...streams]) stream.close()
       streams.clear()
       if (secureServer) {

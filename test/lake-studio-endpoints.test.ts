@@ -225,7 +225,6 @@ describe('endpoints the Studio only needs to degrade', () => {
     expect(
       await (await get('/data/history/production/events/documents/x?limit=10', token)).json(),
     ).toEqual({events: {}, nextCursor: ''})
-    expect((await get('/v2022-06-30/socket/production?tag=sanity.studio')).status).toBe(404)
   })
 
   it('lists cross-dataset references from the other datasets to a document', async () => {

@@ -38,6 +38,7 @@ import {
 } from '../routes/projects.ts'
 import {handleQuery} from '../routes/query.ts'
 import {handleCrossDatasetReferences} from '../routes/references.ts'
+import {handleSocketWithoutUpgrade} from '../routes/socket.ts'
 import {
   handleAccessRequests,
   handleDocumentEvents,
@@ -45,7 +46,6 @@ import {
   handleHelp,
   handleIntakeBatch,
   handleJourney,
-  handleSocket,
   handleTelemetryStatus,
 } from '../routes/studio.ts'
 import {
@@ -125,7 +125,7 @@ export const routes: Route[] = [
   {methods: ['GET'], pattern: '/access/requests/me', handler: handleAccessRequests},
   {methods: ['GET'], pattern: '/ping', handler: handlePing},
   {methods: ['GET'], pattern: '/check/cors', handler: handleCorsCheck},
-  {methods: ['GET'], pattern: '/socket/:dataset', handler: handleSocket},
+  {methods: ['GET'], pattern: '/socket/:dataset', handler: handleSocketWithoutUpgrade},
   // Assets: uploads, and the bytes on the bare host (`/images/…` has no version prefix).
   {methods: ['POST'], pattern: '/assets/images/:dataset', handler: handleImageUpload},
   {methods: ['POST'], pattern: '/assets/files/:dataset', handler: handleFileUpload},

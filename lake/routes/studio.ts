@@ -1,12 +1,12 @@
 /**
  * Endpoints the Studio only needs to degrade gracefully (studio-offline §6): hosted features,
- * telemetry, onboarding journeys, help, the events API and the bifur
- * presence socket. Each answers the documented "nothing here" shape, so the Studio hides the
- * feature instead of logging errors; they are known endpoints, so they are not logged as drift.
+ * telemetry, onboarding journeys, help and the events API. Each answers the documented "nothing
+ * here" shape, so the Studio hides the feature instead of logging errors; they are known
+ * endpoints, so they are not logged as drift.
  */
 import {readBody} from '../http/body.ts'
 import {validateDatasetName, type RequestContext} from '../http/context.ts'
-import {gatewayError, http1, sendJson} from '../http/respond.ts'
+import {sendJson} from '../http/respond.ts'
 
 /** `[]`: comments, tasks, scheduling, releases stay "not enabled". */
 export function handleFeatures(ctx: RequestContext): void {
@@ -38,16 +38,6 @@ export function handleHelp(ctx: RequestContext): void {
 export function handleDocumentEvents(ctx: RequestContext): void {
   validateDatasetName(ctx.params.dataset)
   sendJson(ctx.res, 200, {events: {}, nextCursor: ''})
-}
-
-/** The bifur presence socket is refused; the Studio then shows no presence avatars. */
-export function handleSocket(ctx: RequestContext): void {
-  const {res} = ctx
-  const body = JSON.stringify(gatewayError(404, 'Presence (bifur) is not available on the lake'))
-  res.setHeader('Content-Type', 'application/json; charset=utf-8')
-  res.setHeader('Content-Length', Buffer.byteLength(body))
-  http1(res).writeHead(404)
-  http1(res).end(body)
 }
 
 /** The viewer's "request editor access" status: no requests. */

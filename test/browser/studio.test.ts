@@ -2,9 +2,9 @@
  * End to end: the project's own Studio, built with the lake's TLS host baked in, in headless
  * Chromium against the lake (HTTP/2 over TLS, certificate trusted by SPKI). Logs in through the
  * local provider, creates and publishes a person and an interview, reads them back with
- * @sanity/client, edits the published interview, sees the edit live in a second browser context,
- * unpublishes, checks that a viewer gets a read-only Studio, then uploads an image, searches, runs
- * GROQ in Vision and restores a revision from the history.
+ * @sanity/client, edits the published interview, sees presence and the edit live in a second
+ * browser context, unpublishes, checks that a viewer gets a read-only Studio, then uploads an
+ * image, searches, runs GROQ in Vision and restores a revision from the history.
  *
  * Set STUDIO_E2E_DIST=<dir> to reuse a Studio already built for STUDIO_E2E_TLS_PORT (faster
  * iteration); by default the Studio is built into a temp folder for this run. Set
@@ -268,13 +268,17 @@ describe('Studio on the lake (Chromium)', () => {
   )
 
   it(
-    'edits the published interview into a draft, and a second tab sees the edit live',
+    'edits the published interview into a draft; a second tab shows presence and sees the edit live',
     async () => {
       const {page} = editor
       const second = await login('Bo Berg', 'editor')
       await second.page.goto(`${studio.url}/structure/interview;${interviewId}`)
       const otherTitle = second.page.locator('input#title')
       await expect.poll(() => otherTitle.inputValue(), {timeout: STEP}).toBe('Ett levande centrum')
+      // Presence over the lake's bifur socket: the first tab shows Bo Berg's avatar ("BB").
+      await expect
+        .poll(() => page.getByText('BB', {exact: true}).count(), {timeout: STEP})
+        .toBeGreaterThan(0)
 
       await page.locator('input#title').fill('Ett levande centrum i Visby')
       await expect.poll(() => otherTitle.isEditable(), {timeout: STEP}).toBe(true)
