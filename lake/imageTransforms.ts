@@ -19,7 +19,7 @@ import {gatewayError} from './http/respond.ts'
 import {LakeError} from './types.ts'
 
 /** Sanity refuses output sizes above this. */
-export const MAX_IMAGE_DIMENSION = 8192
+const MAX_IMAGE_DIMENSION = 8192
 
 /** Bump when the rendering changes, so old cache files are not served. */
 const RENDERER_VERSION = 1
@@ -71,7 +71,7 @@ export interface ImageTransformSpec {
 }
 
 /** Query parameters that make a request a transform; anything else (`dl`, …) keeps the original. */
-export const TRANSFORM_PARAMS = [
+const TRANSFORM_PARAMS = [
   'w',
   'h',
   'max-w',
@@ -114,7 +114,7 @@ export function isTransformableImage(extension: string): boolean {
   return TRANSFORMABLE_EXTENSIONS.has(extension)
 }
 
-export function hasTransformParams(search: URLSearchParams): boolean {
+function hasTransformParams(search: URLSearchParams): boolean {
   return TRANSFORM_PARAMS.some((name) => search.has(name))
 }
 
@@ -161,7 +161,7 @@ function oneOf<T extends string>(
 }
 
 /** `rgb`, `argb`, `rrggbb` or `aarrggbb` hex (alpha first, as in Sanity's and imgix's `bg`). */
-export function parseHexColor(value: string): Rgba | null {
+function parseHexColor(value: string): Rgba | null {
   const hex = value.replace(/^#/, '')
   if (!/^([0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$/i.test(hex)) return null
   const digits = hex.length <= 4 ? [...hex].map((digit) => digit + digit).join('') : hex
@@ -392,7 +392,7 @@ const TRANSPARENT: Rgba = {r: 255, g: 255, b: 255, alpha: 0}
 const WHITE: Rgba = {r: 255, g: 255, b: 255, alpha: 1}
 
 /** Applies the spec to an image sharp can decode; returns the encoded bytes. */
-export async function renderImageTransform(
+async function renderImageTransform(
   input: Uint8Array,
   spec: ImageTransformSpec,
   format: OutputFormat,
