@@ -10,11 +10,11 @@
  * `LAKE_LOGIN_CODE=<code>` makes the Studio login form require that code.
  * Bad arguments exit with code 2.
  */
-import {isRole, registerToken, ROLES} from './auth.ts'
-import {isValidDatasetName, isValidProjectId} from './ids.ts'
-import {createLakeServer, type LakeListening} from './server.ts'
-import {LakeStorage} from './storage.ts'
-import type {Role} from './types.ts'
+import {isRole, registerToken, ROLES} from './auth/auth.ts'
+import {isValidDatasetName, isValidProjectId} from './core/ids.ts'
+import {createLakeServer, type LakeListening} from './http/server.ts'
+import {LakeStorage} from './store/storage.ts'
+import type {Role} from './core/types.ts'
 
 export class UsageError extends Error {
   override name = 'UsageError'

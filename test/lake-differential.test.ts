@@ -1,12 +1,12 @@
 /**
- * Differential test: the lake's index-narrowed evaluation (lake/query.ts) must equal plain groq-js
+ * Differential test: the lake's index-narrowed evaluation (lake/groq/query.ts) must equal plain groq-js
  * over the whole overlaid dataset, for generated documents and generated queries, in every
  * perspective and for anonymous and token callers; a sample is also checked over HTTP.
  */
 import {evaluate, parse} from 'groq-js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {arraySource, prepareQuery, runQuery, type Perspective} from '../lake/query.ts'
-import type {LakeDocument} from '../lake/types.ts'
+import {arraySource, prepareQuery, runQuery, type Perspective} from '../lake/groq/query.ts'
+import type {LakeDocument} from '../lake/core/types.ts'
 import {startTestLake, type TestLake} from './helpers/lake.ts'
 import {seededRandom} from './helpers/seededRandom.ts'
 
@@ -256,7 +256,7 @@ describe('differential: index-narrowed evaluation equals plain groq-js', () => {
 // ------------------------------------------------------------------ ordered slices and counts
 
 /**
- * A corpus made to stress the ordered-slice and count sites (lake/queryPlan.ts): ordering fields
+ * A corpus made to stress the ordered-slice and count sites (lake/groq/queryPlan.ts): ordering fields
  * with many ties, missing and null values, mixed numbers/strings/booleans/objects, nested paths,
  * drafts and release versions that change the ordering fields.
  */

@@ -10,7 +10,7 @@ import {
   transformCacheKey,
   transformCachePath,
   type ImageTransformSpec,
-} from '../lake/imageTransforms.ts'
+} from '../lake/assets/imageTransforms.ts'
 import {catchLakeError} from './helpers/lakeError.ts'
 import {startTestLake, type TestLake} from './helpers/lake.ts'
 import {png} from './helpers/png.ts'

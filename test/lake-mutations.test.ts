@@ -1,8 +1,12 @@
 import {describe, expect, it} from 'vitest'
 
-import {applyTransaction, type DocumentSource, type TransactionInput} from '../lake/mutations.ts'
-import type {CommittedTransaction, LakeDocument, Mutation} from '../lake/types.ts'
-import {LakeError} from '../lake/types.ts'
+import {
+  applyTransaction,
+  type DocumentSource,
+  type TransactionInput,
+} from '../lake/write/mutations.ts'
+import type {CommittedTransaction, LakeDocument, Mutation} from '../lake/core/types.ts'
+import {LakeError} from '../lake/core/types.ts'
 import {catchLakeError, lakeErrorBody} from './helpers/lakeError.ts'
 import {MemorySource} from './helpers/memorySource.ts'
 

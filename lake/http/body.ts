@@ -1,5 +1,5 @@
 /** Request body reading with the Content Lake's 4,000,000-byte limit (§16). */
-import {LakeError} from '../types.ts'
+import {LakeError} from '../core/types.ts'
 import {gatewayError, type LakeRequest} from './respond.ts'
 
 export const BODY_LIMIT = 4_000_000

@@ -1,11 +1,11 @@
 /** Per-request context and the shared state the route handlers work with. */
-import type {ListenerHub} from '../listeners.ts'
-import type {EventStream} from '../sse.ts'
-import {readAccess, type ReadAccess} from '../auth.ts'
-import {isValidDatasetName} from '../ids.ts'
-import type {QuerySource} from '../query.ts'
-import type {DatasetInfo, LakeStorage} from '../storage.ts'
-import {LakeError, type Caller} from '../types.ts'
+import type {ListenerHub} from '../realtime/listeners.ts'
+import type {EventStream} from '../realtime/sse.ts'
+import {readAccess, type ReadAccess} from '../auth/auth.ts'
+import {isValidDatasetName} from '../core/ids.ts'
+import type {QuerySource} from '../groq/query.ts'
+import type {DatasetInfo, LakeStorage} from '../store/storage.ts'
+import {LakeError, type Caller} from '../core/types.ts'
 import {gatewayError, type LakeRequest, type LakeResponse} from './respond.ts'
 
 /** What every handler can reach: storage, the listener hub, open streams, logging. */

@@ -2,43 +2,43 @@
  * The route table: every endpoint of the lake, path pattern → handler. Paths are relative to the
  * `/v<apiVersion>` prefix. To add an endpoint family, add one file under lake/routes/ and its rows here.
  */
-import {handleActions, handleActionsProbe} from '../routes/actions.ts'
+import {handleActions, handleActionsProbe} from './routes/actions.ts'
 import {
   handleFileUpload,
   handleImageUpload,
   handleServeFile,
   handleServeImage,
-} from '../routes/assets.ts'
+} from './routes/assets.ts'
 import {
   handleAuthId,
   handleLoginForm,
   handleLoginSubmit,
   handleLogout,
   handleProviders,
-} from '../routes/auth.ts'
+} from './routes/auth.ts'
 import {
   handleCreateDataset,
   handleDeleteDataset,
   handleEditDataset,
   handleListDatasets,
-} from '../routes/datasets.ts'
-import {handleDoc} from '../routes/doc.ts'
-import {handleExport} from '../routes/export.ts'
-import {handleHistoryDocuments, handleHistoryTransactions} from '../routes/history.ts'
-import {handleImport} from '../routes/import.ts'
-import {handleListen} from '../routes/listen.ts'
-import {handleMutate} from '../routes/mutate.ts'
-import {handleCorsCheck, handleDataPing, handlePing} from '../routes/ping.ts'
+} from './routes/datasets.ts'
+import {handleDoc} from './routes/doc.ts'
+import {handleExport} from './routes/export.ts'
+import {handleHistoryDocuments, handleHistoryTransactions} from './routes/history.ts'
+import {handleImport} from './routes/import.ts'
+import {handleListen} from './routes/listen.ts'
+import {handleMutate} from './routes/mutate.ts'
+import {handleCorsCheck, handleDataPing, handlePing} from './routes/ping.ts'
 import {
   handleDatasetAcl,
   handleProject,
   handleProjectDatasets,
   handleProjectGrants,
   handleUserApplications,
-} from '../routes/projects.ts'
-import {handleQuery} from '../routes/query.ts'
-import {handleCrossDatasetReferences} from '../routes/references.ts'
-import {handleSocketWithoutUpgrade} from '../routes/socket.ts'
+} from './routes/projects.ts'
+import {handleQuery} from './routes/query.ts'
+import {handleCrossDatasetReferences} from './routes/references.ts'
+import {handleSocketWithoutUpgrade} from './routes/socket.ts'
 import {
   handleAccessRequests,
   handleDocumentEvents,
@@ -47,13 +47,13 @@ import {
   handleIntakeBatch,
   handleJourney,
   handleTelemetryStatus,
-} from '../routes/studio.ts'
+} from './routes/studio.ts'
 import {
   handleGetKeyValues,
   handleSetKeyValues,
   handleUsersByIds,
   handleUsersMe,
-} from '../routes/users.ts'
+} from './routes/users.ts'
 import type {RequestContext} from './context.ts'
 
 export type Handler = (ctx: RequestContext) => void | Promise<void>

@@ -6,9 +6,9 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {createClient, type ClientPerspective, type SanityClient} from '@sanity/client'
-import {generateToken, registerToken} from '../../lake/auth.ts'
-import {createLakeServer, type LakeServer} from '../../lake/server.ts'
-import type {Role} from '../../lake/types.ts'
+import {generateToken, registerToken} from '../../lake/auth/auth.ts'
+import {createLakeServer, type LakeServer} from '../../lake/http/server.ts'
+import type {Role} from '../../lake/core/types.ts'
 
 export interface TestClientOptions {
   /** Defaults to the admin token; `null` = anonymous. */

@@ -4,9 +4,9 @@
  */
 import {evaluateSync, parse, toJS} from 'groq-js'
 
-import type {DocumentSource} from '../../lake/mutations.ts'
-import {strongLocalTargets} from '../../lake/references.ts'
-import type {CommittedTransaction, LakeDocument} from '../../lake/types.ts'
+import type {DocumentSource} from '../../lake/write/mutations.ts'
+import {strongLocalTargets} from '../../lake/core/references.ts'
+import type {CommittedTransaction, LakeDocument} from '../../lake/core/types.ts'
 
 export class MemorySource implements DocumentSource {
   readonly docs = new Map<string, LakeDocument>()

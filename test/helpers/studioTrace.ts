@@ -7,7 +7,7 @@
  */
 import {writeFileSync} from 'node:fs'
 import type {Page} from 'playwright-core'
-import type {LakeServer} from '../../lake/server.ts'
+import type {LakeServer} from '../../lake/http/server.ts'
 
 export class StudioTrace {
   readonly #lines: string[] = []

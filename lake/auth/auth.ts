@@ -1,0 +1,111 @@
+/**
+ * API tokens and permissions (§15). Tokens are random `sk…` strings; only their sha256 is stored.
+ * Each token has a role (administrator, editor, viewer) and an identity `p-<id>` that feeds GROQ
+ * `identity()`, listener events and the transaction log.
+ */
+import {createHash, randomBytes} from 'node:crypto'
+import {randomBase62} from '../core/ids.ts'
+import type {LakeStorage, AclMode} from '../store/storage.ts'
+import {LakeError, type Caller, type Role} from '../core/types.ts'
+
+export const ROLES: readonly Role[] = ['administrator', 'editor', 'viewer']
+
+export const ANONYMOUS: Caller = {identity: null, role: null, tokenId: null}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value)
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex')
+}
+
+/** A new random token: `sk` + 43 base64url chars (256 bits). */
+export function generateToken(): string {
+  return `sk${randomBytes(32).toString('base64url')}`
+}
+
+/** Registers `token` (or a new random one) with `role`; returns the plaintext token and its identity. */
+export function registerToken(
+  storage: LakeStorage,
+  role: Role,
+  options: {token?: string; label?: string | null; stableId?: boolean} = {},
+): {token: string; identity: string; id: string} {
+  const token = options.token ?? generateToken()
+  const hash = hashToken(token)
+  const existing = storage.tokenByHash(hash)
+  const id = existing?.id ?? (options.stableId ? hash.slice(0, 12) : randomBase62(12))
+  const identity = existing?.identity ?? `p-${id}`
+  storage.insertToken({
+    id,
+    hash,
+    role,
+    label: options.label ?? null,
+    identity,
+    createdAt: new Date().toISOString(),
+  })
+  return {token, identity, id}
+}
+
+export function unauthorized(): LakeError {
+  return new LakeError(401, {
+    statusCode: 401,
+    error: 'Unauthorized',
+    message: 'Session not found',
+    errorCode: 'SIO-401-ANF',
+  })
+}
+
+/** Resolves the caller from an `Authorization` header; unknown tokens are a 401 even on reads. */
+export function resolveCaller(storage: LakeStorage, authorization: string | undefined): Caller {
+  if (!authorization) return ANONYMOUS
+  const match = /^Bearer\s+(.*)$/i.exec(authorization.trim())
+  const token = match ? match[1].trim() : ''
+  if (!token) {
+    if (match) return ANONYMOUS
+    throw unauthorized()
+  }
+  const record = storage.tokenByHash(hashToken(token))
+  if (!record) throw unauthorized()
+  return {identity: record.identity, role: record.role, tokenId: record.id}
+}
+
+export function canWrite(caller: Caller): boolean {
+  return caller.role === 'administrator' || caller.role === 'editor'
+}
+
+export function isAdmin(caller: Caller): boolean {
+  return caller.role === 'administrator'
+}
+
+/** Which documents the caller may read in a dataset with the given ACL mode. */
+export type ReadAccess = 'none' | 'root' | 'all'
+
+export function readAccess(caller: Caller, aclMode: AclMode): ReadAccess {
+  if (caller.role) return 'all'
+  return aclMode === 'private' ? 'none' : 'root'
+}
+
+/** 401 without a token, 403 mutationError for a token without write grants. */
+export function requireWrite(caller: Caller, permission: 'create' | 'update' = 'create'): void {
+  if (!caller.role) throw unauthorized()
+  if (!canWrite(caller)) {
+    throw new LakeError(403, {
+      error: {
+        type: 'mutationError',
+        description: `transaction failed: Insufficient permissions; permission "${permission}" required`,
+      },
+    })
+  }
+}
+
+export function requireAdmin(caller: Caller): void {
+  if (!caller.role) throw unauthorized()
+  if (!isAdmin(caller)) {
+    throw new LakeError(403, {
+      statusCode: 403,
+      error: 'Forbidden',
+      message: 'You are not allowed to access this resource (administrator required)',
+    })
+  }
+}

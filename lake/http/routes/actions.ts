@@ -1,0 +1,42 @@
+/** `POST /data/actions/:dataset` (§7) and the Studio's `GET` feature probe. */
+import {expandActions} from '../../write/actions.ts'
+import {commitMutations, documentSource, validateTransactionId} from '../../write/commit.ts'
+import {readJson} from '../body.ts'
+import {flag, type RequestContext} from '../context.ts'
+import {sendJson} from '../respond.ts'
+import {LakeError} from '../../core/types.ts'
+import {prepareWrite} from './write.ts'
+
+export function handleActionsProbe(ctx: RequestContext): void {
+  sendJson(ctx.res, 200, {enabled: true, compatibleStudioVersions: '*'})
+}
+
+export async function handleActions(ctx: RequestContext): Promise<void> {
+  const body = (await readJson(ctx.req)) as
+    | {
+        actions?: unknown
+        transactionId?: unknown
+        dryRun?: unknown
+        skipCrossDatasetReferenceValidation?: unknown
+      }
+    | undefined
+  const {dataset, createDataset} = prepareWrite(ctx)
+  if (!body || typeof body !== 'object' || !Array.isArray(body.actions)) {
+    throw new LakeError(400, {
+      error: {type: 'actionError', description: 'Request body must be {"actions": [...]}'},
+    })
+  }
+  const {storage} = ctx.lake
+  const mutations = expandActions(body.actions, documentSource(storage, dataset))
+  const tx = commitMutations(storage, ctx.lake.hub, {
+    dataset,
+    mutations,
+    transactionId: validateTransactionId(body.transactionId),
+    identity: ctx.caller.identity ?? '',
+    dryRun: body.dryRun === true,
+    autoGenerateArrayKeys: flag(ctx.search, 'autoGenerateArrayKeys'),
+    skipCrossDatasetReferenceValidation: body.skipCrossDatasetReferenceValidation === true,
+    createDataset,
+  })
+  sendJson(ctx.res, 200, {transactionId: tx.transactionId})
+}

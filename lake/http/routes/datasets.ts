@@ -1,0 +1,78 @@
+/**
+ * Project and dataset management: `GET /projects/:projectId[/datasets]`, `GET /datasets`,
+ * `PUT|PATCH|DELETE /datasets/:name` (also under `/projects/:projectId/datasets/:name`).
+ * One lake holds one set of datasets, whatever the project id (see lake/http/server.ts).
+ */
+import {requireAdmin} from '../../auth/auth.ts'
+import {readJson} from '../body.ts'
+import {datasetNotFound, validateDatasetName, type RequestContext} from '../context.ts'
+import {sendJson} from '../respond.ts'
+import type {AclMode} from '../../store/storage.ts'
+import {LakeError} from '../../core/types.ts'
+
+export function handleListDatasets(ctx: RequestContext): void {
+  sendJson(
+    ctx.res,
+    200,
+    ctx.lake.storage.listDatasets().map((d) => ({name: d.name, aclMode: d.aclMode})),
+  )
+}
+
+export function handleProject(ctx: RequestContext): void {
+  const id = ctx.params.projectId ?? ctx.projectId
+  sendJson(ctx.res, 200, {
+    id,
+    displayName: id,
+    studioHost: null,
+    isBlocked: false,
+    isDisabled: false,
+    isDisabledByUser: false,
+    metadata: {},
+    members: [],
+  })
+}
+
+async function readAclMode(ctx: RequestContext): Promise<AclMode | undefined> {
+  const body = (await readJson(ctx.req)) as {aclMode?: unknown} | undefined
+  const aclMode = body && typeof body === 'object' ? body.aclMode : undefined
+  if (aclMode === undefined) return undefined
+  if (aclMode !== 'public' && aclMode !== 'private') {
+    throw new LakeError(400, {
+      statusCode: 400,
+      error: 'Bad Request',
+      message: `Invalid aclMode ${JSON.stringify(aclMode)}: must be "public" or "private"`,
+    })
+  }
+  return aclMode
+}
+
+export async function handleCreateDataset(ctx: RequestContext): Promise<void> {
+  requireAdmin(ctx.caller)
+  const name = ctx.params.name
+  validateDatasetName(name)
+  const aclMode = await readAclMode(ctx)
+  const {storage} = ctx.lake
+  storage.createDataset(name, aclMode ?? 'public')
+  if (aclMode) storage.setDatasetAclMode(name, aclMode)
+  const dataset = storage.getDataset(name)
+  sendJson(ctx.res, 200, {datasetName: name, aclMode: dataset?.aclMode ?? 'public'})
+}
+
+export async function handleEditDataset(ctx: RequestContext): Promise<void> {
+  requireAdmin(ctx.caller)
+  const name = ctx.params.name
+  validateDatasetName(name)
+  const aclMode = await readAclMode(ctx)
+  const {storage} = ctx.lake
+  if (!storage.getDataset(name)) throw datasetNotFound(name)
+  if (aclMode) storage.setDatasetAclMode(name, aclMode)
+  sendJson(ctx.res, 200, {datasetName: name, aclMode: storage.getDataset(name)?.aclMode})
+}
+
+export function handleDeleteDataset(ctx: RequestContext): void {
+  requireAdmin(ctx.caller)
+  const name = ctx.params.name
+  validateDatasetName(name)
+  if (!ctx.lake.storage.deleteDataset(name)) throw datasetNotFound(name)
+  sendJson(ctx.res, 200, {deleted: true})
+}

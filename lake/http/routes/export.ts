@@ -1,0 +1,20 @@
+/** `GET /data/export/:dataset[?types=a,b]` — NDJSON of every readable raw document, by `_id` (§11.1). */
+import {accessFor, requireDataset, type RequestContext} from '../context.ts'
+import {sendNdjson} from '../respond.ts'
+import {isRootId} from '../../core/ids.ts'
+
+export function handleExport(ctx: RequestContext): void {
+  const dataset = requireDataset(ctx)
+  const access = accessFor(ctx, dataset)
+  const typesParam = ctx.search.get('types')
+  const types = typesParam ? new Set(typesParam.split(',').filter(Boolean)) : null
+  const documents = ctx.lake.storage
+    .allDocuments(dataset.name)
+    .filter(
+      (doc) =>
+        (access === 'all' || (access === 'root' && isRootId(doc._id))) &&
+        (!types || types.has(doc._type)),
+    )
+  // No cursor paging: one page, and no `nextCursor` line means the export is complete.
+  sendNdjson(ctx.res, documents)
+}

@@ -1,0 +1,80 @@
+/** `GET /data/listen/:dataset` — SSE listener (§8): welcome, then mutation events from the hub. */
+import {validateDatasetName, flag, queryStringParams, type RequestContext} from '../context.ts'
+import {randomBase62} from '../../core/ids.ts'
+import {
+  compileListenerFilter,
+  type CompiledFilter,
+  type ListenerSpec,
+} from '../../realtime/listeners.ts'
+import {openEventStream, type EventStream} from '../../realtime/sse.ts'
+import {LakeError} from '../../core/types.ts'
+
+function errorMessage(error: unknown): string {
+  if (error instanceof LakeError) {
+    const body = error.body as {error?: {description?: string}; message?: string}
+    return body.error?.description ?? body.message ?? error.message
+  }
+  return error instanceof Error ? error.message : String(error)
+}
+
+export function handleListen(ctx: RequestContext): void {
+  const {lake, search} = ctx
+  let stream: EventStream | undefined
+  let unsubscribe: (() => void) | undefined
+  const open = () => {
+    stream = openEventStream(ctx.req, ctx.res, {
+      onClose: () => {
+        unsubscribe?.()
+        if (stream) lake.streams.delete(stream)
+      },
+    })
+    lake.streams.add(stream)
+    return stream
+  }
+
+  // Problems with the request are reported as `channelError` (the client raises ChannelError).
+  let spec: ListenerSpec
+  let filter: CompiledFilter
+  let visible: boolean
+  try {
+    const dataset = ctx.params.dataset
+    validateDatasetName(dataset)
+    const info = lake.storage.getDataset(dataset)
+    if (!info) throw new LakeError(404, {error: {description: `Dataset "${dataset}" not found`}})
+    const query = search.get('query')
+    if (!query) throw new LakeError(400, {error: {description: 'Missing "query" parameter'}})
+    const params = queryStringParams(search)
+    const effectFormat = search.get('effectFormat')
+    spec = {
+      dataset,
+      query,
+      params,
+      includeResult: flag(search, 'includeResult', true),
+      includePreviousRevision: flag(search, 'includePreviousRevision'),
+      includeMutations: flag(search, 'includeMutations', true),
+      includeAllVersions: flag(search, 'includeAllVersions'),
+      effectFormat: effectFormat === 'mendoza' ? 'mendoza' : undefined,
+      visibility: search.get('visibility') === 'query' ? 'query' : 'transaction',
+      apiVersion: ctx.apiVersion,
+      canReadNonRootIds: ctx.caller.role !== null,
+    }
+    filter = compileListenerFilter(query, params)
+    // A private dataset without a token: the stream stays silent (like an empty query result).
+    visible = ctx.caller.role !== null || info.aclMode === 'public'
+  } catch (error) {
+    const events = open()
+    events.send('channelError', {message: errorMessage(error)})
+    events.close()
+    return
+  }
+
+  const events = open()
+  events.send('welcome', {listenerName: randomBase62(22)})
+  if (visible && !events.closed) {
+    unsubscribe = lake.hub.subscribe(
+      spec,
+      (event) => events.send('mutation', event, event.eventId),
+      filter,
+    )
+  }
+}

@@ -1,0 +1,16 @@
+/** Shared by the write routes: permission and dataset checks. */
+import {isAdmin, requireWrite} from '../../auth/auth.ts'
+import {datasetNotFound, validateDatasetName, type RequestContext} from '../context.ts'
+
+/**
+ * Checks write permission and the target dataset. Returns whether the dataset must be created by
+ * this write (only an administrator's first write creates a dataset).
+ */
+export function prepareWrite(ctx: RequestContext): {dataset: string; createDataset: boolean} {
+  requireWrite(ctx.caller)
+  const dataset = ctx.params.dataset
+  validateDatasetName(dataset)
+  const exists = ctx.lake.storage.getDataset(dataset) !== null
+  if (!exists && !isAdmin(ctx.caller)) throw datasetNotFound(dataset)
+  return {dataset, createDataset: !exists}
+}

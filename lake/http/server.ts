@@ -1,0 +1,246 @@
+/**
+ * The lake's HTTP server: a `(req, res)` handler usable with `node:http` and the `node:http2`
+ * compat API, plus lifecycle (listen, clean shutdown).
+ *
+ * Projects: the project id is taken from a `<projectId>.localhost` host, else the
+ * `X-Sanity-Project-ID` header, else `local`, and is only reported back (sanity::projectId(),
+ * /projects). One lake holds ONE set of datasets, not namespaced by project, because
+ * @sanity/client's listener sends no project header and namespacing would split listeners from
+ * their data.
+ */
+import {createServer, type Server} from 'node:http'
+import {createSecureServer, type Http2SecureServer, type Http2Session} from 'node:http2'
+import type {AddressInfo, Socket} from 'node:net'
+import {registerToken, resolveCaller} from '../auth/auth.ts'
+import type {Lake, RequestContext} from './context.ts'
+import {
+  gatewayError,
+  http1,
+  sendJson,
+  sendPreflight,
+  setCorsHeaders,
+  type LakeRequest,
+  type LakeResponse,
+} from './respond.ts'
+import {Router} from './router.ts'
+import {isValidProjectId} from '../core/ids.ts'
+import {ListenerHub} from '../realtime/listeners.ts'
+import {createPresenceSockets} from './routes/socket.ts'
+import type {EventStream} from '../realtime/sse.ts'
+import {LakeStorage} from '../store/storage.ts'
+import {ensureCertificate, type LakeCertificate} from './tls.ts'
+import {LakeError} from '../core/types.ts'
+
+export const DEFAULT_PROJECT_ID = 'local'
+
+export interface LakeServerOptions {
+  dataDir: string
+  host?: string
+  /** 0 picks a free port. */
+  port?: number
+  /** Registered as an administrator token at start (`LAKE_ADMIN_TOKEN`). */
+  adminToken?: string
+  log?: (line: string) => void
+  /**
+   * Also serve HTTPS with HTTP/2 (HTTP/1.1 fallback) on this port; 0 picks a free port. Undefined:
+   * plain HTTP only. The certificate is kept in `<dataDir>/tls/` (lake/http/tls.ts).
+   */
+  tlsPort?: number
+  /** Project ids whose `<id>.localhost` the certificate must cover (besides `local`). */
+  tlsProjectIds?: string[]
+  /** Datasets created (public) at start when missing, e.g. the Studio's `production`. */
+  datasets?: string[]
+}
+
+export interface LakeListening {
+  port: number
+  url: string
+  /** Set when TLS is on: the port, `https://localhost:<port>` and the certificate. */
+  tlsPort?: number
+  tlsUrl?: string
+  certificate?: LakeCertificate
+}
+
+export interface LakeServer extends Lake {
+  handler: (req: LakeRequest, res: LakeResponse) => void
+  listen(): Promise<LakeListening>
+  close(): Promise<void>
+}
+
+/** `/v2025-02-19/data/…` → apiVersion `2025-02-19`, path `/data/…`. */
+export function splitVersion(pathname: string): {apiVersion: string; path: string} {
+  const match = /^\/v([^/]+)(\/.*)?$/.exec(pathname)
+  if (!match) return {apiVersion: '1', path: pathname}
+  return {apiVersion: match[1], path: match[2] ?? '/'}
+}
+
+export function projectIdOf(req: LakeRequest): string {
+  const host = req.headers.host ?? (req.headers[':authority'] as string | undefined) ?? ''
+  const hostname = host.replace(/:\d+$/, '').toLowerCase()
+  const sub = /^([-a-z0-9]+)\.localhost$/.exec(hostname)
+  if (sub && isValidProjectId(sub[1])) return sub[1]
+  const header = req.headers['x-sanity-project-id']
+  if (typeof header === 'string' && isValidProjectId(header)) return header
+  return DEFAULT_PROJECT_ID
+}
+
+export function createLakeServer(options: LakeServerOptions): LakeServer {
+  const log = options.log ?? ((line: string) => console.error(line))
+  const storage = new LakeStorage(options.dataDir)
+  if (options.adminToken) {
+    registerToken(storage, 'administrator', {
+      token: options.adminToken,
+      label: 'LAKE_ADMIN_TOKEN',
+      stableId: true,
+    })
+  }
+  for (const name of options.datasets ?? []) {
+    if (!storage.getDataset(name)) storage.createDataset(name)
+  }
+  const hub = new ListenerHub({
+    onError: (error, spec) =>
+      log(`lake: listener ${JSON.stringify(spec.query)} failed: ${String(error)}`),
+  })
+  const streams = new Set<EventStream>()
+  const router = new Router()
+  let server: Server | undefined
+  let secureServer: Http2SecureServer | undefined
+  const sessions = new Set<Http2Session>()
+  const secureSockets = new Set<Socket>()
+  const lake: Lake = {storage, hub, streams, log}
+  const presence = createPresenceSockets(lake)
+
+  const fail = (req: LakeRequest, res: LakeResponse, error: unknown, where: string) => {
+    let status = 500
+    let body: unknown
+    if (error instanceof LakeError) {
+      status = error.status
+      body = error.body
+    } else {
+      log(
+        `lake: 500 ${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      )
+      body = gatewayError(500, 'Internal server error')
+    }
+    if (res.headersSent) {
+      res.destroy()
+      return
+    }
+    if (status === 413 && req.httpVersionMajor === 1) http1(res).setHeader('Connection', 'close')
+    sendJson(res, status, body)
+  }
+
+  const handle = async (req: LakeRequest, res: LakeResponse) => {
+    const method = (req.method ?? 'GET').toUpperCase()
+    const url = new URL(req.url ?? '/', 'http://lake.invalid')
+    const where = `${method} ${url.pathname}`
+    try {
+      setCorsHeaders(req, res)
+      if (method === 'OPTIONS') {
+        sendPreflight(req, res)
+        return
+      }
+      const {apiVersion, path} = splitVersion(url.pathname)
+      const match = router.match(method, path)
+      if (match === null || match === 'method') {
+        const status = match === null ? 404 : 405
+        log(`lake: ${status} ${where}`)
+        sendJson(
+          res,
+          status,
+          gatewayError(
+            status,
+            `${match === null ? 'Unknown endpoint' : 'Method not allowed'}: ${where}`,
+          ),
+        )
+        return
+      }
+      const authorization = req.headers.authorization
+      const ctx: RequestContext = {
+        req,
+        res,
+        method,
+        path,
+        apiVersion,
+        projectId: projectIdOf(req),
+        search: url.searchParams,
+        caller: resolveCaller(
+          storage,
+          typeof authorization === 'string' ? authorization : undefined,
+        ),
+        params: match.params,
+        lake,
+      }
+      await match.handler(ctx)
+    } catch (error) {
+      fail(req, res, error, where)
+    }
+  }
+
+  const handler = (req: LakeRequest, res: LakeResponse) => {
+    void handle(req, res)
+  }
+
+  return {
+    ...lake,
+    handler,
+    async listen() {
+      const plain = await new Promise<{port: number; url: string}>((resolve, reject) => {
+        server = createServer(handler)
+        server.on('upgrade', presence.onUpgrade)
+        server.once('error', reject)
+        server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+          server?.off('error', reject)
+          const {port, address} = server?.address() as AddressInfo
+          resolve({port, url: `http://${address}:${port}`})
+        })
+      })
+      if (options.tlsPort === undefined) return plain
+      const certificate = await ensureCertificate(options.dataDir, options.tlsProjectIds)
+      const tlsPort = await new Promise<number>((resolve, reject) => {
+        const secure = createSecureServer(
+          {cert: certificate.cert, key: certificate.key, allowHTTP1: true},
+          handler,
+        )
+        secureServer = secure
+        secure.on('upgrade', presence.onUpgrade)
+        secure.on('session', (session: Http2Session) => {
+          sessions.add(session)
+          session.once('close', () => sessions.delete(session))
+        })
+        secure.on('secureConnection', (socket: Socket) => {
+          secureSockets.add(socket)
+          socket.once('close', () => secureSockets.delete(socket))
+        })
+        // A client that fails the handshake (an untrusted certificate) is not an error of ours.
+        secure.on('tlsClientError', () => undefined)
+        secure.once('error', reject)
+        secure.listen(options.tlsPort, options.host ?? '127.0.0.1', () => {
+          secure.off('error', reject)
+          resolve((secure.address() as AddressInfo).port)
+        })
+      })
+      return {...plain, tlsPort, tlsUrl: `https://localhost:${tlsPort}`, certificate}
+    },
+    async close() {
+      presence.close()
+      for (const stream of [...streams]) stream.close()
+      streams.clear()
+      if (secureServer) {
+        const secure = secureServer
+        const closing = new Promise<void>((resolve) => secure.close(() => resolve()))
+        for (const session of sessions) session.destroy()
+        for (const socket of secureSockets) socket.destroy()
+        await closing
+        secureServer = undefined
+      }
+      if (server) {
+        const closing = new Promise<void>((resolve) => server?.close(() => resolve()))
+        server.closeAllConnections()
+        await closing
+        server = undefined
+      }
+      storage.close()
+    },
+  }
+}

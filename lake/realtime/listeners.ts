@@ -1,0 +1,354 @@
+/**
+ * The listener hub: which `mutation` events each `/data/listen` subscriber gets for a committed
+ * transaction (content-lake-api.md §8.3, studio-offline.md §8).
+ *
+ * - A listener's query is compiled once ({@link compileListenerFilter}); its filter is evaluated
+ *   per document with groq-js's synchronous evaluator over `dataset: [doc]`.
+ * - {@link eventsForListener} is pure: one event per changed document that matches the filter
+ *   before or after the transaction, numbered 1…N where N counts this listener's events only.
+ * - {@link ListenerHub} fans committed transactions out to subscribers, synchronously and in
+ *   commit order.
+ */
+import {evaluateSync, GroqSyntaxError, parse, toJS} from 'groq-js'
+
+import {mendozaEffects, type MendozaEffects} from '../core/effects.ts'
+import {
+  type CommittedTransaction,
+  type DocumentChange,
+  type LakeDocument,
+  LakeError,
+  type Mutation,
+} from '../core/types.ts'
+
+export interface ListenerSpec {
+  dataset: string
+  query: string
+  params: Record<string, unknown>
+  includeResult: boolean
+  includePreviousRevision: boolean
+  includeMutations: boolean
+  includeAllVersions: boolean
+  effectFormat: 'mendoza' | undefined
+  visibility: 'transaction' | 'query'
+  /** e.g. '2025-02-19', 'X', '1' (a leading `v` is tolerated). */
+  apiVersion: string
+  /** Whether the caller may see ids with a dot (drafts.*, versions.*, other paths): false for anonymous callers. */
+  canReadNonRootIds: boolean
+  /** The listener's identity isn't needed; events carry the writer's identity from the transaction. */
+}
+
+/** A `mutation` event as sent on the wire (the client adds `type: 'mutation'` itself). */
+export interface MutationEvent {
+  documentId: string
+  /** `<transactionId>#<documentId>` */
+  eventId: string
+  transactionId: string
+  /** The writer's identity. */
+  identity: string
+  /** This document's mutations; absent when the listener asked for `includeMutations=false`. */
+  mutations?: Mutation[]
+  /** The `_rev` before the transaction; absent when the document did not exist before. */
+  previousRev?: string
+  /** The transaction id, also for deletes. */
+  resultRev: string
+  /** Only with `includeResult`: the document after the transaction; absent when it was deleted. */
+  result?: LakeDocument
+  /** Only with `includePreviousRevision`: the document before the transaction, or null. */
+  previous?: LakeDocument | null
+  /** Only with `effectFormat=mendoza`. */
+  effects?: MendozaEffects
+  timestamp: string
+  transition: 'appear' | 'update' | 'disappear'
+  visibility: 'transaction' | 'query'
+  /** The number of events this listener receives for the transaction. */
+  transactionTotalEvents: number
+  /** 1-based position of this event among them. */
+  transactionCurrentEvent: number
+}
+
+/** A listener query, parsed once. Treat as opaque outside this module. */
+export interface CompiledFilter {
+  readonly query: string
+  readonly params: Record<string, unknown>
+  /** The groq-js syntax tree (params inlined, `text::query(…)` replaced by `true`). */
+  readonly tree: ReturnType<typeof parse>
+}
+
+/** The first apiVersion on which listeners only get published documents by default. */
+const PUBLISHED_ONLY_API_VERSION = '2025-02-19'
+
+/**
+ * Parses a listener query. Throws a 400 {@link LakeError} shaped like the query endpoint's errors
+ * (`{error: {type: 'queryParseError', description, query, start?, end?}}`) when the query does not
+ * parse or references a param that was not provided. The route turns it into `channelError`
+ * `{message: description}` (or a 400 response).
+ */
+export function compileListenerFilter(
+  query: string,
+  params: Record<string, unknown>,
+): CompiledFilter {
+  let tree: ReturnType<typeof parse>
+  try {
+    tree = parse(query, {params})
+  } catch (err) {
+    throw queryError(query, err)
+  }
+  const missing = findParameters(tree).find((name) => params[name] === undefined)
+  if (missing !== undefined) {
+    const position = findParamPosition(query, missing)
+    throw new LakeError(400, {
+      error: {
+        type: 'queryParseError',
+        description: `param $${missing} referenced, but not provided`,
+        query,
+        ...(position === -1 ? {} : {start: position, end: position + missing.length + 1}),
+      },
+    })
+  }
+  return {query, params, tree: rewriteUnsupported(tree) as ReturnType<typeof parse>}
+}
+
+/** Whether the listener may see events for this id at all (ACL and version rules of §8.3). */
+export function isVisibleToListener(spec: ListenerSpec, id: string): boolean {
+  if (!spec.canReadNonRootIds && id.includes('.')) return false
+  if (spec.includeAllVersions) return true
+  const isDraft = id.startsWith('drafts.')
+  const isVersion = id.startsWith('versions.')
+  if (apiVersionAtLeast(spec.apiVersion, PUBLISHED_ONLY_API_VERSION)) return !isDraft && !isVersion
+  // Before 2025-02-19 drafts were included; versions only with includeAllVersions.
+  return !isVersion
+}
+
+/** Compares API versions: `X` is the newest, dates compare as strings, anything else is oldest. */
+export function apiVersionAtLeast(apiVersion: string, minimum: string): boolean {
+  const version = apiVersion.replace(/^v/i, '')
+  if (version === 'X' || version === 'x') return true
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(version)) return false
+  return version >= minimum
+}
+
+/** Whether one document matches the listener filter (a non-empty array or a truthy result). */
+export function matchesFilter(
+  filter: CompiledFilter,
+  doc: LakeDocument,
+  options: {timestamp?: Date} = {},
+): boolean {
+  const value = toJS(
+    evaluateSync(filter.tree, {
+      dataset: [doc],
+      params: filter.params,
+      timestamp: options.timestamp,
+    }),
+  )
+  if (Array.isArray(value)) return value.length > 0
+  return Boolean(value)
+}
+
+/** The mutation events one listener receives for one committed transaction (pure). */
+export function eventsForListener(
+  spec: ListenerSpec,
+  filter: CompiledFilter,
+  tx: CommittedTransaction,
+): MutationEvent[] {
+  if (tx.dataset !== spec.dataset) return []
+  const timestamp = parseTimestamp(tx.timestamp)
+  const matched: Array<{change: DocumentChange; transition: MutationEvent['transition']}> = []
+  for (const change of tx.changes) {
+    if (!isVisibleToListener(spec, change.id)) continue
+    const before = change.before !== null && matchesFilter(filter, change.before, {timestamp})
+    const after = change.after !== null && matchesFilter(filter, change.after, {timestamp})
+    if (!before && !after) continue
+    matched.push({change, transition: before && after ? 'update' : after ? 'appear' : 'disappear'})
+  }
+  const total = matched.length
+  return matched.map(({change, transition}, index) =>
+    buildEvent(spec, tx, change, transition, total, index + 1),
+  )
+}
+
+function buildEvent(
+  spec: ListenerSpec,
+  tx: CommittedTransaction,
+  change: DocumentChange,
+  transition: MutationEvent['transition'],
+  total: number,
+  current: number,
+): MutationEvent {
+  // Key order follows the examples in content-lake-api.md §8.3.
+  const event: Partial<MutationEvent> = {
+    documentId: change.id,
+    eventId: `${tx.transactionId}#${change.id}`,
+    transactionId: tx.transactionId,
+    identity: tx.identity,
+  }
+  if (spec.includeMutations) event.mutations = change.mutations
+  if (change.before !== null) event.previousRev = change.before._rev
+  event.resultRev = tx.transactionId
+  if (spec.includeResult && change.after !== null) event.result = change.after
+  if (spec.includePreviousRevision) event.previous = change.before
+  if (spec.effectFormat === 'mendoza') event.effects = mendozaEffects(change.before, change.after)
+  event.timestamp = tx.timestamp
+  event.transition = transition
+  event.visibility = spec.visibility === 'query' ? 'query' : 'transaction'
+  event.transactionTotalEvents = total
+  event.transactionCurrentEvent = current
+  return event as MutationEvent
+}
+
+export interface ListenerHubOptions {
+  /** Called when a listener's filter fails to evaluate or its deliver callback throws. */
+  onError?: (error: unknown, spec: ListenerSpec) => void
+}
+
+interface Subscriber {
+  spec: ListenerSpec
+  filter: CompiledFilter
+  deliver: (event: MutationEvent) => void
+  active: boolean
+}
+
+/**
+ * Fans committed transactions out to listeners.
+ *
+ * `publish` delivers synchronously, in commit order: every listener registered when `publish` is
+ * called gets all its events for the transaction, consecutively, before `publish` returns. A
+ * `publish` made re-entrantly from inside a `deliver` callback is queued and delivered right after
+ * the transaction in progress, so commit order holds for every listener. Listeners subscribed
+ * during a publish only get later transactions. A failing filter or `deliver` is reported through
+ * `onError` and only affects that listener.
+ */
+export class ListenerHub {
+  readonly #subscribers = new Set<Subscriber>()
+  readonly #queue: CommittedTransaction[] = []
+  readonly #onError: (error: unknown, spec: ListenerSpec) => void
+  #publishing = false
+
+  constructor(options: ListenerHubOptions = {}) {
+    this.#onError =
+      options.onError ??
+      ((error, spec) => {
+        console.error(`[lake] listener ${JSON.stringify(spec.query)} failed:`, error)
+      })
+  }
+
+  /**
+   * Registers a listener; returns its unsubscribe function (idempotent). Pass the filter when the
+   * caller already compiled it (it throws like {@link compileListenerFilter} otherwise).
+   */
+  subscribe(
+    spec: ListenerSpec,
+    deliver: (event: MutationEvent) => void,
+    filter: CompiledFilter = compileListenerFilter(spec.query, spec.params),
+  ): () => void {
+    const subscriber: Subscriber = {spec, filter, deliver, active: true}
+    this.#subscribers.add(subscriber)
+    return () => {
+      subscriber.active = false
+      this.#subscribers.delete(subscriber)
+    }
+  }
+
+  publish(tx: CommittedTransaction): void {
+    this.#queue.push(tx)
+    if (this.#publishing) return
+    this.#publishing = true
+    try {
+      for (let next = this.#queue.shift(); next; next = this.#queue.shift()) this.#deliverAll(next)
+    } finally {
+      this.#publishing = false
+    }
+  }
+
+  get size(): number {
+    return this.#subscribers.size
+  }
+
+  #deliverAll(tx: CommittedTransaction): void {
+    for (const subscriber of [...this.#subscribers]) {
+      if (!subscriber.active || subscriber.spec.dataset !== tx.dataset) continue
+      let events: MutationEvent[]
+      try {
+        events = eventsForListener(subscriber.spec, subscriber.filter, tx)
+      } catch (err) {
+        this.#report(err, subscriber.spec)
+        continue
+      }
+      for (const event of events) {
+        if (!subscriber.active) break
+        try {
+          subscriber.deliver(event)
+        } catch (err) {
+          // A closed stream: the rest of this transaction would fail the same way.
+          this.#report(err, subscriber.spec)
+          break
+        }
+      }
+    }
+  }
+
+  #report(error: unknown, spec: ListenerSpec): void {
+    try {
+      this.#onError(error, spec)
+    } catch {
+      // The error reporter must not break delivery to other listeners either.
+    }
+  }
+}
+
+function queryError(query: string, err: unknown): LakeError {
+  const description = err instanceof Error ? err.message : String(err)
+  const position = err instanceof GroqSyntaxError ? err.position : undefined
+  return new LakeError(400, {
+    error: {
+      type: 'queryParseError',
+      description,
+      query,
+      ...(typeof position === 'number' ? {start: position, end: position + 1} : {}),
+    },
+  })
+}
+
+/** Names of the `$param` nodes left in a tree parsed with params (i.e. the missing ones). */
+function findParameters(node: unknown, names: string[] = []): string[] {
+  if (Array.isArray(node)) {
+    for (const item of node) findParameters(item, names)
+  } else if (node !== null && typeof node === 'object') {
+    const record = node as Record<string, unknown>
+    // Inlined param values are user data: never look inside them.
+    if (record.type === 'Value') return names
+    if (record.type === 'Parameter' && typeof record.name === 'string') {
+      if (!names.includes(record.name)) names.push(record.name)
+      return names
+    }
+    for (const value of Object.values(record)) findParameters(value, names)
+  }
+  return names
+}
+
+/** Offset of `$name` (not followed by more identifier characters) in the query, or -1. */
+function findParamPosition(query: string, name: string): number {
+  const pattern = new RegExp(`\\$${name.replace(/[^\w]/g, '\\$&')}(?![\\w])`)
+  return query.search(pattern)
+}
+
+/**
+ * groq-js throws "not implemented" for `text::query()`; like Sanity's bench mock, treat it as
+ * `true` so search listeners get (more) events instead of none.
+ */
+function rewriteUnsupported(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(rewriteUnsupported)
+  if (node === null || typeof node !== 'object') return node
+  const record = node as Record<string, unknown>
+  if (record.type === 'Value') return node
+  if (record.type === 'FuncCall' && record.namespace === 'text' && record.name === 'query') {
+    return {type: 'Value', value: true}
+  }
+  const copy: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(record)) copy[key] = rewriteUnsupported(value)
+  return copy
+}
+
+function parseTimestamp(timestamp: string): Date | undefined {
+  const date = new Date(timestamp)
+  return Number.isNaN(date.getTime()) ? undefined : date
+}

@@ -1,0 +1,120 @@
+/**
+ * The write path shared by /data/mutate and /data/actions: apply a transaction (lake/write/mutations.ts,
+ * pure) against the committed state, write it in ONE SQLite transaction, then publish it to the
+ * listener hub. Runs synchronously from the source read to the commit, so no other write can
+ * interleave (Node is single-threaded).
+ */
+import {applyTransaction, type DocumentSource} from './mutations.ts'
+import type {ListenerHub} from '../realtime/listeners.ts'
+import {runQuerySync, type QuerySource} from '../groq/query.ts'
+import {compareIds, transactionIdConflict, type LakeStorage} from '../store/storage.ts'
+import {newTransactionId} from '../core/ids.ts'
+import {
+  LakeError,
+  type CommittedTransaction,
+  type LakeDocument,
+  type Mutation,
+} from '../core/types.ts'
+
+export interface CommitRequest {
+  dataset: string
+  mutations: Mutation[]
+  transactionId?: string
+  identity: string
+  dryRun?: boolean
+  autoGenerateArrayKeys?: boolean
+  skipCrossDatasetReferenceValidation?: boolean
+  /** Create the dataset on commit (an administrator's first write). */
+  createDataset?: boolean
+}
+
+/** Committed state of a dataset as lake/write/mutations.ts needs it. */
+export function documentSource(storage: LakeStorage, dataset: string): DocumentSource {
+  return {
+    get: (id) => storage.getDocument(dataset, id),
+    referencingIds: (id) => storage.referencingIds(dataset, id),
+    queryIds(query, params, pending) {
+      const source = overlaidSource(storage, dataset, pending)
+      const result = runQuerySync(source, query, params, {
+        perspective: {kind: 'raw'},
+        access: 'all',
+        rawIncludesVersions: true,
+        dataset,
+      })
+      const items = Array.isArray(result) ? result : result === null ? [] : [result]
+      return items
+        .map((item) =>
+          item && typeof item === 'object' ? (item as {_id?: unknown})._id : undefined,
+        )
+        .filter((id): id is string => typeof id === 'string')
+    },
+  }
+}
+
+/** Committed documents with the transaction's pending writes laid over them. */
+function overlaidSource(
+  storage: LakeStorage,
+  dataset: string,
+  pending: ReadonlyMap<string, LakeDocument | null>,
+): QuerySource {
+  if (pending.size === 0) {
+    return {
+      get: (id) => storage.getDocument(dataset, id),
+      all: () => storage.allDocuments(dataset),
+      idsByType: (types) => storage.idsByType(dataset, types),
+      idsBySlug: (slugs) => storage.idsBySlug(dataset, slugs),
+    }
+  }
+  const get = (id: string) =>
+    pending.has(id) ? (pending.get(id) ?? null) : storage.getDocument(dataset, id)
+  return {
+    get,
+    all() {
+      const merged = new Map(storage.allDocuments(dataset).map((doc) => [doc._id, doc]))
+      for (const [id, doc] of pending) {
+        if (doc) merged.set(id, doc)
+        else merged.delete(id)
+      }
+      return [...merged.values()].sort((a, b) => compareIds(a._id, b._id))
+    },
+    // Candidates may be a superset: the filter runs exactly over the overlaid documents.
+    idsByType: (types) => [...storage.idsByType(dataset, types), ...pending.keys()],
+    idsBySlug: (slugs) => [...storage.idsBySlug(dataset, slugs), ...pending.keys()],
+  }
+}
+
+export function validateTransactionId(id: unknown): string | undefined {
+  if (id === undefined || id === null || id === '') return undefined
+  if (typeof id !== 'string' || !/^[\w.-]{1,128}$/.test(id)) {
+    throw new LakeError(400, {
+      error: {type: 'httpBadRequest', description: `Invalid transactionId ${JSON.stringify(id)}`},
+    })
+  }
+  return id
+}
+
+/** Applies, writes (unless dryRun) and publishes a transaction. Throws LakeError on any failure. */
+export function commitMutations(
+  storage: LakeStorage,
+  hub: ListenerHub | null,
+  request: CommitRequest,
+): CommittedTransaction {
+  const transactionId = request.transactionId ?? newTransactionId()
+  if (request.transactionId && storage.hasTransaction(request.dataset, transactionId)) {
+    throw transactionIdConflict(transactionId)
+  }
+  const tx = applyTransaction({
+    dataset: request.dataset,
+    mutations: request.mutations,
+    transactionId,
+    timestamp: new Date().toISOString(),
+    identity: request.identity,
+    source: documentSource(storage, request.dataset),
+    autoGenerateArrayKeys: request.autoGenerateArrayKeys,
+    skipCrossDatasetReferenceValidation: request.skipCrossDatasetReferenceValidation,
+  })
+  if (request.dryRun) return tx
+  storage.commit(tx, {createDataset: request.createDataset})
+  hub?.publish(tx)
+  return tx
+}

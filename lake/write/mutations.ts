@@ -1,0 +1,613 @@
+/**
+ * Applying /data/mutate transactions (content-lake-api.md §6): pure, atomic and ordered.
+ *
+ * `applyTransaction` never writes: it computes the documents a transaction would leave behind and
+ * returns them as a `CommittedTransaction`, or throws a `LakeError` carrying Sanity's
+ * `mutationError` body. Patch semantics come from `@sanity/mutator`, the code Studio runs
+ * optimistically, so the server's result matches the Studio's prediction.
+ *
+ * Decisions (where the contract leaves a choice):
+ * - `results` has one entry per (mutation × affected document), in mutation order. A
+ *   `createIfNotExists` on an existing document gives `none`; `delete {id}` always gives `delete`,
+ *   even when the id is missing (it then changes nothing and appears in no `changes`).
+ * - `_createdAt` / `_updatedAt` written by the lake use whole seconds with `Z`
+ *   (`2024-01-09T11:10:46Z`), derived from the transaction timestamp, as the real API does.
+ * - Every patch that reaches a document writes it: new `_rev` and `_updatedAt` even when the content
+ *   is unchanged (the Studio waits for its own transaction to come back on the listener). Likewise a
+ *   `createOrReplace` with identical content is an update.
+ * - Operations inside one patch object apply in `@sanity/mutator` order: setIfMissing, set, unset,
+ *   diffMatchPatch, inc, dec, insert.
+ * - `changes[].mutations` is `[{createOrReplace: after}]` or `[{delete: {id}}]` per document.
+ * - Reference integrity is checked against the state after the whole transaction. Only strong
+ *   references that a document did not already hold strongly before the transaction are checked
+ *   for existence, so pre-existing dangling data never blocks unrelated edits.
+ */
+import {randomBytes} from 'node:crypto'
+
+import {extract, Mutation as MutatorMutation} from '@sanity/mutator'
+
+import {findReferences, isLocalReference, strongLocalTargets} from '../core/references.ts'
+import type {CommittedTransaction, DocumentChange, LakeDocument, Mutation} from '../core/types.ts'
+import {LakeError} from '../core/types.ts'
+
+export interface DocumentSource {
+  /** Committed raw document by exact id, or null. */
+  get(id: string): LakeDocument | null
+  /** Ids of raw documents matching a GROQ query (delete/patch by query), evaluated over the committed
+   *  state overlaid with `pending` (id -> document, or null for deleted in this transaction). */
+  queryIds(
+    query: string,
+    params: Record<string, unknown>,
+    pending: ReadonlyMap<string, LakeDocument | null>,
+  ): string[]
+  /** Ids of committed documents holding a strong (not _weak) reference to `id`. */
+  referencingIds(id: string): string[]
+  /** Optional: whether the target of a cross-dataset reference exists. Without it (and without
+   *  `skipCrossDatasetReferenceValidation`), cross-dataset references are not validated. */
+  crossDatasetDocumentExists?(target: {dataset?: string; projectId?: string; id: string}): boolean
+}
+
+export interface TransactionInput {
+  dataset: string
+  mutations: Mutation[]
+  transactionId: string
+  /** ISO with ms */
+  timestamp: string
+  identity: string
+  source: DocumentSource
+  autoGenerateArrayKeys?: boolean
+  skipCrossDatasetReferenceValidation?: boolean
+}
+
+export type MutationResult = CommittedTransaction['results'][number]
+
+/** The inner `error` of one `items[]` entry of a `mutationError` body. */
+export interface MutationErrorDetail {
+  type: string
+  description: string
+  [field: string]: unknown
+}
+
+export interface MutationErrorItem {
+  index: number
+  error: MutationErrorDetail
+}
+
+/** A `mutationError` LakeError: `{error: {type: 'mutationError', description, items}}`. */
+export function mutationError(status: number, items: MutationErrorItem[]): LakeError {
+  const first = items[0]?.error.description ?? 'Unknown error'
+  return new LakeError(status, {
+    error: {type: 'mutationError', description: `Mutation failed: ${first}`, items},
+  })
+}
+
+function fail(status: number, index: number, error: MutationErrorDetail): never {
+  throw mutationError(status, [{index, error}])
+}
+
+/** 400 for malformed input. */
+function invalid(index: number, description: string, extra: Record<string, unknown> = {}): never {
+  return fail(400, index, {type: 'invalidMutationError', description, ...extra})
+}
+
+const ID_PATTERN = /^[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127}$/
+
+/** Whether `id` is a valid document id (`[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127}`, no `..`, no trailing `.`). */
+export function isValidDocumentId(id: unknown): id is string {
+  return typeof id === 'string' && ID_PATTERN.test(id) && !id.includes('..') && !id.endsWith('.')
+}
+
+function validateId(id: unknown, index: number): string {
+  if (typeof id !== 'string') return invalid(index, `Document ID must be a string`)
+  if (!isValidDocumentId(id)) {
+    return invalid(index, `Malformed document ID: ${JSON.stringify(id)}`, {
+      type: 'invalidDocumentIdError',
+      id,
+    })
+  }
+  return id
+}
+
+const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+
+/** A random opaque id of `length` base62 characters. */
+export function randomId(length = 22): string {
+  const bytes = randomBytes(length * 2)
+  let out = ''
+  for (let i = 0; i < bytes.length && out.length < length; i++) {
+    // 248 = 4 * 62: reject the tail to avoid modulo bias
+    if (bytes[i] < 248) out += BASE62[bytes[i] % 62]
+  }
+  return out.length === length ? out : out + randomId(length - out.length)
+}
+
+/** A random 12-hex-char array `_key`, as Studio generates. */
+export function randomKey(): string {
+  return randomBytes(6).toString('hex')
+}
+
+/** Transaction timestamp → the lake's document timestamp (whole seconds, `Z`). */
+export function documentTimestamp(timestamp: string): string {
+  const time = new Date(timestamp)
+  const valid = Number.isNaN(time.getTime()) ? new Date() : time
+  return `${valid.toISOString().slice(0, 19)}Z`
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isTimestamp(value: unknown): value is string {
+  return typeof value === 'string' && value !== '' && !Number.isNaN(Date.parse(value))
+}
+
+/** Deep copy through JSON: drops `undefined`, turns array holes into `null`, shares nothing. */
+function jsonClone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T
+}
+
+/** Adds a random `_key` to every object array item lacking one, recursively (in place). */
+export function addMissingArrayKeys(value: unknown): void {
+  if (Array.isArray(value)) {
+    const used = new Set<string>()
+    for (const item of value) {
+      if (isRecord(item) && typeof item._key === 'string') used.add(item._key)
+    }
+    for (const item of value) {
+      if (isRecord(item) && typeof item._key !== 'string') {
+        let key = randomKey()
+        while (used.has(key)) key = randomKey()
+        used.add(key)
+        item._key = key
+      }
+      addMissingArrayKeys(item)
+    }
+    return
+  }
+  if (isRecord(value)) {
+    for (const child of Object.values(value)) addMissingArrayKeys(child)
+  }
+}
+
+const PATCH_KEYS = new Set([
+  'id',
+  'query',
+  'params',
+  'ifRevisionID',
+  'set',
+  'setIfMissing',
+  'unset',
+  'inc',
+  'dec',
+  'insert',
+  'diffMatchPatch',
+])
+
+function validatePath(path: string, index: number, operation: string): void {
+  if (typeof path !== 'string' || path.trim() === '') {
+    invalid(index, `Invalid path ${JSON.stringify(path)} in "${operation}"`)
+  }
+  try {
+    extract(path, {})
+  } catch (error) {
+    invalid(index, `Invalid path ${JSON.stringify(path)} in "${operation}": ${messageOf(error)}`)
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** Validates the operations of a patch body (400 on anything malformed). */
+function validatePatchOperations(body: Record<string, unknown>, index: number): void {
+  for (const key of Object.keys(body)) {
+    if (!PATCH_KEYS.has(key)) invalid(index, `Unknown patch operation "${key}"`)
+  }
+  for (const operation of ['set', 'setIfMissing', 'inc', 'dec', 'diffMatchPatch'] as const) {
+    const value = body[operation]
+    if (value === undefined) continue
+    if (!isRecord(value)) invalid(index, `Patch operation "${operation}" must be an object`)
+    for (const [path, operand] of Object.entries(value)) {
+      validatePath(path, index, operation)
+      if ((operation === 'inc' || operation === 'dec') && !Number.isFinite(operand)) {
+        invalid(index, `Patch operation "${operation}" needs a number at ${JSON.stringify(path)}`)
+      }
+      if (operation === 'diffMatchPatch' && typeof operand !== 'string') {
+        invalid(
+          index,
+          `Patch operation "diffMatchPatch" needs a patch string at ${JSON.stringify(path)}`,
+        )
+      }
+    }
+  }
+  if (body.unset !== undefined) {
+    if (!Array.isArray(body.unset))
+      invalid(index, `Patch operation "unset" must be an array of paths`)
+    for (const path of body.unset) validatePath(path as string, index, 'unset')
+  }
+  if (body.insert !== undefined) {
+    const insert = body.insert
+    if (!isRecord(insert)) invalid(index, `Patch operation "insert" must be an object`)
+    const locations = ['before', 'after', 'replace'].filter((location) => location in insert)
+    if (locations.length !== 1) {
+      invalid(index, `Patch operation "insert" needs exactly one of "before", "after" or "replace"`)
+    }
+    const extra = Object.keys(insert).filter((key) => key !== 'items' && key !== locations[0])
+    if (extra.length > 0) invalid(index, `Unknown key "${extra[0]}" in "insert"`)
+    validatePath(insert[locations[0]] as string, index, 'insert')
+    if (!Array.isArray(insert.items))
+      invalid(index, `Patch operation "insert" needs an "items" array`)
+  }
+  if (body.ifRevisionID !== undefined && typeof body.ifRevisionID !== 'string') {
+    invalid(index, `"ifRevisionID" must be a string`)
+  }
+}
+
+/** The operations of a patch body, without its target (`id`, `query`, `params`). */
+function patchOperations(body: Record<string, unknown>): Record<string, unknown> {
+  const {id: _id, query: _query, params: _params, ...operations} = body
+  return operations
+}
+
+export interface TransactionStateOptions {
+  dataset: string
+  transactionId: string
+  /** The `_createdAt`/`_updatedAt` value for documents written now. */
+  now: string
+  autoGenerateArrayKeys?: boolean
+}
+
+/**
+ * The working state of one transaction: the committed documents of `source` overlaid with what the
+ * mutations applied so far have written. Used by `applyTransaction`, and by `expandActions` to let
+ * each action see the effect of the previous ones.
+ */
+export class TransactionState {
+  readonly source: DocumentSource
+  readonly options: TransactionStateOptions
+  /** Documents written by this transaction (null = deleted). */
+  readonly pending = new Map<string, LakeDocument | null>()
+  /** Ids written, in the order first written. */
+  readonly writeOrder: string[] = []
+  private readonly written = new Set<string>()
+  /** Index of the last mutation that wrote each id. */
+  readonly lastWrite = new Map<string, number>()
+  readonly results: MutationResult[] = []
+  private readonly committedCache = new Map<string, LakeDocument | null>()
+
+  constructor(source: DocumentSource, options: TransactionStateOptions) {
+    this.source = source
+    this.options = options
+  }
+
+  /** The committed document, as it was before this transaction. */
+  committed(id: string): LakeDocument | null {
+    if (!this.committedCache.has(id)) this.committedCache.set(id, this.source.get(id))
+    return this.committedCache.get(id) ?? null
+  }
+
+  /** The document as this transaction currently sees it. */
+  get(id: string): LakeDocument | null {
+    return this.pending.has(id) ? (this.pending.get(id) ?? null) : this.committed(id)
+  }
+
+  private write(id: string, doc: LakeDocument | null, index: number): void {
+    if (!this.written.has(id)) {
+      this.written.add(id)
+      this.writeOrder.push(id)
+    }
+    this.pending.set(id, doc)
+    this.lastWrite.set(id, index)
+  }
+
+  private queryIds(query: unknown, params: unknown, index: number, kind: string): string[] {
+    if (typeof query !== 'string' || query.trim() === '') {
+      invalid(index, `"${kind}" by query needs a "query" string`)
+    }
+    if (params !== undefined && params !== null && !isRecord(params)) {
+      invalid(index, `"params" of "${kind}" must be an object`)
+    }
+    let ids: string[]
+    try {
+      ids = this.source.queryIds(query, (params as Record<string, unknown>) ?? {}, this.pending)
+    } catch (error) {
+      if (error instanceof LakeError) throw error
+      return invalid(index, `Invalid query in "${kind}": ${messageOf(error)}`, {query})
+    }
+    return [...new Set(ids)].filter((id) => this.get(id) !== null)
+  }
+
+  /** Applies one mutation (throws a mutationError LakeError on failure). */
+  apply(mutation: unknown, index: number): void {
+    if (!isRecord(mutation)) return invalid(index, 'Mutation must be an object')
+    const kinds = Object.keys(mutation)
+    if (kinds.length !== 1) {
+      return invalid(
+        index,
+        kinds.length === 0
+          ? 'Mutation is empty; expected one of create, createOrReplace, createIfNotExists, delete, patch'
+          : `Mutation must have exactly one key, got ${kinds.map((kind) => `"${kind}"`).join(', ')}`,
+      )
+    }
+    const kind = kinds[0]
+    const body = mutation[kind]
+    switch (kind) {
+      case 'create':
+      case 'createOrReplace':
+      case 'createIfNotExists':
+        return this.applyCreate(kind, body, index)
+      case 'delete':
+        return this.applyDelete(body, index)
+      case 'patch':
+        return this.applyPatch(body, index)
+      default:
+        return invalid(index, `Unknown mutation type "${kind}"`)
+    }
+  }
+
+  private applyCreate(
+    kind: 'create' | 'createOrReplace' | 'createIfNotExists',
+    body: unknown,
+    index: number,
+  ): void {
+    if (!isRecord(body)) return invalid(index, `"${kind}" needs a document object`)
+    const {_id: suppliedId, _type, _rev, _createdAt, _updatedAt, ...content} = jsonClone(body)
+    let id: unknown = suppliedId
+    if (kind === 'create') {
+      if (id === undefined || id === null || id === '') id = randomId()
+      else if (typeof id === 'string' && id.endsWith('.') && !id.endsWith('..'))
+        id = id + randomId()
+    } else if (id === undefined || id === null || id === '') {
+      return invalid(index, `"${kind}" requires a document with an "_id"`)
+    }
+    const docId = validateId(id, index)
+    if (typeof _type !== 'string' || _type === '') {
+      return invalid(index, `Document "${docId}" is missing "_type"`, {id: docId})
+    }
+    const existing = this.get(docId)
+    if (existing && kind === 'create') {
+      return fail(409, index, {
+        type: 'documentAlreadyExistsError',
+        id: docId,
+        description: `Document by ID "${docId}" already exists`,
+      })
+    }
+    if (existing && kind === 'createIfNotExists') {
+      this.results.push({id: docId, operation: 'none'})
+      return
+    }
+    const {now, transactionId} = this.options
+    let createdAt = isTimestamp(_createdAt) ? _createdAt : now
+    let updatedAt = isTimestamp(_updatedAt) ? _updatedAt : now
+    if (kind === 'createOrReplace') {
+      if (existing) createdAt = existing._createdAt
+      updatedAt = now
+    }
+    const doc: LakeDocument = {
+      _id: docId,
+      _type,
+      _rev: transactionId,
+      _createdAt: createdAt,
+      _updatedAt: updatedAt,
+      ...content,
+    }
+    void _rev
+    if (this.options.autoGenerateArrayKeys) addMissingArrayKeys(doc)
+    this.write(docId, doc, index)
+    this.results.push({id: docId, operation: existing ? 'update' : 'create'})
+  }
+
+  private applyDelete(body: unknown, index: number): void {
+    if (!isRecord(body)) return invalid(index, '"delete" needs an object with "id" or "query"')
+    const hasId = body.id !== undefined
+    const hasQuery = body.query !== undefined
+    if (hasId === hasQuery) return invalid(index, '"delete" needs exactly one of "id" or "query"')
+    const extra = Object.keys(body).filter(
+      (key) => !['id', 'query', 'params', 'purge'].includes(key),
+    )
+    if (extra.length > 0) return invalid(index, `Unknown key "${extra[0]}" in "delete"`)
+    const ids = hasId
+      ? [validateId(body.id, index)]
+      : this.queryIds(body.query, body.params, index, 'delete')
+    for (const id of ids) {
+      if (this.get(id) !== null) this.write(id, null, index)
+      this.results.push({id, operation: 'delete'})
+    }
+  }
+
+  private applyPatch(body: unknown, index: number): void {
+    if (!isRecord(body)) return invalid(index, '"patch" needs an object with "id" or "query"')
+    const hasId = body.id !== undefined
+    const hasQuery = body.query !== undefined
+    if (hasId === hasQuery) return invalid(index, '"patch" needs exactly one of "id" or "query"')
+    validatePatchOperations(body, index)
+    const operations = jsonClone(patchOperations(body))
+    const {ifRevisionID, ...patch} = operations
+    // Compiling parses diffMatchPatch strings and the insert spec: failures are malformed input.
+    try {
+      new MutatorMutation({mutations: [{patch: {...patch, id: '_'}}]}).compile()
+    } catch (error) {
+      return invalid(index, `Invalid patch: ${messageOf(error)}`)
+    }
+
+    let ids: string[]
+    if (hasId) {
+      const id = validateId(body.id, index)
+      if (this.get(id) === null) {
+        return fail(409, index, {
+          type: 'documentNotFoundError',
+          id,
+          description: `Document "${id}" not found`,
+        })
+      }
+      ids = [id]
+    } else {
+      ids = this.queryIds(body.query, body.params, index, 'patch')
+    }
+
+    const {now, transactionId} = this.options
+    for (const id of ids) {
+      const current = this.get(id) as LakeDocument
+      if (typeof ifRevisionID === 'string' && current._rev !== ifRevisionID) {
+        const description = `Document "${id}" has unexpected revision ID ("${current._rev}"), expected "${ifRevisionID}"`
+        return fail(409, index, {
+          type: 'documentRevisionIDDoesNotMatchError',
+          id,
+          description,
+          currentRevisionID: current._rev,
+          expectedRevisionID: ifRevisionID,
+        })
+      }
+      let patched: unknown
+      try {
+        patched = new MutatorMutation({mutations: [{patch: {...patch, id}}]}).apply(current)
+      } catch (error) {
+        return fail(409, index, {
+          type: 'patchError',
+          id,
+          description: `Cannot apply patch to document "${id}": ${messageOf(error)}`,
+        })
+      }
+      const next = jsonClone(patched) as Record<string, unknown>
+      if (next._id !== id) {
+        return invalid(index, `Cannot change the "_id" of document "${id}" with a patch`, {id})
+      }
+      if (typeof next._type !== 'string' || next._type === '') {
+        return invalid(index, `Cannot remove or blank the "_type" of document "${id}"`, {id})
+      }
+      const doc = {
+        ...next,
+        _rev: transactionId,
+        _createdAt: isTimestamp(next._createdAt) ? next._createdAt : current._createdAt,
+        _updatedAt: now,
+      } as LakeDocument
+      if (this.options.autoGenerateArrayKeys) addMissingArrayKeys(doc)
+      this.write(id, doc, index)
+      this.results.push({id, operation: 'update'})
+    }
+  }
+}
+
+/** Reference-integrity errors for the transaction's end state (§6.6). */
+function integrityErrors(state: TransactionState, input: TransactionInput): MutationErrorItem[] {
+  const items: MutationErrorItem[] = []
+  const {dataset, source, skipCrossDatasetReferenceValidation: skipCross} = input
+
+  // Outgoing: strong references a written document gained must point at existing documents.
+  for (const id of state.writeOrder) {
+    const after = state.get(id)
+    if (after === null) continue
+    const before = state.committed(id)
+    const heldBefore = before ? strongLocalTargets(before, dataset) : new Set<string>()
+    const reported = new Set<string>()
+    for (const reference of findReferences(after)) {
+      if (reference.weak || reported.has(reference.ref)) continue
+      let exists: boolean
+      if (isLocalReference(reference, dataset)) {
+        // Targets that existed before and are gone now are reported by the incoming check below.
+        if (heldBefore.has(reference.ref) || state.committed(reference.ref) !== null) continue
+        exists = state.get(reference.ref) !== null
+      } else {
+        if (reference.global || skipCross || !source.crossDatasetDocumentExists) continue
+        exists = source.crossDatasetDocumentExists({
+          dataset: reference.dataset,
+          projectId: reference.projectId,
+          id: reference.ref,
+        })
+      }
+      if (exists) continue
+      reported.add(reference.ref)
+      items.push({
+        index: state.lastWrite.get(id) ?? 0,
+        error: {
+          type: 'documentReferenceDoesNotExistError',
+          id,
+          referenceID: reference.ref,
+          description: `Document "${id}" references non-existent document "${reference.ref}"`,
+        },
+      })
+    }
+  }
+
+  // Incoming: a document that existed and is now gone (or changed `_type`) must not be strongly
+  // referenced by any document remaining after the transaction.
+  const pendingReferrers = new Map<string, string[]>()
+  for (const [id, doc] of state.pending) {
+    if (!doc) continue
+    for (const target of strongLocalTargets(doc, dataset)) {
+      const referrers = pendingReferrers.get(target)
+      if (referrers) referrers.push(id)
+      else pendingReferrers.set(target, [id])
+    }
+  }
+  for (const id of state.writeOrder) {
+    const before = state.committed(id)
+    if (!before) continue
+    const after = state.get(id)
+    if (after && after._type === before._type) continue
+    const referrers = new Set<string>()
+    for (const referrer of source.referencingIds(id)) {
+      if (referrer !== id && !state.pending.has(referrer)) referrers.add(referrer)
+    }
+    for (const referrer of pendingReferrers.get(id) ?? []) {
+      if (referrer !== id) referrers.add(referrer)
+    }
+    if (referrers.size === 0) continue
+    const referencingIDs = [...referrers].sort()
+    const description = after
+      ? `Document "${id}" cannot change type from "${before._type}" to "${after._type}" as there are references to it from "${referencingIDs.join('", "')}"`
+      : `Document "${id}" cannot be deleted as there are references to it from "${referencingIDs.join('", "')}"`
+    items.push({
+      index: state.lastWrite.get(id) ?? 0,
+      error: {type: 'documentHasExistingReferencesError', id, referencingIDs, description},
+    })
+  }
+  return items.sort((a, b) => a.index - b.index)
+}
+
+/** Applies mutations in order, atomically (pure; nothing is written). Throws LakeError with Sanity's
+ *  mutationError body (409 for conflicts, 400 for malformed) when any mutation fails. */
+export function applyTransaction(input: TransactionInput): CommittedTransaction {
+  const {mutations} = input
+  if (!Array.isArray(mutations)) {
+    throw mutationError(400, [
+      {
+        index: 0,
+        error: {type: 'invalidMutationError', description: '"mutations" must be an array'},
+      },
+    ])
+  }
+  const state = new TransactionState(input.source, {
+    dataset: input.dataset,
+    transactionId: input.transactionId,
+    now: documentTimestamp(input.timestamp),
+    autoGenerateArrayKeys: input.autoGenerateArrayKeys,
+  })
+  mutations.forEach((mutation, index) => state.apply(mutation, index))
+
+  const errors = integrityErrors(state, input)
+  if (errors.length > 0) throw mutationError(409, errors)
+
+  const changes: DocumentChange[] = []
+  for (const id of state.writeOrder) {
+    const before = state.committed(id)
+    const after = state.get(id)
+    if (before === null && after === null) continue
+    changes.push({
+      id,
+      before,
+      after,
+      mutations: after ? [{createOrReplace: jsonClone(after)}] : [{delete: {id}}],
+    })
+  }
+
+  return {
+    dataset: input.dataset,
+    transactionId: input.transactionId,
+    timestamp: input.timestamp,
+    identity: input.identity,
+    mutations,
+    changes,
+    results: state.results,
+  }
+}
