@@ -1,11 +1,11 @@
 import {describe, expect, it} from 'vitest'
 
-import {expandActions, strengthenOnPublish} from '../lake/write/actions.ts'
-import {applyTransaction} from '../lake/write/mutations.ts'
-import type {CommittedTransaction, Mutation} from '../lake/core/types.ts'
-import {LakeError} from '../lake/core/types.ts'
-import {catchLakeError, lakeErrorBody} from './helpers/lakeError.ts'
-import {MemorySource} from './helpers/memorySource.ts'
+import {expandActions, strengthenOnPublish} from '../../../lake/write/actions.ts'
+import {applyTransaction} from '../../../lake/write/mutations.ts'
+import type {CommittedTransaction, Mutation} from '../../../lake/core/types.ts'
+import {LakeError} from '../../../lake/core/types.ts'
+import {catchLakeError, lakeErrorBody} from '../../helpers/lakeError.ts'
+import {MemorySource} from '../../helpers/memorySource.ts'
 
 const NOW = '2026-08-21T10:00:00Z'
 

@@ -4,9 +4,9 @@
  * serving.
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {arraySource, runQuery} from '../lake/groq/query.ts'
-import {LakeError} from '../lake/core/types.ts'
-import {startTestLake, type TestLake} from './helpers/lake.ts'
+import {arraySource, runQuery} from '../../../lake/groq/query.ts'
+import {LakeError} from '../../../lake/core/types.ts'
+import {startTestLake, type TestLake} from '../../helpers/lake.ts'
 
 const UNSUPPORTED: Array<[string, string]> = [
   ['*[_type == "interview" && text::query("stad")]', 'text::query()'],

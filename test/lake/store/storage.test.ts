@@ -2,9 +2,9 @@ import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
-import {hashToken, registerToken, resolveCaller} from '../lake/auth/auth.ts'
-import {LakeStorage} from '../lake/store/storage.ts'
-import type {CommittedTransaction, LakeDocument} from '../lake/core/types.ts'
+import {hashToken, registerToken, resolveCaller} from '../../../lake/auth/auth.ts'
+import {LakeStorage} from '../../../lake/store/storage.ts'
+import type {CommittedTransaction, LakeDocument} from '../../../lake/core/types.ts'
 
 let dir: string
 let storage: LakeStorage

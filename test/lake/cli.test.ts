@@ -4,9 +4,9 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {createInterface} from 'node:readline'
 import {afterAll, describe, expect, it} from 'vitest'
-import {parseArgs} from '../lake/cli.ts'
+import {parseArgs} from '../../lake/cli.ts'
 
-const MAIN = join(import.meta.dirname, '..', 'lake', 'main.ts')
+const MAIN = join(import.meta.dirname, '..', '..', 'lake', 'main.ts')
 const dirs: string[] = []
 function tempDir() {
   const dir = mkdtempSync(join(tmpdir(), 'lake-cli-'))

@@ -3,8 +3,8 @@
  * users, project and ACL, and the stubs it only needs to degrade.
  */
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
-import {validateOrigin} from '../lake/http/routes/auth.ts'
-import {startTestLake, type TestLake} from './helpers/lake.ts'
+import {validateOrigin} from '../../../lake/http/routes/auth.ts'
+import {startTestLake, type TestLake} from '../../helpers/lake.ts'
 
 let lake: TestLake
 beforeAll(async () => {

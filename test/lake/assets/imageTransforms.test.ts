@@ -10,11 +10,11 @@ import {
   transformCacheKey,
   transformCachePath,
   type ImageTransformSpec,
-} from '../lake/assets/imageTransforms.ts'
-import {catchLakeError} from './helpers/lakeError.ts'
-import {startTestLake, type TestLake} from './helpers/lake.ts'
-import {png} from './helpers/png.ts'
-import {seededRandom} from './helpers/seededRandom.ts'
+} from '../../../lake/assets/imageTransforms.ts'
+import {catchLakeError} from '../../helpers/lakeError.ts'
+import {startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {png} from '../../helpers/png.ts'
+import {seededRandom} from '../../helpers/seededRandom.ts'
 
 const RED = [255, 0, 0]
 const BLUE = [0, 0, 255]

@@ -4,11 +4,11 @@ import {
   applyTransaction,
   type DocumentSource,
   type TransactionInput,
-} from '../lake/write/mutations.ts'
-import type {CommittedTransaction, LakeDocument, Mutation} from '../lake/core/types.ts'
-import {LakeError} from '../lake/core/types.ts'
-import {catchLakeError, lakeErrorBody} from './helpers/lakeError.ts'
-import {MemorySource} from './helpers/memorySource.ts'
+} from '../../../lake/write/mutations.ts'
+import type {CommittedTransaction, LakeDocument, Mutation} from '../../../lake/core/types.ts'
+import {LakeError} from '../../../lake/core/types.ts'
+import {catchLakeError, lakeErrorBody} from '../../helpers/lakeError.ts'
+import {MemorySource} from '../../helpers/memorySource.ts'
 
 const TIMESTAMP = '2026-08-21T10:00:00.123Z'
 const NOW = '2026-08-21T10:00:00Z'

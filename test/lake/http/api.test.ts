@@ -1,5 +1,5 @@
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest'
-import {startTestLake, type TestLake} from './helpers/lake.ts'
+import {startTestLake, type TestLake} from '../../helpers/lake.ts'
 
 let lake: TestLake
 

@@ -1,7 +1,7 @@
 import {applyPatch} from 'mendoza'
 import {describe, expect, it} from 'vitest'
 
-import {mendozaEffects} from '../lake/core/effects.ts'
+import {mendozaEffects} from '../../../lake/core/effects.ts'
 import {
   apiVersionAtLeast,
   type CompiledFilter,
@@ -10,13 +10,13 @@ import {
   ListenerHub,
   type ListenerSpec,
   type MutationEvent,
-} from '../lake/realtime/listeners.ts'
+} from '../../../lake/realtime/listeners.ts'
 import {
   type CommittedTransaction,
   type DocumentChange,
   type LakeDocument,
   LakeError,
-} from '../lake/core/types.ts'
+} from '../../../lake/core/types.ts'
 
 const TIMESTAMP = '2026-08-21T10:00:00.000Z'
 

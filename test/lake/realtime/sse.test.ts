@@ -9,8 +9,8 @@ import {join} from 'node:path'
 import {EventSource} from 'eventsource'
 import {afterAll, afterEach, describe, expect, it} from 'vitest'
 
-import {type EventStream, openEventStream} from '../lake/realtime/sse.ts'
-import {ensureCertificate} from '../lake/http/tls.ts'
+import {type EventStream, openEventStream} from '../../../lake/realtime/sse.ts'
+import {ensureCertificate} from '../../../lake/http/tls.ts'
 
 interface Opened {
   stream: EventStream

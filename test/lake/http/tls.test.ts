@@ -7,9 +7,13 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {connect as tlsConnect} from 'node:tls'
 import {afterAll, describe, expect, it} from 'vitest'
-import {generateToken} from '../lake/auth/auth.ts'
-import {createLakeServer, type LakeServer} from '../lake/http/server.ts'
-import {certificateSubjectAltNames, ensureCertificate, spkiFingerprint} from '../lake/http/tls.ts'
+import {generateToken} from '../../../lake/auth/auth.ts'
+import {createLakeServer, type LakeServer} from '../../../lake/http/server.ts'
+import {
+  certificateSubjectAltNames,
+  ensureCertificate,
+  spkiFingerprint,
+} from '../../../lake/http/tls.ts'
 
 const dirs: string[] = []
 const servers: LakeServer[] = []

@@ -1,8 +1,8 @@
 /** Image and file assets: upload, Sanity id/url formats, dedupe by content, serving, delete rules. */
 import {createHash} from 'node:crypto'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {startTestLake, type TestLake} from './helpers/lake.ts'
-import {png} from './helpers/png.ts'
+import {startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {png} from '../../helpers/png.ts'
 
 let lake: TestLake
 beforeAll(async () => {
@@ -64,7 +64,7 @@ describe('assets', () => {
   it('serves the bytes back on the bare host', async () => {
     const bytes = png(8, 3, [9, 9, 9])
     const asset = await lake.client().assets.upload('image', bytes)
-    // Transform parameters are covered in lake-image-transforms.test.ts.
+    // Transform parameters are covered in imageTransforms.test.ts.
     const res = await fetch(asset.url)
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toBe('image/png')
