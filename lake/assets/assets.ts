@@ -8,7 +8,7 @@ import {createHash, randomBytes} from 'node:crypto'
 import {existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {imageSize} from 'image-size'
-import {LakeError} from '../core/types.ts'
+import {invalidInput, type LakeError} from '../core/errors.ts'
 
 export type AssetKind = 'image' | 'file'
 
@@ -68,11 +68,7 @@ export interface ImageInfo extends ImageFormat {
 }
 
 function invalidImage(detail: string): LakeError {
-  return new LakeError(400, {
-    statusCode: 400,
-    error: 'Bad Request',
-    message: `Invalid image, could not read metadata: ${detail}`,
-  })
+  return invalidInput(`Invalid image, could not read metadata: ${detail}`)
 }
 
 /** PNG alpha: color type 4/6 in IHDR, or a tRNS chunk. Other formats: by format. */

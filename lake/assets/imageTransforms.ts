@@ -15,8 +15,7 @@ import {createHash, randomBytes} from 'node:crypto'
 import {existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import sharp from 'sharp'
-import {gatewayError} from '../http/respond.ts'
-import {LakeError} from '../core/types.ts'
+import {invalidInput, type LakeError} from '../core/errors.ts'
 
 /** Sanity refuses output sizes above this. */
 const MAX_IMAGE_DIMENSION = 8192
@@ -119,10 +118,7 @@ function hasTransformParams(search: URLSearchParams): boolean {
 }
 
 function invalidParam(name: string, value: string, expected: string): LakeError {
-  return new LakeError(
-    400,
-    gatewayError(400, `Invalid value "${value}" for image parameter "${name}": ${expected}`),
-  )
+  return invalidInput(`Invalid value "${value}" for image parameter "${name}": ${expected}`)
 }
 
 /** A decimal number within [min, max]; `undefined` when the parameter is absent. */
@@ -294,12 +290,8 @@ export function planGeometry(
   if (spec.rect) {
     const {left, top, width, height} = spec.rect
     if (left >= source.width || top >= source.height) {
-      throw new LakeError(
-        400,
-        gatewayError(
-          400,
-          `Image parameter "rect" ${left},${top},${width},${height} is outside the ${source.width}x${source.height} image`,
-        ),
+      throw invalidInput(
+        `Image parameter "rect" ${left},${top},${width},${height} is outside the ${source.width}x${source.height} image`,
       )
     }
     // Partly outside is clipped to the image, as URL builders' rounding can overshoot by a pixel.

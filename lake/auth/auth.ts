@@ -6,7 +6,8 @@
 import {createHash, randomBytes} from 'node:crypto'
 import {randomBase62} from '../core/ids.ts'
 import type {LakeStorage, AclMode} from '../store/storage.ts'
-import {LakeError, type Caller, type Role} from '../core/types.ts'
+import {forbidden, insufficientPermissions, unauthorized} from '../core/errors.ts'
+import type {Caller, Role} from '../core/types.ts'
 
 export const ROLES: readonly Role[] = ['administrator', 'editor', 'viewer']
 
@@ -47,15 +48,6 @@ export function registerToken(
   return {token, identity, id}
 }
 
-export function unauthorized(): LakeError {
-  return new LakeError(401, {
-    statusCode: 401,
-    error: 'Unauthorized',
-    message: 'Session not found',
-    errorCode: 'SIO-401-ANF',
-  })
-}
-
 /** Resolves the caller from an `Authorization` header; unknown tokens are a 401 even on reads. */
 export function resolveCaller(storage: LakeStorage, authorization: string | undefined): Caller {
   if (!authorization) return ANONYMOUS
@@ -90,22 +82,13 @@ export function readAccess(caller: Caller, aclMode: AclMode): ReadAccess {
 export function requireWrite(caller: Caller, permission: 'create' | 'update' = 'create'): void {
   if (!caller.role) throw unauthorized()
   if (!canWrite(caller)) {
-    throw new LakeError(403, {
-      error: {
-        type: 'mutationError',
-        description: `transaction failed: Insufficient permissions; permission "${permission}" required`,
-      },
-    })
+    throw insufficientPermissions(permission)
   }
 }
 
 export function requireAdmin(caller: Caller): void {
   if (!caller.role) throw unauthorized()
   if (!isAdmin(caller)) {
-    throw new LakeError(403, {
-      statusCode: 403,
-      error: 'Forbidden',
-      message: 'You are not allowed to access this resource (administrator required)',
-    })
+    throw forbidden('administrator required')
   }
 }

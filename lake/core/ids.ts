@@ -17,8 +17,14 @@ export function isValidProjectId(id: string): boolean {
   return PROJECT_ID.test(id)
 }
 
-export function isValidDocumentId(id: string): boolean {
-  return DOCUMENT_ID.test(id) && !id.includes('..')
+/**
+ * The one document id rule, on every endpoint that takes ids: `[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127}`
+ * with no empty path segment, so neither `..` nor a trailing `.` (see lake/README.md, "Document
+ * ids"). A trailing `.` is only meaningful in a `create` mutation, where it asks for a random
+ * suffix; the id that gets stored never ends with one.
+ */
+export function isValidDocumentId(id: unknown): id is string {
+  return typeof id === 'string' && DOCUMENT_ID.test(id) && !id.includes('..') && !id.endsWith('.')
 }
 
 /** Root-path ids (no `.`) are the only ones an anonymous caller may read (§15). */

@@ -50,23 +50,5 @@ export interface Caller {
   tokenId: string | null
 }
 
-/** A Sanity-shaped API error: the route layer turns it into the HTTP response. */
-export class LakeError extends Error {
-  readonly status: number
-  readonly body: unknown
-  constructor(status: number, body: unknown, message?: string) {
-    super(message ?? errorDescription(body))
-    this.name = 'LakeError'
-    this.status = status
-    this.body = body
-  }
-}
-
-function errorDescription(body: unknown): string {
-  if (body && typeof body === 'object') {
-    const b = body as {error?: {description?: string} | string; message?: string}
-    if (typeof b.error === 'object' && b.error?.description) return b.error.description
-    if (typeof b.message === 'string') return b.message
-  }
-  return 'Lake error'
-}
+/** Transitional re-export while parallel branches still import it from here; the home is ./errors.ts. */
+export {LakeError} from './errors.ts'

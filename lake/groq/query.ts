@@ -47,7 +47,14 @@ import {
 } from './queryPlan.ts'
 import {compareIds} from '../store/storage.ts'
 import {isDraftId, isRootId, isVersionId, publishedId, versionRelease} from '../core/ids.ts'
-import {LakeError, type LakeDocument} from '../core/types.ts'
+import {
+  missingParam,
+  queryExecutionError,
+  queryParseError,
+  validationError,
+  type LakeError,
+} from '../core/errors.ts'
+import type {LakeDocument} from '../core/types.ts'
 
 /** `raw`, `published`, or a stack of layers (releases first, then optionally drafts) over published. */
 export type Perspective =
@@ -131,19 +138,13 @@ export function parsePerspective(
 }
 
 function badPerspective(value: string): LakeError {
-  return new LakeError(400, {
-    error: {type: 'validationError', description: `Invalid perspective "${value}"`},
-  })
+  return validationError(`Invalid perspective "${value}"`)
 }
 
 // ------------------------------------------------------------------ parsing
 
 const preparedCache = new Map<string, PreparedQuery>()
 const PREPARED_CACHE_LIMIT = 500
-
-function queryParseError(query: string, description: string, start: number, end: number) {
-  return new LakeError(400, {error: {type: 'queryParseError', description, query, start, end}})
-}
 
 /** Parses (cached by query + params) and plans narrowing. Throws LakeError 400 queryParseError. */
 export function prepareQuery(query: string, params: Record<string, unknown>): PreparedQuery {
@@ -155,12 +156,15 @@ export function prepareQuery(query: string, params: Record<string, unknown>): Pr
     tree = parse(query, {params})
   } catch (error) {
     if (error instanceof GroqSyntaxError) {
-      throw queryParseError(query, error.message, error.position, error.position + 1)
+      throw queryParseError(error.message, query, {
+        start: error.position,
+        end: error.position + 1,
+      })
     }
     const missing = missingParams(query, params)
     if (missing) throw missing
     const message = error instanceof Error ? error.message : String(error)
-    throw queryParseError(query, message, 0, query.length)
+    throw queryParseError(message, query, {start: 0, end: query.length})
   }
   const unresolved = new Set<string>()
   const declared = new Set<string>()
@@ -196,7 +200,7 @@ function missingParamError(query: string, name: string): LakeError {
   const match = re.exec(query)
   const start = match ? match.index : 0
   const end = match ? match.index + name.length + 1 : query.length
-  return queryParseError(query, `param $${name} referenced, but not provided`, start, end)
+  return missingParam(name, query, {start, end})
 }
 
 /** A function groq-js parses but can't evaluate (`text::query`, `geo::*`, …): a 400, not a 500. */
@@ -206,14 +210,11 @@ function unsupportedFunctionError(
 ): LakeError {
   const display = func.namespace === 'global' ? func.name : `${func.namespace}::${func.name}`
   const match = new RegExp(`${display.replace(/[^\w]/g, '\\$&')}\\s*\\(`).exec(query)
-  return new LakeError(400, {
-    error: {
-      type: 'queryExecutionError',
-      description: `${display}() is not supported by the local Content Lake (its GROQ engine, groq-js, does not implement it)`,
-      query,
-      ...(match ? {start: match.index, end: match.index + display.length} : {}),
-    },
-  })
+  return queryExecutionError(
+    `${display}() is not supported by the local Content Lake (its GROQ engine, groq-js, does not implement it)`,
+    query,
+    match ? {start: match.index, end: match.index + display.length} : undefined,
+  )
 }
 
 /** For errors raised before the AST exists (e.g. a slice `[0...$n]` without `$n`). */
@@ -642,13 +643,10 @@ function topCandidates(
 /** groq-js's "not implemented" functions reached at run time: a 400, not a 500. */
 function notImplemented(error: unknown, prepared: PreparedQuery): LakeError | null {
   if (!(error instanceof Error) || !/not implemented/i.test(error.message)) return null
-  return new LakeError(400, {
-    error: {
-      type: 'queryExecutionError',
-      description: `The query uses a GROQ function the local Content Lake does not support (${error.message})`,
-      query: prepared.query,
-    },
-  })
+  return queryExecutionError(
+    `The query uses a GROQ function the local Content Lake does not support (${error.message})`,
+    prepared.query,
+  )
 }
 
 /** Runs a prepared query against a view; returns plain JSON (undefined becomes null). */

@@ -1,16 +1,10 @@
 /** Request body reading with the Content Lake's 4,000,000-byte limit (§16). */
-import {LakeError} from '../core/types.ts'
-import {gatewayError, type LakeRequest} from './respond.ts'
+import {badRequest, bodyTooLarge} from '../core/errors.ts'
+import type {LakeRequest} from './respond.ts'
 
 export const BODY_LIMIT = 4_000_000
 /** After rejecting an oversized body we keep draining (discarding) at most this much, then cut. */
 const DRAIN_LIMIT = 64 * 1024 * 1024
-
-export class BodyTooLargeError extends LakeError {
-  constructor(limit: number) {
-    super(413, gatewayError(413, `Request body exceeds limit of ${limit} bytes`))
-  }
-}
 
 /** Reads the whole body; rejects with 413 as soon as it exceeds `limit` (the rest is discarded). */
 export function readBody(req: LakeRequest, limit = BODY_LIMIT): Promise<Buffer> {
@@ -28,7 +22,7 @@ export function readBody(req: LakeRequest, limit = BODY_LIMIT): Promise<Buffer> 
         drained += chunk.length
         if (drained > DRAIN_LIMIT) req.destroy()
       })
-      reject(new BodyTooLargeError(limit))
+      reject(bodyTooLarge(limit))
     }
     const onData = (chunk: Buffer) => {
       if (failed) return
@@ -51,10 +45,6 @@ export function readBody(req: LakeRequest, limit = BODY_LIMIT): Promise<Buffer> 
   })
 }
 
-export function invalidJson(description: string): LakeError {
-  return new LakeError(400, {error: {type: 'httpBadRequest', description}})
-}
-
 /** Reads and parses a JSON body (empty body → undefined). */
 export async function readJson(req: LakeRequest, limit = BODY_LIMIT): Promise<unknown> {
   const buffer = await readBody(req, limit)
@@ -62,6 +52,6 @@ export async function readJson(req: LakeRequest, limit = BODY_LIMIT): Promise<un
   try {
     return JSON.parse(buffer.toString('utf8'))
   } catch (error) {
-    throw invalidJson(`Unable to parse request body as JSON: ${(error as Error).message}`)
+    throw badRequest(`Unable to parse request body as JSON: ${(error as Error).message}`)
   }
 }

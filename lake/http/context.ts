@@ -5,8 +5,9 @@ import {readAccess, type ReadAccess} from '../auth/auth.ts'
 import {isValidDatasetName} from '../core/ids.ts'
 import type {QuerySource} from '../groq/query.ts'
 import type {DatasetInfo, LakeStorage} from '../store/storage.ts'
-import {LakeError, type Caller} from '../core/types.ts'
-import {gatewayError, type LakeRequest, type LakeResponse} from './respond.ts'
+import {datasetNotFound, invalidInput, queryParseError} from '../core/errors.ts'
+import type {Caller} from '../core/types.ts'
+import type {LakeRequest, LakeResponse} from './respond.ts'
 
 /** What every handler can reach: storage, the listener hub, open streams, logging. */
 export interface Lake {
@@ -32,17 +33,11 @@ export interface RequestContext {
   lake: Lake
 }
 
-export function datasetNotFound(name: string): LakeError {
-  return new LakeError(404, gatewayError(404, `Dataset "${name}" not found`))
-}
-
 export function validateDatasetName(name: string): void {
   if (!isValidDatasetName(name)) {
-    throw new LakeError(400, {
-      statusCode: 400,
-      error: 'Bad Request',
-      message: `Invalid dataset name "${name}": must match /^(~[a-z0-9][-\\w]{0,63}|[a-z0-9][-\\w]{0,63})$/`,
-    })
+    throw invalidInput(
+      `Invalid dataset name "${name}": must match /^(~[a-z0-9][-\\w]{0,63}|[a-z0-9][-\\w]{0,63})$/`,
+    )
   }
 }
 
@@ -84,12 +79,9 @@ export function queryStringParams(search: URLSearchParams): Record<string, unkno
     try {
       params[key.slice(1)] = JSON.parse(value)
     } catch {
-      throw new LakeError(400, {
-        error: {
-          type: 'queryParseError',
-          description: `Unable to parse value of "${key}=${value}". Please quote string values.`,
-        },
-      })
+      throw queryParseError(
+        `Unable to parse value of "${key}=${value}". Please quote string values.`,
+      )
     }
   }
   return params

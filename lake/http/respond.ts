@@ -1,4 +1,5 @@
 /** Response helpers: CORS on everything, JSON with charset, NDJSON, Sanity-shaped errors. */
+import type {LakeError} from '../core/errors.ts'
 import type {IncomingMessage, ServerResponse} from 'node:http'
 import type {Http2ServerRequest, Http2ServerResponse} from 'node:http2'
 
@@ -62,18 +63,7 @@ export function sendNdjson(res: LakeResponse, lines: Iterable<unknown>): void {
   out.end(chunk)
 }
 
-const STATUS_NAMES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  500: 'Internal Server Error',
-}
-
-/** The gateway-style error body `{statusCode, error, message}` (§4.4 shape 3). */
-export function gatewayError(status: number, message: string): Record<string, unknown> {
-  return {statusCode: status, error: STATUS_NAMES[status] ?? 'Error', message}
+/** Sends a LakeError's status and Sanity-shaped body (lake/core/errors.ts). */
+export function sendError(res: LakeResponse, error: LakeError): void {
+  sendJson(res, error.status, error.body)
 }

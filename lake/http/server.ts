@@ -14,9 +14,8 @@ import type {AddressInfo, Socket} from 'node:net'
 import {registerToken, resolveCaller} from '../auth/auth.ts'
 import type {Lake, RequestContext} from './context.ts'
 import {
-  gatewayError,
   http1,
-  sendJson,
+  sendError,
   sendPreflight,
   setCorsHeaders,
   type LakeRequest,
@@ -29,7 +28,7 @@ import {createPresenceSockets} from './routes/socket.ts'
 import type {EventStream} from '../realtime/sse.ts'
 import {LakeStorage} from '../store/storage.ts'
 import {ensureCertificate, type LakeCertificate} from './tls.ts'
-import {LakeError} from '../core/types.ts'
+import {internalError, LakeError, methodNotAllowed, unknownEndpoint} from '../core/errors.ts'
 
 export const DEFAULT_PROJECT_ID = 'local'
 
@@ -111,23 +110,20 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
   const presence = createPresenceSockets(lake)
 
   const fail = (req: LakeRequest, res: LakeResponse, error: unknown, where: string) => {
-    let status = 500
-    let body: unknown
-    if (error instanceof LakeError) {
-      status = error.status
-      body = error.body
-    } else {
+    if (!(error instanceof LakeError)) {
       log(
         `lake: 500 ${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
       )
-      body = gatewayError(500, 'Internal server error')
     }
+    const answer = error instanceof LakeError ? error : internalError()
     if (res.headersSent) {
       res.destroy()
       return
     }
-    if (status === 413 && req.httpVersionMajor === 1) http1(res).setHeader('Connection', 'close')
-    sendJson(res, status, body)
+    if (answer.status === 413 && req.httpVersionMajor === 1) {
+      http1(res).setHeader('Connection', 'close')
+    }
+    sendError(res, answer)
   }
 
   const handle = async (req: LakeRequest, res: LakeResponse) => {
@@ -143,16 +139,9 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
       const {apiVersion, path} = splitVersion(url.pathname)
       const match = router.match(method, path)
       if (match === null || match === 'method') {
-        const status = match === null ? 404 : 405
-        log(`lake: ${status} ${where}`)
-        sendJson(
-          res,
-          status,
-          gatewayError(
-            status,
-            `${match === null ? 'Unknown endpoint' : 'Method not allowed'}: ${where}`,
-          ),
-        )
+        const error = match === null ? unknownEndpoint(where) : methodNotAllowed(where)
+        log(`lake: ${error.status} ${where}`)
+        sendError(res, error)
         return
       }
       const authorization = req.headers.authorization

@@ -12,13 +12,8 @@
 import {evaluateSync, GroqSyntaxError, parse, toJS} from 'groq-js'
 
 import {mendozaEffects, type MendozaEffects} from '../core/effects.ts'
-import {
-  type CommittedTransaction,
-  type DocumentChange,
-  type LakeDocument,
-  LakeError,
-  type Mutation,
-} from '../core/types.ts'
+import {missingParam, queryParseError, type LakeError} from '../core/errors.ts'
+import type {CommittedTransaction, DocumentChange, LakeDocument, Mutation} from '../core/types.ts'
 
 export interface ListenerSpec {
   dataset: string
@@ -96,14 +91,11 @@ export function compileListenerFilter(
   const missing = findParameters(tree).find((name) => params[name] === undefined)
   if (missing !== undefined) {
     const position = findParamPosition(query, missing)
-    throw new LakeError(400, {
-      error: {
-        type: 'queryParseError',
-        description: `param $${missing} referenced, but not provided`,
-        query,
-        ...(position === -1 ? {} : {start: position, end: position + missing.length + 1}),
-      },
-    })
+    throw missingParam(
+      missing,
+      query,
+      position === -1 ? undefined : {start: position, end: position + missing.length + 1},
+    )
   }
   return {query, params, tree: rewriteUnsupported(tree) as ReturnType<typeof parse>}
 }
@@ -298,14 +290,11 @@ export class ListenerHub {
 function queryError(query: string, err: unknown): LakeError {
   const description = err instanceof Error ? err.message : String(err)
   const position = err instanceof GroqSyntaxError ? err.position : undefined
-  return new LakeError(400, {
-    error: {
-      type: 'queryParseError',
-      description,
-      query,
-      ...(typeof position === 'number' ? {start: position, end: position + 1} : {}),
-    },
-  })
+  return queryParseError(
+    description,
+    query,
+    typeof position === 'number' ? {start: position, end: position + 1} : undefined,
+  )
 }
 
 /** Names of the `$param` nodes left in a tree parsed with params (i.e. the missing ones). */

@@ -13,7 +13,8 @@ import {mkdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {DatabaseSync, type StatementSync} from 'node:sqlite'
 import {strongLocalTargets} from '../core/references.ts'
-import {LakeError, type CommittedTransaction, type LakeDocument, type Role} from '../core/types.ts'
+import {transactionIdConflict} from '../core/errors.ts'
+import type {CommittedTransaction, LakeDocument, Role} from '../core/types.ts'
 
 export type AclMode = 'public' | 'private'
 
@@ -490,13 +491,4 @@ export class LakeStorage {
 /** Ordering of `_id`s: plain code-unit comparison (what `Array.prototype.sort` does). */
 export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
-}
-
-export function transactionIdConflict(transactionId: string): LakeError {
-  return new LakeError(409, {
-    error: {
-      type: 'mutationError',
-      description: `Transaction ID "${transactionId}" already exists in this dataset`,
-    },
-  })
 }

@@ -25,43 +25,27 @@
  * - version.unpublish → `patch` setting `_system.delete: true` on the version.
  * Anything else (release actions, variants, unknown types) → 400 actionError.
  */
-import {TransactionState, isValidDocumentId} from './mutations.ts'
-import type {DocumentSource, MutationErrorItem} from './mutations.ts'
+import {TransactionState} from './mutations.ts'
+import type {DocumentSource} from './mutations.ts'
 import type {LakeDocument, Mutation} from '../core/types.ts'
-import {LakeError} from '../core/types.ts'
+import {actionError, LakeError, type ErrorItem} from '../core/errors.ts'
+import {isValidDocumentId, publishedId as publishedIdOf} from '../core/ids.ts'
 
 const PREFIX = 'sanity.action.document.'
 
-/** An actionError LakeError: `{error: {type: 'actionError', description, items}}`. */
-export function actionError(
+/** The action at `index` rejected: 400 invalid, 409 conflict. */
+function rejectAction(
   status: number,
   index: number,
   description: string,
   type = status === 409 ? 'conflictError' : 'invalidActionError',
   extra: Record<string, unknown> = {},
 ): LakeError {
-  return new LakeError(status, {
-    error: {
-      type: 'actionError',
-      description,
-      items: [{index, error: {type, description, ...extra}}],
-    },
-  })
+  return actionError(status, description, [{index, error: {type, description, ...extra}}])
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-/** `drafts.X` → X, `versions.<rel>.X` → X, X → X. */
-export function publishedIdOf(id: string): string {
-  if (id.startsWith('drafts.')) return id.slice('drafts.'.length)
-  if (id.startsWith('versions.')) {
-    const rest = id.slice('versions.'.length)
-    const dot = rest.indexOf('.')
-    return dot === -1 ? id : rest.slice(dot + 1)
-  }
-  return id
 }
 
 function isDraftOrVersionId(id: string): boolean {
@@ -117,22 +101,18 @@ class ActionContext {
       this.state.apply(mutation, this.mutations.length)
     } catch (error) {
       if (!(error instanceof LakeError)) throw error
-      const body = error.body as {error?: {description?: string; items?: MutationErrorItem[]}}
+      const body = error.body as {error?: {description?: string; items?: ErrorItem[]}}
       const item = body.error?.items?.[0]
       const description = item?.error.description ?? body.error?.description ?? error.message
-      throw new LakeError(error.status, {
-        error: {
-          type: 'actionError',
-          description,
-          items: [{index: this.index, error: item?.error ?? {type: 'mutationError', description}}],
-        },
-      })
+      throw actionError(error.status, description, [
+        {index: this.index, error: item?.error ?? {type: 'mutationError', description}},
+      ])
     }
     this.mutations.push(mutation)
   }
 
   invalid(description: string): never {
-    throw actionError(400, this.index, description)
+    throw rejectAction(400, this.index, description)
   }
 
   conflict(
@@ -140,7 +120,7 @@ class ActionContext {
     type = 'conflictError',
     extra: Record<string, unknown> = {},
   ): never {
-    throw actionError(409, this.index, description, type, extra)
+    throw rejectAction(409, this.index, description, type, extra)
   }
 
   string(action: Record<string, unknown>, field: string): string {
@@ -409,7 +389,7 @@ function checkRevision(
  *  current state. Throws LakeError with an actionError body (400 invalid, 409 conflict). */
 export function expandActions(actions: unknown[], source: DocumentSource): Mutation[] {
   if (!Array.isArray(actions)) {
-    throw actionError(400, 0, '"actions" must be an array of actions')
+    throw rejectAction(400, 0, '"actions" must be an array of actions')
   }
   const context: ActionContext = new ActionContext(source)
   actions.forEach((action, index) => {

@@ -7,14 +7,10 @@
 import {applyTransaction, type DocumentSource} from './mutations.ts'
 import type {ListenerHub} from '../realtime/listeners.ts'
 import {runQuerySync, type QuerySource} from '../groq/query.ts'
-import {compareIds, transactionIdConflict, type LakeStorage} from '../store/storage.ts'
+import {compareIds, type LakeStorage} from '../store/storage.ts'
+import {badRequest, transactionIdConflict} from '../core/errors.ts'
 import {newTransactionId} from '../core/ids.ts'
-import {
-  LakeError,
-  type CommittedTransaction,
-  type LakeDocument,
-  type Mutation,
-} from '../core/types.ts'
+import type {CommittedTransaction, LakeDocument, Mutation} from '../core/types.ts'
 
 export interface CommitRequest {
   dataset: string
@@ -86,9 +82,7 @@ function overlaidSource(
 export function validateTransactionId(id: unknown): string | undefined {
   if (id === undefined || id === null || id === '') return undefined
   if (typeof id !== 'string' || !/^[\w.-]{1,128}$/.test(id)) {
-    throw new LakeError(400, {
-      error: {type: 'httpBadRequest', description: `Invalid transactionId ${JSON.stringify(id)}`},
-    })
+    throw badRequest(`Invalid transactionId ${JSON.stringify(id)}`)
   }
   return id
 }

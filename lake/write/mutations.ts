@@ -28,7 +28,8 @@ import {extract, Mutation as MutatorMutation} from '@sanity/mutator'
 
 import {findReferences, isLocalReference, strongLocalTargets} from '../core/references.ts'
 import type {CommittedTransaction, DocumentChange, LakeDocument, Mutation} from '../core/types.ts'
-import {LakeError} from '../core/types.ts'
+import {LakeError, mutationError, type ErrorItem, type ErrorItemDetail} from '../core/errors.ts'
+import {isValidDocumentId, randomBase62} from '../core/ids.ts'
 
 export interface DocumentSource {
   /** Committed raw document by exact id, or null. */
@@ -61,40 +62,13 @@ export interface TransactionInput {
 
 export type MutationResult = CommittedTransaction['results'][number]
 
-/** The inner `error` of one `items[]` entry of a `mutationError` body. */
-export interface MutationErrorDetail {
-  type: string
-  description: string
-  [field: string]: unknown
-}
-
-export interface MutationErrorItem {
-  index: number
-  error: MutationErrorDetail
-}
-
-/** A `mutationError` LakeError: `{error: {type: 'mutationError', description, items}}`. */
-export function mutationError(status: number, items: MutationErrorItem[]): LakeError {
-  const first = items[0]?.error.description ?? 'Unknown error'
-  return new LakeError(status, {
-    error: {type: 'mutationError', description: `Mutation failed: ${first}`, items},
-  })
-}
-
-function fail(status: number, index: number, error: MutationErrorDetail): never {
+function fail(status: number, index: number, error: ErrorItemDetail): never {
   throw mutationError(status, [{index, error}])
 }
 
 /** 400 for malformed input. */
 function invalid(index: number, description: string, extra: Record<string, unknown> = {}): never {
   return fail(400, index, {type: 'invalidMutationError', description, ...extra})
-}
-
-const ID_PATTERN = /^[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127}$/
-
-/** Whether `id` is a valid document id (`[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127}`, no `..`, no trailing `.`). */
-export function isValidDocumentId(id: unknown): id is string {
-  return typeof id === 'string' && ID_PATTERN.test(id) && !id.includes('..') && !id.endsWith('.')
 }
 
 function validateId(id: unknown, index: number): string {
@@ -106,19 +80,6 @@ function validateId(id: unknown, index: number): string {
     })
   }
   return id
-}
-
-const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
-
-/** A random opaque id of `length` base62 characters. */
-export function randomId(length = 22): string {
-  const bytes = randomBytes(length * 2)
-  let out = ''
-  for (let i = 0; i < bytes.length && out.length < length; i++) {
-    // 248 = 4 * 62: reject the tail to avoid modulo bias
-    if (bytes[i] < 248) out += BASE62[bytes[i] % 62]
-  }
-  return out.length === length ? out : out + randomId(length - out.length)
 }
 
 /** A random 12-hex-char array `_key`, as Studio generates. */
@@ -354,9 +315,9 @@ export class TransactionState {
     const {_id: suppliedId, _type, _rev, _createdAt, _updatedAt, ...content} = jsonClone(body)
     let id: unknown = suppliedId
     if (kind === 'create') {
-      if (id === undefined || id === null || id === '') id = randomId()
+      if (id === undefined || id === null || id === '') id = randomBase62(22)
       else if (typeof id === 'string' && id.endsWith('.') && !id.endsWith('..'))
-        id = id + randomId()
+        id = id + randomBase62(22)
     } else if (id === undefined || id === null || id === '') {
       return invalid(index, `"${kind}" requires a document with an "_id"`)
     }
@@ -489,8 +450,8 @@ export class TransactionState {
 }
 
 /** Reference-integrity errors for the transaction's end state (§6.6). */
-function integrityErrors(state: TransactionState, input: TransactionInput): MutationErrorItem[] {
-  const items: MutationErrorItem[] = []
+function integrityErrors(state: TransactionState, input: TransactionInput): ErrorItem[] {
+  const items: ErrorItem[] = []
   const {dataset, source, skipCrossDatasetReferenceValidation: skipCross} = input
 
   // Outgoing: strong references a written document gained must point at existing documents.

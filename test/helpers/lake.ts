@@ -86,3 +86,31 @@ export async function startTestLake(options: StartTestLakeOptions = {}): Promise
   }
   return lake
 }
+
+export interface RawResponse {
+  status: number
+  headers: Headers
+  /** Parsed JSON, or the text when the body is not JSON. */
+  body: unknown
+  text: string
+}
+
+/** A plain `fetch` to the lake (admin token unless `token` is given; `null` = anonymous). */
+export async function rawRequest(
+  lake: TestLake,
+  path: string,
+  init: RequestInit = {},
+  token: string | null = lake.adminToken,
+): Promise<RawResponse> {
+  const headers = new Headers(init.headers)
+  if (token) headers.set('Authorization', `Bearer ${token}`)
+  const res = await fetch(`${lake.url}${path}`, {...init, headers})
+  const text = await res.text()
+  let body: unknown = text
+  try {
+    body = JSON.parse(text)
+  } catch {
+    // not JSON
+  }
+  return {status: res.status, headers: res.headers, body, text}
+}

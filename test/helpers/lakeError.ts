@@ -1,7 +1,7 @@
 /** Catching and reading the Sanity-shaped errors the pure lake modules throw, for their tests. */
 import {expect} from 'vitest'
 
-import {LakeError} from '../../lake/core/types.ts'
+import {LakeError} from '../../lake/core/errors.ts'
 
 /** Runs `operation`, expects it to throw a LakeError, and returns that error. */
 export function catchLakeError(operation: () => unknown, expectation: string): LakeError {

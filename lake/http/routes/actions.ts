@@ -4,7 +4,7 @@ import {commitMutations, documentSource, validateTransactionId} from '../../writ
 import {readJson} from '../body.ts'
 import {flag, type RequestContext} from '../context.ts'
 import {sendJson} from '../respond.ts'
-import {LakeError} from '../../core/types.ts'
+import {actionError} from '../../core/errors.ts'
 import {prepareWrite} from './write.ts'
 
 export function handleActionsProbe(ctx: RequestContext): void {
@@ -22,9 +22,7 @@ export async function handleActions(ctx: RequestContext): Promise<void> {
     | undefined
   const {dataset, createDataset} = prepareWrite(ctx)
   if (!body || typeof body !== 'object' || !Array.isArray(body.actions)) {
-    throw new LakeError(400, {
-      error: {type: 'actionError', description: 'Request body must be {"actions": [...]}'},
-    })
+    throw actionError(400, 'Request body must be {"actions": [...]}')
   }
   const {storage} = ctx.lake
   const mutations = expandActions(body.actions, documentSource(storage, dataset))

@@ -24,7 +24,7 @@ import {
 import {commitMutations} from '../../write/commit.ts'
 import {readBody} from '../body.ts'
 import {validateDatasetName, type RequestContext} from '../context.ts'
-import {gatewayError, http1, sendJson} from '../respond.ts'
+import {http1, sendError, sendJson} from '../respond.ts'
 import {isValidProjectId} from '../../core/ids.ts'
 import {
   isTransformableImage,
@@ -36,7 +36,7 @@ import {
   type ImageTransformSpec,
   type OutputFormat,
 } from '../../assets/imageTransforms.ts'
-import {LakeError} from '../../core/types.ts'
+import {assetNotFound} from '../../core/errors.ts'
 import {bareHost, isTls} from './auth.ts'
 import {prepareWrite} from './write.ts'
 
@@ -88,10 +88,6 @@ export function handleFileUpload(ctx: RequestContext): Promise<void> {
   return upload(ctx, 'file')
 }
 
-function assetNotFound(): never {
-  throw new LakeError(404, gatewayError(404, 'Asset not found'))
-}
-
 /** The transform an image request asks for, with its output format and cache key; or null. */
 function imageTransformFor(
   ctx: RequestContext,
@@ -119,13 +115,13 @@ async function serve(ctx: RequestContext, kind: AssetKind): Promise<void> {
   const {projectId, dataset, file} = ctx.params
   const parsed = parseAssetFileName(kind, file)
   if (!isValidProjectId(projectId) || !parsed) {
-    sendJson(ctx.res, 404, gatewayError(404, 'Asset not found'))
+    sendError(ctx.res, assetNotFound())
     return
   }
   validateDatasetName(dataset)
   const dataDir = dataDirOf(ctx)
   if (!existsSync(assetFilePath(dataDir, parsed.sha1))) {
-    sendJson(ctx.res, 404, gatewayError(404, 'Asset not found'))
+    sendError(ctx.res, assetNotFound())
     return
   }
   const transform = kind === 'image' ? imageTransformFor(ctx, parsed.sha1, parsed.extension) : null
@@ -149,11 +145,15 @@ async function serve(ctx: RequestContext, kind: AssetKind): Promise<void> {
           key: transform.key,
           spec: transform.spec,
           format: transform.format,
-          source: () => readAssetBytes(dataDir, parsed.sha1) ?? assetNotFound(),
+          source: () => {
+            const original = readAssetBytes(dataDir, parsed.sha1)
+            if (!original) throw assetNotFound()
+            return original
+          },
         })
       : readAssetBytes(dataDir, parsed.sha1)
     if (!bytes) {
-      sendJson(ctx.res, 404, gatewayError(404, 'Asset not found'))
+      sendError(ctx.res, assetNotFound())
       return
     }
   }

@@ -9,7 +9,8 @@
  * requires that code.
  */
 import {timingSafeEqual, createHash} from 'node:crypto'
-import {isRole, unauthorized} from '../../auth/auth.ts'
+import {isRole} from '../../auth/auth.ts'
+import {unauthorized} from '../../core/errors.ts'
 import {readBody} from '../body.ts'
 import type {RequestContext} from '../context.ts'
 import {http1, sendJson} from '../respond.ts'

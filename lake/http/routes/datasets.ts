@@ -5,10 +5,10 @@
  */
 import {requireAdmin} from '../../auth/auth.ts'
 import {readJson} from '../body.ts'
-import {datasetNotFound, validateDatasetName, type RequestContext} from '../context.ts'
+import {validateDatasetName, type RequestContext} from '../context.ts'
 import {sendJson} from '../respond.ts'
 import type {AclMode} from '../../store/storage.ts'
-import {LakeError} from '../../core/types.ts'
+import {datasetNotFound, invalidInput} from '../../core/errors.ts'
 
 export function handleListDatasets(ctx: RequestContext): void {
   sendJson(
@@ -37,11 +37,7 @@ async function readAclMode(ctx: RequestContext): Promise<AclMode | undefined> {
   const aclMode = body && typeof body === 'object' ? body.aclMode : undefined
   if (aclMode === undefined) return undefined
   if (aclMode !== 'public' && aclMode !== 'private') {
-    throw new LakeError(400, {
-      statusCode: 400,
-      error: 'Bad Request',
-      message: `Invalid aclMode ${JSON.stringify(aclMode)}: must be "public" or "private"`,
-    })
+    throw invalidInput(`Invalid aclMode ${JSON.stringify(aclMode)}: must be "public" or "private"`)
   }
   return aclMode
 }

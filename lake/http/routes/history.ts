@@ -8,17 +8,14 @@ import {sendJson, sendNdjson} from '../respond.ts'
 import {mendozaEffects} from '../../core/effects.ts'
 import {isRootId} from '../../core/ids.ts'
 import type {TransactionFilter} from '../../store/storage.ts'
-import {LakeError, type LakeDocument} from '../../core/types.ts'
+import {badRequest, notFound} from '../../core/errors.ts'
+import type {LakeDocument} from '../../core/types.ts'
 
 function splitIds(value: string): string[] {
   return value
     .split(',')
     .map((id) => id.trim())
     .filter(Boolean)
-}
-
-function badRequest(description: string): LakeError {
-  return new LakeError(400, {error: {type: 'httpBadRequest', description}})
 }
 
 export function handleHistoryDocuments(ctx: RequestContext): void {
@@ -37,10 +34,7 @@ export function handleHistoryDocuments(ctx: RequestContext): void {
   let seq: number | undefined
   if (revision) {
     const found = storage.transactionSeq(dataset.name, revision)
-    if (found === null)
-      throw new LakeError(404, {
-        error: {type: 'notFound', description: `Revision "${revision}" not found`},
-      })
+    if (found === null) throw notFound(`Revision "${revision}" not found`)
     seq = found
   }
   if (time && Number.isNaN(Date.parse(time))) throw badRequest(`Invalid time "${time}"`)

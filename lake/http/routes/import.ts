@@ -10,21 +10,10 @@ import {readBody} from '../body.ts'
 import {validateDatasetName, type RequestContext} from '../context.ts'
 import {sendJson} from '../respond.ts'
 import {isValidDocumentId, newTransactionId} from '../../core/ids.ts'
-import {transactionIdConflict} from '../../store/storage.ts'
-import {
-  LakeError,
-  type CommittedTransaction,
-  type DocumentChange,
-  type LakeDocument,
-} from '../../core/types.ts'
+import {importError, transactionIdConflict} from '../../core/errors.ts'
+import type {CommittedTransaction, DocumentChange, LakeDocument} from '../../core/types.ts'
 
 export const IMPORT_BODY_LIMIT = 256 * 1024 * 1024
-
-function badLine(line: number, description: string): LakeError {
-  return new LakeError(400, {
-    error: {type: 'importError', description: `Line ${line}: ${description}`},
-  })
-}
 
 export async function handleImport(ctx: RequestContext): Promise<void> {
   requireAdmin(ctx.caller)
@@ -43,16 +32,16 @@ export async function handleImport(ctx: RequestContext): Promise<void> {
     try {
       value = JSON.parse(line)
     } catch {
-      throw badLine(index + 1, 'invalid JSON')
+      throw importError(index + 1, 'invalid JSON')
     }
     if (!value || typeof value !== 'object' || Array.isArray(value))
-      throw badLine(index + 1, 'not an object')
+      throw importError(index + 1, 'not an object')
     const doc = value as Record<string, unknown>
     if (doc._id === undefined) return
     if (typeof doc._id !== 'string' || !isValidDocumentId(doc._id)) {
-      throw badLine(index + 1, `invalid _id ${JSON.stringify(doc._id)}`)
+      throw importError(index + 1, `invalid _id ${JSON.stringify(doc._id)}`)
     }
-    if (typeof doc._type !== 'string' || !doc._type) throw badLine(index + 1, 'missing _type')
+    if (typeof doc._type !== 'string' || !doc._type) throw importError(index + 1, 'missing _type')
     byId.set(doc._id, {
       ...doc,
       _rev: typeof doc._rev === 'string' ? doc._rev : transactionId,

@@ -7,15 +7,7 @@ import {
   type ListenerSpec,
 } from '../../realtime/listeners.ts'
 import {openEventStream, type EventStream} from '../../realtime/sse.ts'
-import {LakeError} from '../../core/types.ts'
-
-function errorMessage(error: unknown): string {
-  if (error instanceof LakeError) {
-    const body = error.body as {error?: {description?: string}; message?: string}
-    return body.error?.description ?? body.message ?? error.message
-  }
-  return error instanceof Error ? error.message : String(error)
-}
+import {badRequest, datasetNotFound, describeError} from '../../core/errors.ts'
 
 export function handleListen(ctx: RequestContext): void {
   const {lake, search} = ctx
@@ -40,9 +32,9 @@ export function handleListen(ctx: RequestContext): void {
     const dataset = ctx.params.dataset
     validateDatasetName(dataset)
     const info = lake.storage.getDataset(dataset)
-    if (!info) throw new LakeError(404, {error: {description: `Dataset "${dataset}" not found`}})
+    if (!info) throw datasetNotFound(dataset)
     const query = search.get('query')
-    if (!query) throw new LakeError(400, {error: {description: 'Missing "query" parameter'}})
+    if (!query) throw badRequest('Missing "query" parameter')
     const params = queryStringParams(search)
     const effectFormat = search.get('effectFormat')
     spec = {
@@ -63,7 +55,7 @@ export function handleListen(ctx: RequestContext): void {
     visible = ctx.caller.role !== null || info.aclMode === 'public'
   } catch (error) {
     const events = open()
-    events.send('channelError', {message: errorMessage(error)})
+    events.send('channelError', {message: describeError(error)})
     events.close()
     return
   }

@@ -3,7 +3,8 @@ import {commitMutations, validateTransactionId} from '../../write/commit.ts'
 import {readJson} from '../body.ts'
 import {flag, type RequestContext} from '../context.ts'
 import {sendJson} from '../respond.ts'
-import {LakeError, type Mutation} from '../../core/types.ts'
+import {badRequest} from '../../core/errors.ts'
+import type {Mutation} from '../../core/types.ts'
 import {prepareWrite} from './write.ts'
 
 export async function handleMutate(ctx: RequestContext): Promise<void> {
@@ -11,9 +12,7 @@ export async function handleMutate(ctx: RequestContext): Promise<void> {
     {mutations?: unknown; transactionId?: unknown} | undefined
   const {dataset, createDataset} = prepareWrite(ctx)
   if (!body || typeof body !== 'object' || !Array.isArray(body.mutations)) {
-    throw new LakeError(400, {
-      error: {type: 'httpBadRequest', description: 'Request body must be {"mutations": [...]}'},
-    })
+    throw badRequest('Request body must be {"mutations": [...]}')
   }
   const tx = commitMutations(ctx.lake.storage, ctx.lake.hub, {
     dataset,

@@ -2,7 +2,7 @@
  * Project endpoints the Studio calls (studio-offline §6.1): the project (organizationId null, so
  * no agent-bundles stream), the dataset ACL by role, grants and user applications.
  */
-import {unauthorized} from '../../auth/auth.ts'
+import {unauthorized} from '../../core/errors.ts'
 import {validateDatasetName, type RequestContext} from '../context.ts'
 import {sendJson} from '../respond.ts'
 import type {Role} from '../../core/types.ts'

@@ -10,7 +10,7 @@ import {
 } from '../context.ts'
 import {sendJson} from '../respond.ts'
 import {isModernApiVersion, parsePerspective, runQuery} from '../../groq/query.ts'
-import {LakeError} from '../../core/types.ts'
+import {badRequest, queryParseError} from '../../core/errors.ts'
 
 export async function handleQuery(ctx: RequestContext): Promise<void> {
   const started = performance.now()
@@ -19,33 +19,18 @@ export async function handleQuery(ctx: RequestContext): Promise<void> {
   if (ctx.method === 'POST') {
     const body = (await readJson(ctx.req)) as {query?: unknown; params?: unknown} | undefined
     if (!body || typeof body !== 'object' || typeof body.query !== 'string') {
-      throw new LakeError(400, {
-        error: {
-          type: 'httpBadRequest',
-          description: 'Request body must be {"query": string, "params"?: object}',
-        },
-      })
+      throw badRequest('Request body must be {"query": string, "params"?: object}')
     }
     query = body.query
     if (body.params !== undefined && body.params !== null) {
       if (typeof body.params !== 'object' || Array.isArray(body.params)) {
-        throw new LakeError(400, {
-          error: {type: 'httpBadRequest', description: '"params" must be an object'},
-        })
+        throw badRequest('"params" must be an object')
       }
       params = {...params, ...(body.params as Record<string, unknown>)}
     }
   }
   if (query === null || query === '') {
-    throw new LakeError(400, {
-      error: {
-        type: 'queryParseError',
-        description: 'Missing "query" parameter',
-        query: '',
-        start: 0,
-        end: 0,
-      },
-    })
+    throw queryParseError('Missing "query" parameter', '', {start: 0, end: 0})
   }
   const dataset = requireDataset(ctx)
   const perspective = parsePerspective(ctx.search.get('perspective'), ctx.apiVersion)

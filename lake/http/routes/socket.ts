@@ -9,13 +9,14 @@ import {WebSocketServer, type WebSocket} from 'ws'
 import {resolveCaller} from '../../auth/auth.ts'
 import {isValidDatasetName} from '../../core/ids.ts'
 import type {Lake, RequestContext} from '../context.ts'
-import {gatewayError, sendJson} from '../respond.ts'
+import {upgradeRequired} from '../../core/errors.ts'
+import {sendError} from '../respond.ts'
 import {PresenceHub} from '../../realtime/presence.ts'
 
 const SOCKET_PATH = /^\/v[^/]+\/socket\/([^/?]+)$/
 
 export function handleSocketWithoutUpgrade(ctx: RequestContext): void {
-  sendJson(ctx.res, 426, gatewayError(426, 'Upgrade Required: the presence socket is a WebSocket'))
+  sendError(ctx.res, upgradeRequired('Upgrade Required: the presence socket is a WebSocket'))
 }
 
 export interface PresenceSockets {

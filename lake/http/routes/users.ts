@@ -3,11 +3,10 @@
  * `GET /users/:ids`, and the per-user UI state `GET /users/me/keyvalue/:keys`,
  * `PUT /users/me/keyvalue`.
  */
-import {unauthorized} from '../../auth/auth.ts'
+import {invalidInput, unauthorized} from '../../core/errors.ts'
 import {readJson} from '../body.ts'
 import type {RequestContext} from '../context.ts'
 import {sendJson} from '../respond.ts'
-import {LakeError} from '../../core/types.ts'
 import {
   currentUser,
   currentUserBody,
@@ -68,11 +67,7 @@ export async function handleSetKeyValues(ctx: RequestContext): Promise<void> {
       typeof (pair as {key?: unknown}).key !== 'string' ||
       !(pair as {key: string}).key
     ) {
-      throw new LakeError(400, {
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'Body must be [{"key": "<key>", "value": <json>}, …]',
-      })
+      throw invalidInput('Body must be [{"key": "<key>", "value": <json>}, …]')
     }
   }
   const valid = (pairs as Array<{key: string; value?: unknown}>).map(({key, value}) => ({

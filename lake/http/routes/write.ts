@@ -1,6 +1,7 @@
 /** Shared by the write routes: permission and dataset checks. */
 import {isAdmin, requireWrite} from '../../auth/auth.ts'
-import {datasetNotFound, validateDatasetName, type RequestContext} from '../context.ts'
+import {validateDatasetName, type RequestContext} from '../context.ts'
+import {datasetNotFound} from '../../core/errors.ts'
 
 /**
  * Checks write permission and the target dataset. Returns whether the dataset must be created by

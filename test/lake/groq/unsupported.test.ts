@@ -5,7 +5,7 @@
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {arraySource, runQuery} from '../../../lake/groq/query.ts'
-import {LakeError} from '../../../lake/core/types.ts'
+import {LakeError} from '../../../lake/core/errors.ts'
 import {startTestLake, type TestLake} from '../../helpers/lake.ts'
 
 const UNSUPPORTED: Array<[string, string]> = [

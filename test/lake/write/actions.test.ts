@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest'
 import {expandActions, strengthenOnPublish} from '../../../lake/write/actions.ts'
 import {applyTransaction} from '../../../lake/write/mutations.ts'
 import type {CommittedTransaction, Mutation} from '../../../lake/core/types.ts'
-import {LakeError} from '../../../lake/core/types.ts'
+import {LakeError} from '../../../lake/core/errors.ts'
 import {catchLakeError, lakeErrorBody} from '../../helpers/lakeError.ts'
 import {MemorySource} from '../../helpers/memorySource.ts'
 

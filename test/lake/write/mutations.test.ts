@@ -6,7 +6,7 @@ import {
   type TransactionInput,
 } from '../../../lake/write/mutations.ts'
 import type {CommittedTransaction, LakeDocument, Mutation} from '../../../lake/core/types.ts'
-import {LakeError} from '../../../lake/core/types.ts'
+import {LakeError} from '../../../lake/core/errors.ts'
 import {catchLakeError, lakeErrorBody} from '../../helpers/lakeError.ts'
 import {MemorySource} from '../../helpers/memorySource.ts'
 
