@@ -5,9 +5,10 @@
  * Transforms (`?w=&h=&fit=…`) are applied when serving, in lake/assets/imageTransforms.ts.
  */
 import {createHash, randomBytes} from 'node:crypto'
-import {existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
-import {dirname, join} from 'node:path'
+import {existsSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {imageSize} from 'image-size'
+import {writeFileAtomic} from '../core/atomicWrite.ts'
 import {invalidInput, type LakeError} from '../core/errors.ts'
 
 export type AssetKind = 'image' | 'file'
@@ -147,10 +148,7 @@ export function assetFilePath(dataDir: string, sha1: string): string {
 export function storeAssetBytes(dataDir: string, sha1: string, bytes: Uint8Array): string {
   const path = assetFilePath(dataDir, sha1)
   if (existsSync(path)) return path
-  mkdirSync(dirname(path), {recursive: true})
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`
-  writeFileSync(temp, bytes)
-  renameSync(temp, path)
+  writeFileAtomic(path, bytes)
   return path
 }
 

@@ -5,8 +5,6 @@
  * token's label as `studio:<name>`, and the same name always maps to the same identity, so an
  * editor who logs in again stays the same author in the history.
  *
- * Also the per-user key-value store of Studio UI state (`/users/me/keyvalue`), in its own table of
- * the lake's SQLite database (created here; lake/store/storage.ts is not involved).
  */
 import {createHash} from 'node:crypto'
 import {generateToken, hashToken} from './auth.ts'
@@ -74,22 +72,16 @@ function displayNameOf(label: string | null, role: Role): string {
 /** The user behind the caller's token, or null for anonymous callers. */
 export function currentUser(storage: LakeStorage, caller: Caller): StudioUser | null {
   if (!caller.identity || !caller.role || !caller.tokenId) return null
-  const row = storage.db.prepare('SELECT label FROM tokens WHERE id = ?').get(caller.tokenId)
-  const label = row && row.label !== null ? String(row.label) : null
+  const label = storage.tokenLabel(caller.tokenId)
   return {id: caller.identity, name: displayNameOf(label, caller.role), role: caller.role}
 }
 
 /** Users by identity (the most recent token of each); unknown ids are left out. */
 export function usersByIds(storage: LakeStorage, ids: readonly string[]): StudioUser[] {
-  const statement = storage.db.prepare(
-    'SELECT label, role FROM tokens WHERE identity = ? ORDER BY created_at DESC LIMIT 1',
-  )
   const users: StudioUser[] = []
   for (const id of ids) {
-    const row = statement.get(id)
-    if (!row) continue
-    const role = row.role as Role
-    users.push({id, name: displayNameOf(row.label === null ? null : String(row.label), role), role})
+    const token = storage.latestTokenOf(id)
+    if (token) users.push({id, name: displayNameOf(token.label, token.role), role: token.role})
   }
   return users
 }
@@ -97,10 +89,7 @@ export function usersByIds(storage: LakeStorage, ids: readonly string[]): Studio
 /** Revokes a token issued by the login page (CLI and admin tokens are left alone). */
 export function revokeLoginToken(storage: LakeStorage, caller: Caller): boolean {
   if (!caller.tokenId) return false
-  const result = storage.db
-    .prepare('DELETE FROM tokens WHERE id = ? AND label LIKE ?')
-    .run(caller.tokenId, `${STUDIO_LABEL_PREFIX}%`)
-  return Number(result.changes) > 0
+  return storage.deleteTokenWithLabelPrefix(caller.tokenId, STUDIO_LABEL_PREFIX)
 }
 
 /** The `/users/me` body (studio-offline §5.4). */
@@ -113,62 +102,5 @@ export function currentUserBody(user: StudioUser): Record<string, unknown> {
     provider: 'local',
     role: user.role,
     roles: [{name: user.role, title: ROLE_TITLES[user.role]}],
-  }
-}
-
-// ------------------------------------------------------------------ key-value UI state
-
-const KEYVALUE_SCHEMA = `CREATE TABLE IF NOT EXISTS studio_keyvalue (
-  identity TEXT NOT NULL,
-  key TEXT NOT NULL,
-  value TEXT NOT NULL,
-  updated_at TEXT NOT NULL,
-  PRIMARY KEY (identity, key)
-) WITHOUT ROWID`
-
-const prepared = new WeakSet<LakeStorage>()
-
-function ensureKeyValueTable(storage: LakeStorage): void {
-  if (prepared.has(storage)) return
-  storage.db.exec(KEYVALUE_SCHEMA)
-  prepared.add(storage)
-}
-
-export function getKeyValues(
-  storage: LakeStorage,
-  identity: string,
-  keys: readonly string[],
-): Array<{key: string; value: unknown}> {
-  ensureKeyValueTable(storage)
-  const statement = storage.db.prepare(
-    'SELECT value FROM studio_keyvalue WHERE identity = ? AND key = ?',
-  )
-  return keys.map((key) => {
-    const row = statement.get(identity, key)
-    return {key, value: row ? (JSON.parse(String(row.value)) as unknown) : null}
-  })
-}
-
-export function setKeyValues(
-  storage: LakeStorage,
-  identity: string,
-  pairs: ReadonlyArray<{key: string; value: unknown}>,
-): void {
-  ensureKeyValueTable(storage)
-  const upsert = storage.db.prepare(
-    'INSERT INTO studio_keyvalue (identity, key, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (identity, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
-  )
-  const remove = storage.db.prepare('DELETE FROM studio_keyvalue WHERE identity = ? AND key = ?')
-  const now = new Date().toISOString()
-  storage.db.exec('BEGIN')
-  try {
-    for (const {key, value} of pairs) {
-      if (value === null || value === undefined) remove.run(identity, key)
-      else upsert.run(identity, key, JSON.stringify(value), now)
-    }
-    storage.db.exec('COMMIT')
-  } catch (error) {
-    storage.db.exec('ROLLBACK')
-    throw error
   }
 }

@@ -71,3 +71,8 @@ export function randomBase62(length: number): string {
 export function newTransactionId(): string {
   return randomBase62(22)
 }
+
+/** Ordering of `_id`s: plain code-unit comparison (what `Array.prototype.sort` does). */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}

@@ -45,8 +45,14 @@ import {
   type SiteFilter,
   type TopKSite,
 } from './queryPlan.ts'
-import {compareIds} from '../store/storage.ts'
-import {isDraftId, isRootId, isVersionId, publishedId, versionRelease} from '../core/ids.ts'
+import {
+  compareIds,
+  isDraftId,
+  isRootId,
+  isVersionId,
+  publishedId,
+  versionRelease,
+} from '../core/ids.ts'
 import {
   missingParam,
   queryExecutionError,

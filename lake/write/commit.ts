@@ -1,15 +1,16 @@
 /**
- * The write path shared by /data/mutate and /data/actions: apply a transaction (lake/write/mutations.ts,
+ * The one write path, shared by /data/mutate, /data/actions and /data/import: apply a transaction (lake/write/mutations.ts,
  * pure) against the committed state, write it in ONE SQLite transaction, then publish it to the
  * listener hub. Runs synchronously from the source read to the commit, so no other write can
  * interleave (Node is single-threaded).
  */
+import {importTransaction} from './imports.ts'
 import {applyTransaction, type DocumentSource} from './mutations.ts'
 import type {ListenerHub} from '../realtime/listeners.ts'
 import {runQuerySync, type QuerySource} from '../groq/query.ts'
-import {compareIds, type LakeStorage} from '../store/storage.ts'
+import type {LakeStorage} from '../store/storage.ts'
 import {badRequest, transactionIdConflict} from '../core/errors.ts'
-import {newTransactionId} from '../core/ids.ts'
+import {compareIds, newTransactionId} from '../core/ids.ts'
 import type {CommittedTransaction, LakeDocument, Mutation} from '../core/types.ts'
 
 export interface CommitRequest {
@@ -108,7 +109,48 @@ export function commitMutations(
     skipCrossDatasetReferenceValidation: request.skipCrossDatasetReferenceValidation,
   })
   if (request.dryRun) return tx
-  storage.commit(tx, {createDataset: request.createDataset})
-  hub?.publish(tx)
+  writeAndPublish(storage, hub, tx, request.createDataset)
   return tx
+}
+
+export interface ImportRequest {
+  dataset: string
+  ndjson: string
+  transactionId?: string
+  identity: string
+}
+
+/** Writes an NDJSON import as one transaction (lake/write/imports.ts) and publishes it; an
+ *  import without documents only creates the dataset. */
+export function commitImport(
+  storage: LakeStorage,
+  hub: ListenerHub | null,
+  request: ImportRequest,
+): CommittedTransaction {
+  const transactionId = request.transactionId ?? newTransactionId()
+  if (storage.hasTransaction(request.dataset, transactionId)) {
+    throw transactionIdConflict(transactionId)
+  }
+  const tx = importTransaction({
+    dataset: request.dataset,
+    ndjson: request.ndjson,
+    transactionId,
+    timestamp: new Date().toISOString(),
+    identity: request.identity,
+    current: (id) => storage.getDocument(request.dataset, id),
+  })
+  if (tx.changes.length > 0) writeAndPublish(storage, hub, tx, true)
+  else storage.createDataset(request.dataset)
+  return tx
+}
+
+/** The one place a transaction is written and then told to listeners. */
+function writeAndPublish(
+  storage: LakeStorage,
+  hub: ListenerHub | null,
+  tx: CommittedTransaction,
+  createDataset: boolean | undefined,
+): void {
+  storage.commit(tx, {createDataset})
+  hub?.publish(tx)
 }

@@ -31,11 +31,10 @@ import {
   OUTPUT_MIME_TYPES,
   parseImageTransform,
   resolveOutputFormat,
-  transformCacheKey,
-  transformImageCached,
   type ImageTransformSpec,
   type OutputFormat,
-} from '../../assets/imageTransforms.ts'
+} from '../../assets/imageParams.ts'
+import {transformCacheKey, transformImageCached} from '../../assets/imageTransforms.ts'
 import {assetNotFound} from '../../core/errors.ts'
 import {bareHost, isTls} from './auth.ts'
 import {prepareWrite} from './write.ts'

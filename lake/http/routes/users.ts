@@ -7,13 +7,7 @@ import {invalidInput, unauthorized} from '../../core/errors.ts'
 import {readJson} from '../body.ts'
 import type {RequestContext} from '../context.ts'
 import {sendJson} from '../respond.ts'
-import {
-  currentUser,
-  currentUserBody,
-  getKeyValues,
-  setKeyValues,
-  usersByIds,
-} from '../../auth/users.ts'
+import {currentUser, currentUserBody, usersByIds} from '../../auth/users.ts'
 
 function splitList(value: string): string[] {
   return value
@@ -53,7 +47,7 @@ export function handleUsersByIds(ctx: RequestContext): void {
 export function handleGetKeyValues(ctx: RequestContext): void {
   if (!ctx.caller.identity) throw unauthorized()
   const keys = splitList(ctx.params.keys)
-  sendJson(ctx.res, 200, getKeyValues(ctx.lake.storage, ctx.caller.identity, keys))
+  sendJson(ctx.res, 200, ctx.lake.storage.keyValues(ctx.caller.identity, keys))
 }
 
 export async function handleSetKeyValues(ctx: RequestContext): Promise<void> {
@@ -74,6 +68,6 @@ export async function handleSetKeyValues(ctx: RequestContext): Promise<void> {
     key,
     value: value ?? null,
   }))
-  setKeyValues(ctx.lake.storage, ctx.caller.identity, valid)
+  ctx.lake.storage.setKeyValues(ctx.caller.identity, valid)
   sendJson(ctx.res, 200, valid)
 }

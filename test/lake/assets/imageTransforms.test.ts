@@ -3,14 +3,13 @@ import {existsSync, readdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import sharp from 'sharp'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {planGeometry} from '../../../lake/assets/imageGeometry.ts'
 import {
   parseImageTransform,
-  planGeometry,
   resolveOutputFormat,
-  transformCacheKey,
-  transformCachePath,
   type ImageTransformSpec,
-} from '../../../lake/assets/imageTransforms.ts'
+} from '../../../lake/assets/imageParams.ts'
+import {transformCacheKey, transformCachePath} from '../../../lake/assets/imageTransforms.ts'
 import {catchLakeError} from '../../helpers/lakeError.ts'
 import {startTestLake, type TestLake} from '../../helpers/lake.ts'
 import {png} from '../../helpers/png.ts'

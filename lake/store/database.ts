@@ -1,0 +1,60 @@
+/**
+ * The lake's SQLite database (`node:sqlite`): opening it with the durability pragmas and the
+ * schema, a prepared-statement cache, and the one way to run statements atomically.
+ *
+ * Durability: WAL mode with `synchronous=FULL`, so a transaction that was acknowledged survives a
+ * power loss (NORMAL in WAL mode may lose the last commits on power failure).
+ */
+import {mkdirSync} from 'node:fs'
+import {join} from 'node:path'
+import {DatabaseSync, type StatementSync} from 'node:sqlite'
+import {SCHEMA} from './schema.ts'
+
+export class Database {
+  readonly db: DatabaseSync
+  readonly path: string
+  private readonly statements = new Map<string, StatementSync>()
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, {recursive: true})
+    this.path = join(dataDir, 'lake.sqlite')
+    this.db = new DatabaseSync(this.path)
+    this.db.exec('PRAGMA journal_mode = WAL')
+    this.db.exec('PRAGMA synchronous = FULL')
+    this.db.exec('PRAGMA busy_timeout = 5000')
+    this.db.exec('PRAGMA foreign_keys = ON')
+    this.db.exec(SCHEMA)
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close()
+  }
+
+  /** A prepared statement, cached by its SQL text. */
+  stmt(sql: string): StatementSync {
+    let statement = this.statements.get(sql)
+    if (!statement) {
+      statement = this.db.prepare(sql)
+      this.statements.set(sql, statement)
+    }
+    return statement
+  }
+
+  /** Runs `fn` in one write transaction: all of its statements commit, or none. */
+  inTransaction<T>(fn: () => T): T {
+    this.db.exec('BEGIN IMMEDIATE')
+    try {
+      const result = fn()
+      this.db.exec('COMMIT')
+      return result
+    } catch (error) {
+      this.db.exec('ROLLBACK')
+      throw error
+    }
+  }
+}
+
+/** `?, ?, …` for an `IN (…)` list of `count` values. */
+export function placeholders(count: number): string {
+  return Array.from({length: count}, () => '?').join(',')
+}

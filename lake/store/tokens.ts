@@ -1,0 +1,101 @@
+/**
+ * The `tokens` table (API tokens, stored as sha256 hashes with a role, a label and an identity) and
+ * the user lookups built on it, plus the per-user key-value UI state (`studio_keyvalue`).
+ */
+import type {Role} from '../core/types.ts'
+import type {Database} from './database.ts'
+
+export interface TokenRecord {
+  id: string
+  hash: string
+  role: Role
+  label: string | null
+  identity: string
+  createdAt: string
+}
+
+function labelOf(row: Record<string, unknown>): string | null {
+  return row.label === null || row.label === undefined ? null : String(row.label)
+}
+
+export class TokenStore {
+  private readonly database: Database
+
+  constructor(database: Database) {
+    this.database = database
+  }
+
+  /** Inserts a token; a token already known by its hash only gets the new role. */
+  insert(record: TokenRecord): void {
+    this.database
+      .stmt(
+        'INSERT INTO tokens (id, hash, role, label, identity, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO UPDATE SET role = excluded.role',
+      )
+      .run(record.id, record.hash, record.role, record.label, record.identity, record.createdAt)
+  }
+
+  byHash(hash: string): TokenRecord | null {
+    const row = this.database
+      .stmt('SELECT id, hash, role, label, identity, created_at FROM tokens WHERE hash = ?')
+      .get(hash)
+    if (!row) return null
+    return {
+      id: String(row.id),
+      hash: String(row.hash),
+      role: row.role as Role,
+      label: labelOf(row),
+      identity: String(row.identity),
+      createdAt: String(row.created_at),
+    }
+  }
+
+  /** The label of a token by id (null when it has none or does not exist). */
+  labelById(id: string): string | null {
+    const row = this.database.stmt('SELECT label FROM tokens WHERE id = ?').get(id)
+    return row ? labelOf(row) : null
+  }
+
+  /** The most recent token of an identity: its label and role, or null. */
+  latestOfIdentity(identity: string): {label: string | null; role: Role} | null {
+    const row = this.database
+      .stmt('SELECT label, role FROM tokens WHERE identity = ? ORDER BY created_at DESC LIMIT 1')
+      .get(identity)
+    return row ? {label: labelOf(row), role: row.role as Role} : null
+  }
+
+  /** Deletes a token by id when its label starts with `labelPrefix`; whether one was deleted. */
+  deleteWithLabelPrefix(id: string, labelPrefix: string): boolean {
+    const result = this.database
+      .stmt('DELETE FROM tokens WHERE id = ? AND label LIKE ?')
+      .run(id, `${labelPrefix}%`)
+    return Number(result.changes) > 0
+  }
+
+  // ---------------------------------------------------------------- key-value UI state
+
+  /** The values of `keys` for an identity (null when unset), in the order asked. */
+  keyValues(identity: string, keys: readonly string[]): Array<{key: string; value: unknown}> {
+    const select = this.database.stmt(
+      'SELECT value FROM studio_keyvalue WHERE identity = ? AND key = ?',
+    )
+    return keys.map((key) => {
+      const row = select.get(identity, key)
+      return {key, value: row ? (JSON.parse(String(row.value)) as unknown) : null}
+    })
+  }
+
+  /** Sets (or, for null, removes) each pair, all in one transaction. */
+  setKeyValues(identity: string, pairs: ReadonlyArray<{key: string; value: unknown}>): void {
+    const upsert = this.database.stmt(
+      'INSERT INTO studio_keyvalue (identity, key, value, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (identity, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+    )
+    const remove = this.database.stmt('DELETE FROM studio_keyvalue WHERE identity = ? AND key = ?')
+    const now = new Date().toISOString()
+    this.database.inTransaction(() => {
+      for (const {key, value} of pairs) {
+        if (value === null || value === undefined) remove.run(identity, key)
+        else upsert.run(identity, key, JSON.stringify(value), now)
+      }
+    })
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * The append-only transaction log (`transactions`, `transaction_documents`): who wrote what and
+ * when, with each document's state before and after, which is all that history needs.
+ */
+import type {CommittedTransaction, LakeDocument} from '../core/types.ts'
+import {placeholders, type Database} from './database.ts'
+import {parseDocument} from './documents.ts'
+
+/** One row of the transaction log, with the per-document states it produced. */
+export interface TransactionRecord {
+  seq: number
+  id: string
+  timestamp: string
+  author: string
+  mutations: unknown[]
+  documentIDs: string[]
+  documents: Array<{id: string; before: LakeDocument | null; after: LakeDocument | null}>
+}
+
+export interface TransactionFilter {
+  ids?: string[]
+  fromSeq?: number
+  toSeq?: number
+  fromTime?: string
+  toTime?: string
+  authors?: string[]
+  reverse?: boolean
+  limit?: number
+}
+
+function json(doc: LakeDocument | null): string | null {
+  return doc ? JSON.stringify(doc) : null
+}
+
+export class TransactionLog {
+  private readonly database: Database
+
+  constructor(database: Database) {
+    this.database = database
+  }
+
+  has(dataset: string, transactionId: string): boolean {
+    return this.seq(dataset, transactionId) !== null
+  }
+
+  seq(dataset: string, transactionId: string): number | null {
+    const row = this.database
+      .stmt('SELECT seq FROM transactions WHERE dataset = ? AND id = ?')
+      .get(dataset, transactionId)
+    return row ? Number(row.seq) : null
+  }
+
+  /** Appends a transaction and its per-document states; call inside a database transaction. */
+  append(tx: CommittedTransaction): number {
+    const info = this.database
+      .stmt(
+        'INSERT INTO transactions (dataset, id, timestamp, author, mutations, document_ids) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        tx.dataset,
+        tx.transactionId,
+        tx.timestamp,
+        tx.identity,
+        JSON.stringify(tx.mutations),
+        JSON.stringify(tx.changes.map((c) => c.id)),
+      )
+    const seq = Number(info.lastInsertRowid)
+    const insert = this.database.stmt(
+      'INSERT INTO transaction_documents (dataset, doc_id, seq, before, after) VALUES (?, ?, ?, ?, ?)',
+    )
+    for (const change of tx.changes) {
+      insert.run(tx.dataset, change.id, seq, json(change.before), json(change.after))
+    }
+    return seq
+  }
+
+  /** The last recorded state change of a document at or before `seq` / `time` (or overall). */
+  documentStateAt(
+    dataset: string,
+    id: string,
+    at: {seq?: number; time?: string},
+  ): {before: LakeDocument | null; after: LakeDocument | null} | null {
+    let row
+    if (at.seq !== undefined) {
+      row = this.database
+        .stmt(
+          'SELECT before, after FROM transaction_documents WHERE dataset = ? AND doc_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1',
+        )
+        .get(dataset, id, at.seq)
+    } else if (at.time !== undefined) {
+      row = this.database
+        .stmt(
+          `SELECT td.before, td.after FROM transaction_documents td JOIN transactions t ON t.seq = td.seq
+         WHERE td.dataset = ? AND td.doc_id = ? AND t.timestamp <= ? ORDER BY td.seq DESC LIMIT 1`,
+        )
+        .get(dataset, id, at.time)
+    } else {
+      row = this.database
+        .stmt(
+          'SELECT before, after FROM transaction_documents WHERE dataset = ? AND doc_id = ? ORDER BY seq DESC LIMIT 1',
+        )
+        .get(dataset, id)
+    }
+    if (!row) return null
+    return {
+      before: parseDocument(row.before as string | null),
+      after: parseDocument(row.after as string | null),
+    }
+  }
+
+  /** Transactions of a dataset touching any of `filter.ids` (all when absent), in commit order. */
+  list(dataset: string, filter: TransactionFilter): TransactionRecord[] {
+    const where = ['t.dataset = ?']
+    const args: Array<string | number> = [dataset]
+    if (filter.ids && filter.ids.length > 0) {
+      where.push(
+        `t.seq IN (SELECT seq FROM transaction_documents WHERE dataset = ? AND doc_id IN (${placeholders(filter.ids.length)}))`,
+      )
+      args.push(dataset, ...filter.ids)
+    }
+    if (filter.fromSeq !== undefined) where.push('t.seq >= ?') && args.push(filter.fromSeq)
+    if (filter.toSeq !== undefined) where.push('t.seq <= ?') && args.push(filter.toSeq)
+    if (filter.fromTime !== undefined) where.push('t.timestamp >= ?') && args.push(filter.fromTime)
+    if (filter.toTime !== undefined) where.push('t.timestamp <= ?') && args.push(filter.toTime)
+    if (filter.authors && filter.authors.length > 0) {
+      where.push(`t.author IN (${placeholders(filter.authors.length)})`)
+      args.push(...filter.authors)
+    }
+    let sql = `SELECT t.seq, t.id, t.timestamp, t.author, t.mutations, t.document_ids FROM transactions t WHERE ${where.join(' AND ')} ORDER BY t.seq ${filter.reverse ? 'DESC' : 'ASC'}`
+    if (filter.limit !== undefined) {
+      sql += ' LIMIT ?'
+      args.push(filter.limit)
+    }
+    const rows = this.database.db.prepare(sql).all(...args)
+    const documentsOf = this.database.stmt(
+      'SELECT doc_id, before, after FROM transaction_documents WHERE seq = ?',
+    )
+    return rows.map((row) => {
+      const seq = Number(row.seq)
+      const documents = documentsOf.all(seq).map((d) => ({
+        id: String(d.doc_id),
+        before: parseDocument(d.before as string | null),
+        after: parseDocument(d.after as string | null),
+      }))
+      return {
+        seq,
+        id: String(row.id),
+        timestamp: String(row.timestamp),
+        author: String(row.author),
+        mutations: JSON.parse(String(row.mutations)) as unknown[],
+        documentIDs: JSON.parse(String(row.document_ids)) as string[],
+        documents,
+      }
+    })
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The transaction of an NDJSON import (`/data/import`), pure: one document per line, taken
+ * VERBATIM (createOrReplace keeping `_rev`, `_createdAt`, `_updatedAt` as given, no reference
+ * checks — like `@sanity/import`, which writes references weak first). Lines without `_id` (an
+ * export's `{"nextCursor": …}`) are skipped; a later line with the same `_id` wins.
+ */
+import {importError} from '../core/errors.ts'
+import {isValidDocumentId} from '../core/ids.ts'
+import type {CommittedTransaction, DocumentChange, LakeDocument} from '../core/types.ts'
+
+export interface ImportInput {
+  dataset: string
+  ndjson: string
+  transactionId: string
+  /** ISO with ms. */
+  timestamp: string
+  identity: string
+  /** The committed document with that id, or null. */
+  current(id: string): LakeDocument | null
+}
+
+/** Throws a 400 importError naming the first bad line; nothing is written then. */
+export function importTransaction(input: ImportInput): CommittedTransaction {
+  const {transactionId, timestamp} = input
+  const byId = new Map<string, LakeDocument>()
+  input.ndjson.split('\n').forEach((raw, index) => {
+    const line = raw.trim()
+    if (!line) return
+    let value: unknown
+    try {
+      value = JSON.parse(line)
+    } catch {
+      throw importError(index + 1, 'invalid JSON')
+    }
+    if (!value || typeof value !== 'object' || Array.isArray(value))
+      throw importError(index + 1, 'not an object')
+    const doc = value as Record<string, unknown>
+    if (doc._id === undefined) return
+    if (!isValidDocumentId(doc._id)) {
+      throw importError(index + 1, `invalid _id ${JSON.stringify(doc._id)}`)
+    }
+    if (typeof doc._type !== 'string' || !doc._type) throw importError(index + 1, 'missing _type')
+    byId.set(doc._id, {
+      ...doc,
+      _rev: typeof doc._rev === 'string' ? doc._rev : transactionId,
+      _createdAt: typeof doc._createdAt === 'string' ? doc._createdAt : timestamp,
+      _updatedAt: typeof doc._updatedAt === 'string' ? doc._updatedAt : timestamp,
+    } as LakeDocument)
+  })
+  const changes: DocumentChange[] = [...byId.values()].map((doc) => ({
+    id: doc._id,
+    before: input.current(doc._id),
+    after: doc,
+    mutations: [{createOrReplace: doc}],
+  }))
+  return {
+    dataset: input.dataset,
+    transactionId,
+    timestamp,
+    identity: input.identity,
+    mutations: changes.map((change) => ({createOrReplace: change.after})),
+    changes,
+    results: changes.map((change) => ({
+      id: change.id,
+      operation: change.before ? 'update' : 'create',
+    })),
+  }
+}
