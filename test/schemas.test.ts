@@ -135,7 +135,7 @@ const FIXED_FIELDS: Record<string, Record<string, string>> = {
     questions: 'array',
     certification: 'reference',
     factSheet: 'reference',
-    contact: 'reference',
+    contacts: 'array',
     mainImage: 'image',
     tags: 'array',
     seo: 'seo',
@@ -174,7 +174,6 @@ describe('fixed field names', () => {
     ['interview', 'city', ['city']],
     ['interview', 'certification', ['qmCertification']],
     ['interview', 'factSheet', ['qmFactSheet']],
-    ['interview', 'contact', ['person']],
     ['qmFactSheet', 'organization', ['organization']],
   ])('%s.%s refers to %j', (typeName, fieldName, targets) => {
     expect(field(typeName, fieldName).to?.map((target) => target.name)).toEqual(targets)
@@ -190,8 +189,11 @@ describe('fixed field names', () => {
     expect(field(typeName, fieldName).of?.map((member) => member.name)).toEqual([memberType])
   })
 
-  it('qmFactSheet.contacts is an array of references to person', () => {
-    const [member] = field('qmFactSheet', 'contacts').of ?? []
+  it.each([
+    ['qmFactSheet', 'contacts'],
+    ['interview', 'contacts'],
+  ])('%s.%s is an array of references to person', (typeName, fieldName) => {
+    const [member] = field(typeName, fieldName).of ?? []
     expect(typeChain(member)).toContain('reference')
     expect(member?.to?.map((target) => target.name)).toEqual(['person'])
   })

@@ -368,7 +368,10 @@ describe('interview', () => {
     ],
     certification: ref('qm-1'),
     factSheet: ref('factsheet-1'),
-    contact: ref('person-2'),
+    contacts: [
+      {_type: 'reference', _key: 'c1', _ref: 'person-2'},
+      {_type: 'reference', _key: 'c2', _ref: 'person-3'},
+    ],
     mainImage: {...imageRef(), alt: 'Gågatan en lördag'},
     tags: ['Kvalitetsmärkning', 'Samverkan'],
     seo: {_type: 'seo', title: 'Exempelstads stadskärna', description: 'En intervju.'},
@@ -397,6 +400,19 @@ describe('interview', () => {
       ]),
     )
     expect(markers).toHaveLength(6)
+  })
+
+  it('rejects the same contact twice', async () => {
+    const contacts = [
+      {_type: 'reference', _key: 'c1', _ref: 'person-2'},
+      {_type: 'reference', _key: 'c2', _ref: 'person-2'},
+    ]
+    const message = INTERVIEW_MESSAGES.contactsUnique
+    expect(message).toBe('Samma person finns redan bland kontakterna.')
+    expect(await validate({...valid, contacts})).toEqual([
+      {level: 'error', path: 'contacts[_key=="c1"]', message},
+      {level: 'error', path: 'contacts[_key=="c2"]', message},
+    ])
   })
 
   it('requires both question and answer', async () => {
