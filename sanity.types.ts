@@ -36,10 +36,63 @@ export type Seo = {
   }
 }
 
+export type OrganizationReference = {
+  _ref: string
+  _type: 'reference'
+  _weak?: boolean
+  [internalGroqTypeReferenceTo]?: 'organization'
+}
+
+export type CityReference = {
+  _ref: string
+  _type: 'reference'
+  _weak?: boolean
+  [internalGroqTypeReferenceTo]?: 'city'
+}
+
+export type AwardFinalist = {
+  _type: 'awardFinalist'
+  organization: OrganizationReference
+  city?: CityReference
+}
+
+export type SanityFileAssetReference = {
+  _ref: string
+  _type: 'reference'
+  _weak?: boolean
+  [internalGroqTypeReferenceTo]?: 'sanity.fileAsset'
+}
+
+export type QmAttachment = {
+  _type: 'qmAttachment'
+  kind: 'swot' | 'organisationMatrix' | 'map' | 'fundingAgreement' | 'other'
+  file: {
+    asset?: SanityFileAssetReference
+    media?: unknown
+    _type: 'file'
+  }
+  description?: string
+}
+
 export type QmCriterion = {
   _type: 'qmCriterion'
-  area: string
-  evidence?: string
+  section:
+    | 'background'
+    | 'currentSituation'
+    | 'organisation'
+    | 'financeAndBudget'
+    | 'visionAndBusinessIdea'
+    | 'goalsAndStrategy'
+    | 'businessAndActionPlan'
+    | 'developmentAndFollowUp'
+    | 'communicationAndDialogue'
+  evidence?: BlockContent
+  attachments?: Array<
+    {
+      _key: string
+    } & QmAttachment
+  >
+  area?: string
 }
 
 export type PullQuote = {
@@ -86,18 +139,45 @@ export type PersonReference = {
   [internalGroqTypeReferenceTo]?: 'person'
 }
 
-export type OrganizationReference = {
+export type InterviewReference = {
   _ref: string
   _type: 'reference'
   _weak?: boolean
-  [internalGroqTypeReferenceTo]?: 'organization'
+  [internalGroqTypeReferenceTo]?: 'interview'
 }
 
-export type CityReference = {
-  _ref: string
-  _type: 'reference'
-  _weak?: boolean
-  [internalGroqTypeReferenceTo]?: 'city'
+export type Award = {
+  _id: string
+  _type: 'award'
+  _createdAt: string
+  _updatedAt: string
+  _rev: string
+  kind: 'aretsStadskarna' | 'aretsPurpleFlag'
+  year: number
+  timeline?: {
+    interestDeadline?: string
+    documentsDeadline?: string
+    juryVisits?: string
+    finalistsAnnounced?: string
+    winnerAnnounced?: string
+  }
+  finalists?: Array<
+    {
+      _key: string
+    } & AwardFinalist
+  >
+  winner?: OrganizationReference
+  jury?: Array<
+    {
+      _key: string
+    } & PersonReference
+  >
+  motivation?: BlockContent
+  interviews?: Array<
+    {
+      _key: string
+    } & InterviewReference
+  >
 }
 
 export type QmCertificationReference = {
@@ -187,13 +267,6 @@ export type QmFactSheet = {
   organization?: OrganizationReference
 }
 
-export type SanityFileAssetReference = {
-  _ref: string
-  _type: 'reference'
-  _weak?: boolean
-  [internalGroqTypeReferenceTo]?: 'sanity.fileAsset'
-}
-
 export type QmCertification = {
   _id: string
   _type: 'qmCertification'
@@ -203,8 +276,18 @@ export type QmCertification = {
   organization: OrganizationReference
   city?: CityReference
   applicationType: 'new' | 'revision'
+  previousCertification?: QmCertificationReference
   certifiedAt: string
   validUntil?: string
+  assessor?: PersonReference
+  area?: {
+    description?: string
+    map?: {
+      asset?: SanityFileAssetReference
+      media?: unknown
+      _type: 'file'
+    }
+  }
   certificate?: {
     asset?: SanityFileAssetReference
     media?: unknown
@@ -402,21 +485,25 @@ export type Geopoint = {
 export type AllSanitySchemaTypes =
   | SanityImageAssetReference
   | Seo
+  | OrganizationReference
+  | CityReference
+  | AwardFinalist
+  | SanityFileAssetReference
+  | QmAttachment
   | QmCriterion
   | PullQuote
   | KeyFact
   | QaPair
   | BlockContent
   | PersonReference
-  | OrganizationReference
-  | CityReference
+  | InterviewReference
+  | Award
   | QmCertificationReference
   | QmFactSheetReference
   | Interview
   | SanityImageCrop
   | SanityImageHotspot
   | QmFactSheet
-  | SanityFileAssetReference
   | QmCertification
   | Person
   | Organization
