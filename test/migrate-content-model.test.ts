@@ -20,6 +20,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const fixtures = join(root, 'test', 'fixtures', 'migrations')
 
 const CONTACTS = '2026-12-04-interview-contacts-list'
+const SECTIONS = '2026-12-05-criteria-sections'
 
 let lake: TestLake
 let scratch: string
@@ -122,6 +123,92 @@ describe(CONTACTS, () => {
     const rerun = await migrate(dataset, 'run', CONTACTS, '--apply', '--rerun')
     expect(rerun.code, rerun.out + rerun.err).toBe(0)
     expect(rerun.out).toContain('applied: 0 document(s) changed')
+    expect(changedBetween(afterApply, await revisions(client))).toEqual([])
+  })
+})
+
+describe(SECTIONS, () => {
+  const UNKNOWN = [
+    'report qm-legacy: criteria[_key=="c3"]: "Trygghet" matches none of the nine sections; left unchanged',
+    'report qm-legacy: criteria[_key=="c5"]: "Organisationen" is section "Organisation", which ' +
+      'this certification already has; left unchanged',
+    'report qm-mixed: criteria[_key=="m2"]: the free text "Ekonomi" is left next to the chosen ' +
+      'section "vision"',
+  ]
+
+  it('dry run reports unknown values and writes nothing', async () => {
+    const {dataset, client} = await seededDataset('criteria-sections.ndjson')
+    const before = await revisions(client)
+    const dry = await migrate(dataset, 'run', SECTIONS, '--json')
+    expect(dry.err).toBe('')
+    expect(dry.code).toBe(0)
+    const report = JSON.parse(dry.out) as {
+      results: {
+        documents: {documentId: string}[]
+        reports: {documentId: string; message: string}[]
+        documentsChanged: number
+      }[]
+    }
+    const [result] = report.results
+    expect(result!.documents.map((plan) => plan.documentId)).toEqual([
+      'drafts.qm-legacy',
+      'qm-legacy',
+      'qm-mixed',
+    ])
+    expect(result!.reports.map((entry) => entry.documentId)).toEqual([
+      'qm-legacy',
+      'qm-legacy',
+      'qm-mixed',
+    ])
+    expect(await revisions(client)).toEqual(before)
+    expect(await client.getDocument(ledgerIdFor(SECTIONS))).toBeUndefined()
+  })
+
+  it('apply maps known values, converts evidence, leaves unknown ones; a rerun changes nothing', async () => {
+    const {dataset, client} = await seededDataset('criteria-sections.ndjson')
+    const before = await revisions(client)
+
+    const applied = await migrate(dataset, 'run', SECTIONS, '--apply')
+    expect(applied.code, applied.out + applied.err).toBe(0)
+    for (const line of UNKNOWN) expect(applied.out).toContain(line)
+    const afterApply = await revisions(client)
+    expect(changedBetween(before, afterApply)).toEqual([
+      'drafts.qm-legacy',
+      'qm-legacy',
+      'qm-mixed',
+    ])
+
+    const criteria = async (id: string) =>
+      ((await client.getDocument(id)) as unknown as {criteria: Record<string, unknown>[]}).criteria
+    const legacy = await criteria('qm-legacy')
+    expect(legacy.map(({_key, section, area}) => [_key, section ?? null, area ?? null])).toEqual([
+      ['c1', 'currentSituation', null],
+      ['c2', 'financeAndBudget', null],
+      ['c3', null, 'Trygghet'],
+      ['c4', 'organisation', null],
+      ['c5', null, 'Organisationen'],
+    ])
+    const evidence = legacy[0]!.evidence as {_type: string; children: {text: string}[]}[]
+    expect(evidence.map((block) => [block._type, block.children[0]!.text])).toEqual([
+      ['block', 'Vi har kartlagt vakanserna.'],
+      ['block', 'Och besöksflödena varje kvartal.'],
+    ])
+    expect((legacy[2]!.evidence as unknown[]).length).toBe(1)
+    expect((await criteria('drafts.qm-legacy'))[0]).toMatchObject({section: 'currentSituation'})
+    expect((await criteria('drafts.qm-legacy'))[0]!.area).toBeUndefined()
+    const mixed = await criteria('qm-mixed')
+    expect(mixed.map(({section, area}) => [section, area ?? null])).toEqual([
+      ['background', null],
+      ['vision', 'Ekonomi'],
+    ])
+
+    const entry = (await client.getDocument(ledgerIdFor(SECTIONS))) as unknown as LedgerEntry
+    expect(entry).toMatchObject({status: 'applied', documentsChanged: 3})
+
+    const rerun = await migrate(dataset, 'run', SECTIONS, '--apply', '--rerun')
+    expect(rerun.code, rerun.out + rerun.err).toBe(0)
+    expect(rerun.out).toContain('applied: 0 document(s) changed')
+    for (const line of UNKNOWN) expect(rerun.out).toContain(line)
     expect(changedBetween(afterApply, await revisions(client))).toEqual([])
   })
 })
