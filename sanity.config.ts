@@ -4,6 +4,7 @@ import {defineConfig} from 'sanity'
 import {structureTool} from 'sanity/structure'
 
 import {schemaTypes} from './schemas/index.ts'
+import {CreateRevisionAction} from './studio/actions/createRevisionAction.ts'
 import {resolveStudioApiTarget} from './studio/apiTarget.ts'
 import {structure} from './studio/structure.ts'
 
@@ -49,7 +50,11 @@ export default defineConfig({
   projectId: target.projectId,
   dataset: target.dataset,
   ...localLakeOptions,
-  document: target.isLocal ? {comments: {enabled: false}, askToEdit: {enabled: false}} : {},
+  document: {
+    ...(target.isLocal ? {comments: {enabled: false}, askToEdit: {enabled: false}} : {}),
+    actions: (actions, context) =>
+      context.schemaType === 'qmCertification' ? [...actions, CreateRevisionAction] : actions,
+  },
   plugins: [
     structureTool({structure, title: 'Innehåll'}),
     visionTool({title: 'GROQ', defaultApiVersion: '2025-02-19'}),

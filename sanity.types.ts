@@ -36,10 +36,63 @@ export type Seo = {
   }
 }
 
+export type OrganizationReference = {
+  _ref: string
+  _type: 'reference'
+  _weak?: boolean
+  [internalGroqTypeReferenceTo]?: 'organization'
+}
+
+export type CityReference = {
+  _ref: string
+  _type: 'reference'
+  _weak?: boolean
+  [internalGroqTypeReferenceTo]?: 'city'
+}
+
+export type AwardFinalist = {
+  _type: 'awardFinalist'
+  organization: OrganizationReference
+  city?: CityReference
+}
+
+export type SanityFileAssetReference = {
+  _ref: string
+  _type: 'reference'
+  _weak?: boolean
+  [internalGroqTypeReferenceTo]?: 'sanity.fileAsset'
+}
+
+export type QmAttachment = {
+  _type: 'qmAttachment'
+  kind: 'swot' | 'organisationMatrix' | 'map' | 'fundingAgreement' | 'other'
+  file: {
+    asset?: SanityFileAssetReference
+    media?: unknown
+    _type: 'file'
+  }
+  description?: string
+}
+
 export type QmCriterion = {
   _type: 'qmCriterion'
-  area: string
-  evidence?: string
+  section:
+    | 'background'
+    | 'currentSituation'
+    | 'organisation'
+    | 'financeAndBudget'
+    | 'visionAndBusinessIdea'
+    | 'goalsAndStrategy'
+    | 'businessAndActionPlan'
+    | 'developmentAndFollowUp'
+    | 'communicationAndDialogue'
+  evidence?: BlockContent
+  attachments?: Array<
+    {
+      _key: string
+    } & QmAttachment
+  >
+  area?: string
 }
 
 export type PullQuote = {
@@ -86,18 +139,45 @@ export type PersonReference = {
   [internalGroqTypeReferenceTo]?: 'person'
 }
 
-export type OrganizationReference = {
+export type InterviewReference = {
   _ref: string
   _type: 'reference'
   _weak?: boolean
-  [internalGroqTypeReferenceTo]?: 'organization'
+  [internalGroqTypeReferenceTo]?: 'interview'
 }
 
-export type CityReference = {
-  _ref: string
-  _type: 'reference'
-  _weak?: boolean
-  [internalGroqTypeReferenceTo]?: 'city'
+export type Award = {
+  _id: string
+  _type: 'award'
+  _createdAt: string
+  _updatedAt: string
+  _rev: string
+  kind: 'aretsStadskarna' | 'aretsPurpleFlag'
+  year: number
+  timeline?: {
+    interestDeadline?: string
+    documentsDeadline?: string
+    juryVisits?: string
+    finalistsAnnounced?: string
+    winnerAnnounced?: string
+  }
+  finalists?: Array<
+    {
+      _key: string
+    } & AwardFinalist
+  >
+  winner?: OrganizationReference
+  jury?: Array<
+    {
+      _key: string
+    } & PersonReference
+  >
+  motivation?: BlockContent
+  interviews?: Array<
+    {
+      _key: string
+    } & InterviewReference
+  >
 }
 
 export type QmCertificationReference = {
@@ -145,7 +225,11 @@ export type Interview = {
   certification?: QmCertificationReference
   certificationExpired?: boolean
   factSheet?: QmFactSheetReference
-  contact?: PersonReference
+  contacts?: Array<
+    {
+      _key: string
+    } & PersonReference
+  >
   tags?: Array<string>
   seo?: Seo
 }
@@ -183,13 +267,6 @@ export type QmFactSheet = {
   organization?: OrganizationReference
 }
 
-export type SanityFileAssetReference = {
-  _ref: string
-  _type: 'reference'
-  _weak?: boolean
-  [internalGroqTypeReferenceTo]?: 'sanity.fileAsset'
-}
-
 export type QmCertification = {
   _id: string
   _type: 'qmCertification'
@@ -199,8 +276,18 @@ export type QmCertification = {
   organization: OrganizationReference
   city?: CityReference
   applicationType: 'new' | 'revision'
+  previousCertification?: QmCertificationReference
   certifiedAt: string
   validUntil?: string
+  assessor?: PersonReference
+  area?: {
+    description?: string
+    map?: {
+      asset?: SanityFileAssetReference
+      media?: unknown
+      _type: 'file'
+    }
+  }
   certificate?: {
     asset?: SanityFileAssetReference
     media?: unknown
@@ -398,21 +485,25 @@ export type Geopoint = {
 export type AllSanitySchemaTypes =
   | SanityImageAssetReference
   | Seo
+  | OrganizationReference
+  | CityReference
+  | AwardFinalist
+  | SanityFileAssetReference
+  | QmAttachment
   | QmCriterion
   | PullQuote
   | KeyFact
   | QaPair
   | BlockContent
   | PersonReference
-  | OrganizationReference
-  | CityReference
+  | InterviewReference
+  | Award
   | QmCertificationReference
   | QmFactSheetReference
   | Interview
   | SanityImageCrop
   | SanityImageHotspot
   | QmFactSheet
-  | SanityFileAssetReference
   | QmCertification
   | Person
   | Organization
@@ -429,7 +520,7 @@ export type AllSanitySchemaTypes =
 
 // Source: delivery/queries.ts
 // Variable: interviewBySlugQuery
-// Query: *[_type == "interview" && slug.current == $slug][0]{  _id,  _updatedAt,  title,  "slug": slug.current,  publishedAt,  language,  lead,  mainImage{asset, hotspot, crop, alt},  pullQuote{text, attribution},  "questions": questions[]{_key, _type, question, answer},  tags,  seo{title, description, image{asset, hotspot, crop, alt}},  "interviewee": interviewee->{      _id,  name,  "slug": slug.current,  role,  email,  phone,  portrait{asset, hotspot, crop, alt},    "organization": organization->{name, "slug": slug.current}  },  "organization": organization->{_id, name, "slug": slug.current, kind, website},  "city": city->{_id, name, "slug": slug.current, municipality, county},  "certification": certification->{  _id,  applicationType,  certifiedAt,  validUntil,  focusAreas,  "status": select(  defined(validUntil) && validUntil < $today => "expired",  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",  defined(validUntil) => "valid",  !defined(certifiedAt) => null,  certifiedAt < $expiredIfCertifiedBefore => "expired",  certifiedAt < $validIfCertifiedFrom => "expiring",  "valid")},  "factSheet": factSheet->{    _id,    title,    body,    website,    "contacts": contacts[]->{  _id,  name,  "slug": slug.current,  role,  email,  phone,  portrait{asset, hotspot, crop, alt}},    "organization": organization->{name, website}  },  "contact": contact->{  _id,  name,  "slug": slug.current,  role,  email,  phone,  portrait{asset, hotspot, crop, alt}}}
+// Query: *[_type == "interview" && slug.current == $slug][0]{  _id,  _updatedAt,  title,  "slug": slug.current,  publishedAt,  language,  lead,  mainImage{asset, hotspot, crop, alt},  pullQuote{text, attribution},  "questions": questions[]{_key, _type, question, answer},  tags,  seo{title, description, image{asset, hotspot, crop, alt}},  "interviewee": interviewee->{      _id,  name,  "slug": slug.current,  role,  email,  phone,  portrait{asset, hotspot, crop, alt},    "organization": organization->{name, "slug": slug.current}  },  "organization": organization->{_id, name, "slug": slug.current, kind, website},  "city": city->{_id, name, "slug": slug.current, municipality, county},  "certification": certification->{  _id,  applicationType,  certifiedAt,  validUntil,  focusAreas,  "status": select(  defined(validUntil) && validUntil < $today => "expired",  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",  defined(validUntil) => "valid",  !defined(certifiedAt) => null,  certifiedAt < $expiredIfCertifiedBefore => "expired",  certifiedAt < $validIfCertifiedFrom => "expiring",  "valid")},  "factSheet": factSheet->{    _id,    title,    body,    website,    "contacts": contacts[]->{  _id,  name,  "slug": slug.current,  role,  email,  phone,  portrait{asset, hotspot, crop, alt}},    "organization": organization->{name, website}  },  "contacts": coalesce(contacts[]->{  _id,  name,  "slug": slug.current,  role,  email,  phone,  portrait{asset, hotspot, crop, alt}}, [])}
 export type InterviewBySlugQueryResult = {
   _id: string
   _updatedAt: string
@@ -534,20 +625,22 @@ export type InterviewBySlugQueryResult = {
       website: string | null
     } | null
   } | null
-  contact: {
-    _id: string
-    name: string
-    slug: string | null
-    role: string | null
-    email: string | null
-    phone: string | null
-    portrait: {
-      asset: SanityImageAssetReference | null
-      hotspot: SanityImageHotspot | null
-      crop: SanityImageCrop | null
-      alt: string | null
-    } | null
-  } | null
+  contacts:
+    | Array<{
+        _id: string
+        name: string
+        slug: string | null
+        role: string | null
+        email: string | null
+        phone: string | null
+        portrait: {
+          asset: SanityImageAssetReference | null
+          hotspot: SanityImageHotspot | null
+          crop: SanityImageCrop | null
+          alt: string | null
+        } | null
+      }>
+    | Array<never>
 } | null
 
 // Source: delivery/queries.ts
@@ -792,7 +885,7 @@ export type PersonBySlugQueryResult = {
 import '@sanity/client'
 declare module '@sanity/client' {
   interface SanityQueries {
-    '*[_type == "interview" && slug.current == $slug][0]{\n  _id,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  publishedAt,\n  language,\n  lead,\n  mainImage{asset, hotspot, crop, alt},\n  pullQuote{text, attribution},\n  "questions": questions[]{_key, _type, question, answer},\n  tags,\n  seo{title, description, image{asset, hotspot, crop, alt}},\n  "interviewee": interviewee->{\n    \n  _id,\n  name,\n  "slug": slug.current,\n  role,\n  email,\n  phone,\n  portrait{asset, hotspot, crop, alt}\n,\n    "organization": organization->{name, "slug": slug.current}\n  },\n  "organization": organization->{_id, name, "slug": slug.current, kind, website},\n  "city": city->{_id, name, "slug": slug.current, municipality, county},\n  "certification": certification->{\n  _id,\n  applicationType,\n  certifiedAt,\n  validUntil,\n  focusAreas,\n  "status": select(\n  defined(validUntil) && validUntil < $today => "expired",\n  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",\n  defined(validUntil) => "valid",\n  !defined(certifiedAt) => null,\n  certifiedAt < $expiredIfCertifiedBefore => "expired",\n  certifiedAt < $validIfCertifiedFrom => "expiring",\n  "valid"\n)\n},\n  "factSheet": factSheet->{\n    _id,\n    title,\n    body,\n    website,\n    "contacts": contacts[]->{\n  _id,\n  name,\n  "slug": slug.current,\n  role,\n  email,\n  phone,\n  portrait{asset, hotspot, crop, alt}\n},\n    "organization": organization->{name, website}\n  },\n  "contact": contact->{\n  _id,\n  name,\n  "slug": slug.current,\n  role,\n  email,\n  phone,\n  portrait{asset, hotspot, crop, alt}\n}\n}': InterviewBySlugQueryResult
+    '*[_type == "interview" && slug.current == $slug][0]{\n  _id,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  publishedAt,\n  language,\n  lead,\n  mainImage{asset, hotspot, crop, alt},\n  pullQuote{text, attribution},\n  "questions": questions[]{_key, _type, question, answer},\n  tags,\n  seo{title, description, image{asset, hotspot, crop, alt}},\n  "interviewee": interviewee->{\n    \n  _id,\n  name,\n  "slug": slug.current,\n  role,\n  email,\n  phone,\n  portrait{asset, hotspot, crop, alt}\n,\n    "organization": organization->{name, "slug": slug.current}\n  },\n  "organization": organization->{_id, name, "slug": slug.current, kind, website},\n  "city": city->{_id, name, "slug": slug.current, municipality, county},\n  "certification": certification->{\n  _id,\n  applicationType,\n  certifiedAt,\n  validUntil,\n  focusAreas,\n  "status": select(\n  defined(validUntil) && validUntil < $today => "expired",\n  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",\n  defined(validUntil) => "valid",\n  !defined(certifiedAt) => null,\n  certifiedAt < $expiredIfCertifiedBefore => "expired",\n  certifiedAt < $validIfCertifiedFrom => "expiring",\n  "valid"\n)\n},\n  "factSheet": factSheet->{\n    _id,\n    title,\n    body,\n    website,\n    "contacts": contacts[]->{\n  _id,\n  name,\n  "slug": slug.current,\n  role,\n  email,\n  phone,\n  portrait{asset, hotspot, crop, alt}\n},\n    "organization": organization->{name, website}\n  },\n  "contacts": coalesce(contacts[]->{\n  _id,\n  name,\n  "slug": slug.current,\n  role,\n  email,\n  phone,\n  portrait{asset, hotspot, crop, alt}\n}, [])\n}': InterviewBySlugQueryResult
     '{\n  "total": count(*[_type == "interview" && defined(slug.current)]),\n  "items": *[_type == "interview" && defined(slug.current)] | order(publishedAt desc, _id asc) [$start...$end]{\n    \n  _id,\n  title,\n  "slug": slug.current,\n  publishedAt,\n  lead,\n  mainImage{asset, hotspot, crop, alt},\n  "interviewee": interviewee->{name, role},\n  "city": city->{name, "slug": slug.current}\n\n  }\n}': InterviewListQueryResult
     '*[_type == "city" && slug.current == $slug][0]{\n  _id,\n  _updatedAt,\n  name,\n  "slug": slug.current,\n  municipality,\n  county,\n  description,\n  image{asset, hotspot, crop, alt},\n  "keyFacts": keyFacts[]{_key, label, value},\n  "cityCentreOrganization": cityCentreOrganization->{\n    _id,\n    name,\n    "slug": slug.current,\n    website,\n    description,\n    memberSince,\n    "certification": *[\n  _type == "qmCertification" && organization._ref == ^._id && defined(certifiedAt)\n] | order(certifiedAt desc)[0]{\n  _id,\n  applicationType,\n  certifiedAt,\n  validUntil,\n  focusAreas,\n  "status": select(\n  defined(validUntil) && validUntil < $today => "expired",\n  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",\n  defined(validUntil) => "valid",\n  !defined(certifiedAt) => null,\n  certifiedAt < $expiredIfCertifiedBefore => "expired",\n  certifiedAt < $validIfCertifiedFrom => "expiring",\n  "valid"\n)\n}\n  },\n  "interviews": *[_type == "interview" && defined(slug.current) && city._ref == ^._id] | order(publishedAt desc, _id asc){\n    \n  _id,\n  title,\n  "slug": slug.current,\n  publishedAt,\n  lead,\n  mainImage{asset, hotspot, crop, alt},\n  "interviewee": interviewee->{name, role},\n  "city": city->{name, "slug": slug.current}\n\n  }\n}': CityBySlugQueryResult
     '*[\n  _type == "organization" &&\n  _id in *[_type == "qmCertification" && defined(certifiedAt)].organization._ref\n] | order(name asc, _id asc){\n  _id,\n  name,\n  "slug": slug.current,\n  website,\n  "city": city->{name, "slug": slug.current},\n  "certification": *[\n    _type == "qmCertification" && organization._ref == ^._id && defined(certifiedAt)\n  ] | order(certifiedAt desc)[0]{\n    \n  _id,\n  applicationType,\n  certifiedAt,\n  validUntil,\n  focusAreas,\n  "status": select(\n  defined(validUntil) && validUntil < $today => "expired",\n  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",\n  defined(validUntil) => "valid",\n  !defined(certifiedAt) => null,\n  certifiedAt < $expiredIfCertifiedBefore => "expired",\n  certifiedAt < $validIfCertifiedFrom => "expiring",\n  "valid"\n)\n,\n    "city": city->{name, "slug": slug.current}\n  }\n}': CertifiedOrganizationsQueryResult

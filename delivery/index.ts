@@ -5,6 +5,7 @@
  */
 export * from './client.ts'
 export * from './content.ts'
+export * from './contacts.ts'
 export * from './queries.ts'
 export * from './images.ts'
 export * from './links.ts'

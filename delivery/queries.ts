@@ -68,7 +68,7 @@ const LATEST_CERTIFICATION_OF_ORGANIZATION = /* groq */ `*[
 
 /**
  * One interview with everything its page shows: people, organisation, city, certification, fact
- * sheet and contact dereferenced, questions in the order the editor put them.
+ * sheet and contacts dereferenced, questions in the order the editor put them.
  * Params: `$slug`, and the QM status parameters.
  */
 export const interviewBySlugQuery =
@@ -100,7 +100,7 @@ export const interviewBySlugQuery =
     "contacts": contacts[]->{${PERSON_CARD_FIELDS}},
     "organization": organization->{name, website}
   },
-  "contact": contact->{${PERSON_CARD_FIELDS}}
+  "contacts": coalesce(contacts[]->{${PERSON_CARD_FIELDS}}, [])
 }`)
 
 /**

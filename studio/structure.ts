@@ -8,6 +8,7 @@ import type {StructureBuilder, StructureResolver} from 'sanity/structure'
 import {QM_STATUS_GROQ_FILTERS, type QmStatus, qmStatusQueryParams} from '../domain/qmStatus.ts'
 
 const QM_CERTIFICATION = 'qmCertification'
+const AWARD = 'award'
 
 /** GROQ API version for the lists with custom filters (the Studio requires one). */
 export const STRUCTURE_API_VERSION = '2025-02-19'
@@ -92,4 +93,14 @@ export const structure: StructureResolver = (S) =>
             ]),
         ),
       documentTypeItem(S, 'qmFactSheet', 'Faktablad'),
+      S.divider(),
+      S.documentTypeListItem(AWARD)
+        .id('awards')
+        .title('Utmärkelser')
+        .child(
+          S.documentTypeList(AWARD)
+            .id('awards')
+            .title('Utmärkelser')
+            .defaultOrdering([{field: 'year', direction: 'desc'}]),
+        ),
     ])

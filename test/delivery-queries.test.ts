@@ -102,7 +102,7 @@ describe('result shapes', () => {
         'city',
         'certification',
         'factSheet',
-        'contact',
+        'contacts',
       ),
     )
     expect(interview.title).toBe('Så blev Borås stadskärna tryggare')
@@ -127,10 +127,10 @@ describe('result shapes', () => {
     expect(interview.factSheet?.title).toBe('Fakta om Kvalitetsmärkningen')
     expect(interview.factSheet?.contacts?.map((person) => person.name)).toEqual(['Karin Berg'])
     expect(interview.factSheet?.organization?.name).toBe('Svenska Stadskärnor')
-    expect(interview.contact).toMatchObject({
-      name: 'Karin Berg',
-      email: expect.stringContaining('@'),
-    })
+    expect(interview.contacts).toMatchObject([
+      {name: 'Karin Berg', email: expect.stringContaining('@')},
+      {name: 'Anna Lindqvist'},
+    ])
     expect(interview.seo?.title).toBe('Borås: tryggare stadskärna med QM')
     // Unset optional fields come back as null, never as missing keys.
     expect(interview.mainImage).toBeNull()

@@ -23,6 +23,8 @@ const TODAY = '2026-12-01'
 const BACKFILL = '2026-12-01-backfill-valid-until'
 const ORGANIZATIONS = '2026-12-02-person-organization-reference'
 const EXPIRED = '2026-12-03-mark-expired-interview-certifications'
+const CONTACTS = '2026-12-04-interview-contacts-list'
+const SECTIONS = '2026-12-05-criteria-sections'
 
 let lake: TestLake
 let scratch: string
@@ -131,6 +133,8 @@ describe('status', () => {
       [BACKFILL, 'pending', false],
       [ORGANIZATIONS, 'pending', false],
       [EXPIRED, 'pending', true],
+      [CONTACTS, 'pending', false],
+      [SECTIONS, 'pending', false],
     ])
     for (const migration of status.migrations) expect(migration.checksum).toMatch(/^[0-9a-f]{64}$/)
     expect(status.lock).toBeNull()
@@ -255,6 +259,8 @@ describe('run', () => {
       [BACKFILL, 'applied', 3],
       [ORGANIZATIONS, 'applied', 5],
       [EXPIRED, 'applied', 3],
+      [CONTACTS, 'applied', 0],
+      [SECTIONS, 'applied', 0],
     ])
     const entry = (await client.getDocument(ledgerIdFor(BACKFILL))) as unknown as LedgerEntry
     expect(entry).toMatchObject({
@@ -472,7 +478,7 @@ describe('bad input', () => {
     const {code, err} = await migrate(dataset, 'run', 'no-such-migration')
     expect(code).toBe(1)
     expect(err).toBe(
-      `migrate: Unknown migration "no-such-migration". Known migrations: ${BACKFILL}, ${ORGANIZATIONS}, ${EXPIRED}`,
+      `migrate: Unknown migration "no-such-migration". Known migrations: ${BACKFILL}, ${ORGANIZATIONS}, ${EXPIRED}, ${CONTACTS}, ${SECTIONS}`,
     )
   })
 

@@ -46,8 +46,9 @@ describe('schema', () => {
     expect(problems).toEqual([])
   })
 
-  it('has the six document types', () => {
+  it('has the seven document types', () => {
     expect(documentTypes.map((type) => type.name).sort()).toEqual([
+      'award',
       'city',
       'interview',
       'organization',
@@ -60,10 +61,12 @@ describe('schema', () => {
 
   it('has the shared object types', () => {
     expect(objectTypes.map((type) => type.name).sort()).toEqual([
+      'awardFinalist',
       'blockContent',
       'keyFact',
       'pullQuote',
       'qaPair',
+      'qmAttachment',
       'qmCriterion',
       'seo',
     ])
@@ -121,7 +124,22 @@ const FIXED_FIELDS: Record<string, Record<string, string>> = {
     certificate: 'file',
     focusAreas: 'array',
     criteria: 'array',
+    previousCertification: 'reference',
+    assessor: 'reference',
+    area: 'object',
   },
+  award: {
+    kind: 'string',
+    year: 'number',
+    timeline: 'object',
+    finalists: 'array',
+    winner: 'reference',
+    jury: 'array',
+    motivation: 'blockContent',
+    interviews: 'array',
+  },
+  awardFinalist: {organization: 'reference', city: 'reference'},
+  qmAttachment: {kind: 'string', file: 'file', description: 'string'},
   interview: {
     title: 'string',
     slug: 'slug',
@@ -135,7 +153,7 @@ const FIXED_FIELDS: Record<string, Record<string, string>> = {
     questions: 'array',
     certification: 'reference',
     factSheet: 'reference',
-    contact: 'reference',
+    contacts: 'array',
     mainImage: 'image',
     tags: 'array',
     seo: 'seo',
@@ -151,7 +169,12 @@ const FIXED_FIELDS: Record<string, Record<string, string>> = {
   keyFact: {label: 'string', value: 'string'},
   pullQuote: {text: 'text', attribution: 'string'},
   seo: {title: 'string', description: 'text', image: 'image'},
-  qmCriterion: {area: 'string', evidence: 'text'},
+  qmCriterion: {
+    section: 'string',
+    evidence: 'blockContent',
+    attachments: 'array',
+    area: 'string',
+  },
 }
 
 describe('fixed field names', () => {
@@ -174,8 +197,12 @@ describe('fixed field names', () => {
     ['interview', 'city', ['city']],
     ['interview', 'certification', ['qmCertification']],
     ['interview', 'factSheet', ['qmFactSheet']],
-    ['interview', 'contact', ['person']],
     ['qmFactSheet', 'organization', ['organization']],
+    ['qmCertification', 'previousCertification', ['qmCertification']],
+    ['qmCertification', 'assessor', ['person']],
+    ['award', 'winner', ['organization']],
+    ['awardFinalist', 'organization', ['organization']],
+    ['awardFinalist', 'city', ['city']],
   ])('%s.%s refers to %j', (typeName, fieldName, targets) => {
     expect(field(typeName, fieldName).to?.map((target) => target.name)).toEqual(targets)
   })
@@ -186,14 +213,40 @@ describe('fixed field names', () => {
     ['interview', 'tags', 'string'],
     ['qmCertification', 'focusAreas', 'string'],
     ['qmCertification', 'criteria', 'qmCriterion'],
+    ['qmCriterion', 'attachments', 'qmAttachment'],
+    ['award', 'finalists', 'awardFinalist'],
   ])('%s.%s is an array of %s', (typeName, fieldName, memberType) => {
     expect(field(typeName, fieldName).of?.map((member) => member.name)).toEqual([memberType])
   })
 
-  it('qmFactSheet.contacts is an array of references to person', () => {
-    const [member] = field('qmFactSheet', 'contacts').of ?? []
+  it.each([
+    ['qmFactSheet', 'contacts', 'person'],
+    ['interview', 'contacts', 'person'],
+    ['award', 'jury', 'person'],
+    ['award', 'interviews', 'interview'],
+  ])('%s.%s is an array of references to %s', (typeName, fieldName, target) => {
+    const [member] = field(typeName, fieldName).of ?? []
     expect(typeChain(member)).toContain('reference')
-    expect(member?.to?.map((target) => target.name)).toEqual(['person'])
+    expect(member?.to?.map((candidate) => candidate.name)).toEqual([target])
+  })
+
+  it('the certification area has a description and an optional map file', () => {
+    const area = field('qmCertification', 'area')
+    expect(area.fields?.map((areaField) => [areaField.name, typeChain(areaField.type)])).toEqual([
+      ['description', expect.arrayContaining(['text'])],
+      ['map', expect.arrayContaining(['file'])],
+    ])
+  })
+
+  it('the award timeline has the five dates of an award year', () => {
+    const timeline = field('award', 'timeline')
+    expect(timeline.fields?.map((step) => [step.name, typeChain(step.type).at(-1)])).toEqual([
+      ['interestDeadline', 'date'],
+      ['documentsDeadline', 'date'],
+      ['juryVisits', 'date'],
+      ['finalistsAnnounced', 'date'],
+      ['winnerAnnounced', 'date'],
+    ])
   })
 
   it.each([
@@ -233,6 +286,37 @@ describe('option lists', () => {
     expect(listValues('qmCertification', 'applicationType')).toEqual([
       ['new', 'Ny ansökan'],
       ['revision', 'Revidering'],
+    ])
+  })
+
+  it('the nine application sections have stable English values and Swedish titles', () => {
+    expect(listValues('qmCriterion', 'section')).toEqual([
+      ['background', 'Bakgrund'],
+      ['currentSituation', 'Nuläget'],
+      ['organisation', 'Organisation'],
+      ['financeAndBudget', 'Finansiering och budget'],
+      ['visionAndBusinessIdea', 'Vision och affärsidé'],
+      ['goalsAndStrategy', 'Mål och strategi'],
+      ['businessAndActionPlan', 'Affärs-, handlings- och verksamhetsplan'],
+      ['developmentAndFollowUp', 'Utveckling, indikatorer och resultatuppföljning'],
+      ['communicationAndDialogue', 'Kommunikation och dialog'],
+    ])
+  })
+
+  it('attachment kinds are SWOT, organisationsmatris, karta, finansieringsavtal and annat', () => {
+    expect(listValues('qmAttachment', 'kind')).toEqual([
+      ['swot', 'SWOT'],
+      ['organisationMatrix', 'Organisationsmatris'],
+      ['map', 'Karta'],
+      ['fundingAgreement', 'Finansieringsavtal'],
+      ['other', 'Annat'],
+    ])
+  })
+
+  it('award kinds are Årets Stadskärna and Årets Purple Flag', () => {
+    expect(listValues('award', 'kind')).toEqual([
+      ['aretsStadskarna', 'Årets Stadskärna'],
+      ['aretsPurpleFlag', 'Årets Purple Flag'],
     ])
   })
 
@@ -324,7 +408,7 @@ describe('previews', () => {
     }
     expect(prepare('qmCertification', selection)).toEqual({
       title: 'Exempelstad Centrum, Exempelstad',
-      subtitle: 'Giltig t.o.m. 2027-06-15 (löper snart ut)',
+      subtitle: 'Giltig t.o.m. 2027-06-15 (löper snart ut; kan nomineras till Årets Stadskärna)',
     })
     expect(prepare('qmCertification', {...selection, validUntil: '2027-06-14'})).toMatchObject({
       subtitle: 'Giltig t.o.m. 2027-06-14 (utgången)',
@@ -332,6 +416,30 @@ describe('previews', () => {
     expect(prepare('qmCertification', {})).toEqual({
       title: 'Certifiering utan organisation',
       subtitle: 'Certifieringsdatum saknas',
+    })
+  })
+
+  it('name an award by kind and year, with its winner', () => {
+    expect(
+      prepare('award', {
+        kind: 'aretsStadskarna',
+        year: 2026,
+        winnerName: 'Exempelstad Centrum',
+        finalists: [{}, {}, {}],
+      }),
+    ).toEqual({title: 'Årets Stadskärna 2026', subtitle: 'Vinnare: Exempelstad Centrum'})
+    expect(prepare('award', {kind: 'aretsPurpleFlag', year: 2027, finalists: [{}, {}]})).toEqual({
+      title: 'Årets Purple Flag 2027',
+      subtitle: '2 finalister, ingen vinnare ännu',
+    })
+  })
+
+  it('show a criteria section by its Swedish title, or the legacy free text', () => {
+    expect(prepare('qmCriterion', {section: 'financeAndBudget'})).toMatchObject({
+      title: 'Finansiering och budget',
+    })
+    expect(prepare('qmCriterion', {area: 'Ekonomi (gammal text)'})).toMatchObject({
+      title: 'Ekonomi (gammal text)',
     })
   })
 

@@ -91,6 +91,7 @@ describe('structure', () => {
       'Städer',
       'QM-certifieringar',
       'Faktablad',
+      'Utmärkelser',
     ])
   })
 
@@ -100,11 +101,19 @@ describe('structure', () => {
     ['Organisationer', 'organization'],
     ['Städer', 'city'],
     ['Faktablad', 'qmFactSheet'],
+    ['Utmärkelser', 'award'],
   ])('opens "%s" as the list of %s documents under the same title', async (title, typeName) => {
     const list = (await openItem(itemByTitle(resolveRoot(), title))) as unknown as DocumentList
     expect(list.type).toBe('documentList')
     expect(list.title).toBe(title)
     expect(list.schemaTypeName).toBe(typeName)
+  })
+
+  it('lists awards newest year first', async () => {
+    const awards = (await openItem(itemByTitle(resolveRoot(), 'Utmärkelser'))) as unknown as {
+      options: {defaultOrdering?: unknown}
+    }
+    expect(awards.options.defaultOrdering).toEqual([{field: 'year', direction: 'desc'}])
   })
 
   it('splits QM certifications by status, plus all of them', async () => {

@@ -4,13 +4,20 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {ALT_TEXT_REQUIRED_MESSAGE} from '../schemas/fields/imageWithAlt.ts'
 import {LINK_HREF_MESSAGE} from '../schemas/objects/blockContent.ts'
 import {INTERVIEW_MESSAGES} from '../schemas/documents/interview.ts'
+import {QM_SECTION_VALUES, QM_SECTIONS} from '../domain/qmSections.ts'
+import {AWARD_MESSAGES} from '../schemas/documents/award.ts'
 import {QM_MESSAGES} from '../schemas/documents/qmCertification.ts'
+import {AWARD_FINALIST_MESSAGES} from '../schemas/objects/awardFinalist.ts'
+import {QM_ATTACHMENT_MESSAGES} from '../schemas/objects/qmAttachment.ts'
+import {QM_CRITERION_MESSAGES} from '../schemas/objects/qmCriterion.ts'
 import {MESSAGES} from '../schemas/validationMessages.ts'
 import {startTestLake, type TestLake} from './helpers/lake.ts'
 import {createTestWorkspace} from './helpers/studioWorkspace.ts'
 
 let workspace: Workspace
 let lake: TestLake
+
+type Seeded = {_id: string; _type: string} & Record<string, unknown>
 
 /** A published person whose slug is taken; slug uniqueness is checked against a real lake. */
 const TAKEN_PERSON_SLUG = 'upptagen-person'
@@ -24,6 +31,42 @@ beforeAll(async () => {
     name: 'Upptagen Person',
     slug: {_type: 'slug', current: TAKEN_PERSON_SLUG},
   })
+  // Organisations, certifications and an award that the revision and award rules look up.
+  const organization = (id: string, name: string): Seeded => ({
+    _id: id,
+    _type: 'organization',
+    name,
+    kind: 'cityCentreOrganization',
+  })
+  const certification = (
+    id: string,
+    org: string,
+    certifiedAt: string,
+    validUntil?: string,
+  ): Seeded => ({
+    _id: id,
+    _type: 'qmCertification',
+    organization: {_type: 'reference', _ref: org},
+    applicationType: 'new',
+    certifiedAt,
+    ...(validUntil ? {validUntil} : {}),
+  })
+  const seed = client.transaction()
+  const seeded: Seeded[] = [
+    organization('org-1', 'Exempelstad Centrum'),
+    organization('org-2', 'Annanstad Citysamverkan'),
+    organization('org-3', 'Utankvalitet Stadskärna'),
+    organization('org-4', 'Fjärde Staden City'),
+    certification('qm-org1-2017', 'org-1', '2017-03-01'),
+    certification('qm-org1-2021', 'org-1', '2021-06-15', '2024-06-14'),
+    certification('qm-org2-2021', 'org-2', '2021-03-20', '2024-03-20'),
+    certification('qm-org4-2023', 'org-4', '2023-09-01', '2026-09-01'),
+    // A draft certification does not count for the award.
+    certification('drafts.qm-org3', 'org-3', '2023-01-01', '2026-01-01'),
+    {_id: 'award-2023', _type: 'award', kind: 'aretsStadskarna', year: 2023},
+  ]
+  for (const doc of seeded) seed.createOrReplace(doc)
+  await seed.commit({visibility: 'sync'})
   // sanity 6.9 types its client as @sanity/client 7's; the project's v8 client is wire-compatible.
   workspace = await createTestWorkspace(client as never)
 })
@@ -255,6 +298,16 @@ describe('city', () => {
     ))
 })
 
+/** The nine sections as criteria, each with Portable Text evidence. */
+const allSections = QM_SECTION_VALUES.map((section, index) => ({
+  _type: 'qmCriterion',
+  _key: `s${index}`,
+  section,
+  evidence: [block(`e${index}`, `Underlag för ${section}.`)],
+}))
+
+const fileRef = (id = 'file-abc123-pdf') => ({_type: 'file', asset: {_type: 'reference', _ref: id}})
+
 describe('qmCertification', () => {
   const valid = {
     _type: 'qmCertification',
@@ -263,20 +316,39 @@ describe('qmCertification', () => {
     applicationType: 'new',
     certifiedAt: '2024-06-15',
     validUntil: '2027-06-15',
+    assessor: ref('person-assessor'),
+    area: {description: 'Gatorna innanför vallgraven.', map: fileRef('file-map-pdf')},
     focusAreas: ['Trygghet', 'Handel'],
-    criteria: [
-      {
-        _type: 'qmCriterion',
-        _key: 'c1',
-        area: 'Organisation',
-        evidence: 'Styrelse med alla parter.',
-      },
-    ],
+    criteria: allSections.map((criterion, index) =>
+      index === 0
+        ? {
+            ...criterion,
+            attachments: [
+              {_type: 'qmAttachment', _key: 'a1', kind: 'swot', file: fileRef()},
+              {
+                _type: 'qmAttachment',
+                _key: 'a2',
+                kind: 'organisationMatrix',
+                file: fileRef('file-matrix-pdf'),
+                description: 'Parternas andelar, mandat och beslutsvägar',
+              },
+            ],
+          }
+        : criterion,
+    ),
+  }
+  /** A revision of `qm-org1-2021` (seeded: Exempelstad Centrum, valid until 2024-06-14). */
+  const revision = {
+    ...valid,
+    applicationType: 'revision',
+    previousCertification: ref('qm-org1-2021'),
+    criteria: allSections.slice(0, 2),
   }
 
-  it('accepts a certification valid for three years', () => expectValid(valid))
+  it('accepts a new application covering all nine sections', () => expectValid(valid))
 
-  it('accepts a revision', () => expectValid({...valid, applicationType: 'revision'}))
+  it('accepts a revision of the same organisation’s certification, covering fewer sections', () =>
+    expectValid(revision))
 
   it('requires organisation, certification date and application type', async () => {
     expect(
@@ -329,11 +401,273 @@ describe('qmCertification', () => {
     ])
   })
 
-  it('requires a criteria area', () =>
+  it('requires a section on each criterion', () =>
     expectOnly(
-      {...valid, criteria: [{_type: 'qmCriterion', _key: 'c1', evidence: 'Underlag'}]},
-      {level: 'error', path: 'criteria[_key=="c1"].area', message: 'Ange kriterieområdet.'},
+      {
+        ...revision,
+        criteria: [{_type: 'qmCriterion', _key: 'c1', evidence: [block('e1', 'Underlag')]}],
+      },
+      {
+        level: 'error',
+        path: 'criteria[_key=="c1"].section',
+        message: QM_CRITERION_MESSAGES.sectionRequired,
+      },
     ))
+
+  it('allows each section once, naming the repeated one', async () => {
+    const repeated = {...allSections[2]!, _key: 'again'}
+    await expectOnly(
+      {...valid, criteria: [...allSections, repeated]},
+      {
+        level: 'error',
+        path: 'criteria[_key=="again"].section',
+        message:
+          'Avsnittet ”Organisation” finns redan i ansökan; varje avsnitt får bara finnas en gång.',
+      },
+    )
+    expect(QM_CRITERION_MESSAGES.sectionRepeated('Organisation')).toContain('”Organisation”')
+  })
+
+  it('warns when a new application lacks sections, naming them; a revision may cover fewer', async () => {
+    await expectOnly(
+      {...valid, criteria: allSections.slice(2)},
+      {
+        level: 'warning',
+        path: 'criteria',
+        message: 'En ny ansökan ska ta upp alla nio avsnitt. Saknas: Bakgrund, Nuläget.',
+      },
+    )
+    await expectOnly(
+      {...valid, criteria: undefined},
+      {
+        level: 'warning',
+        path: 'criteria',
+        message: QM_MESSAGES.sectionsMissing(QM_SECTIONS.map((section) => section.title)),
+      },
+    )
+    await expectValid({...revision, criteria: allSections.slice(2)})
+    await expectValid({...revision, criteria: undefined})
+  })
+
+  it('requires kind and file on an attachment', async () => {
+    const criteria = [
+      {...allSections[0]!, attachments: [{_type: 'qmAttachment', _key: 'a1'}]},
+      ...allSections.slice(1),
+    ]
+    expect(await validate({...valid, criteria})).toEqual([
+      {
+        level: 'error',
+        path: 'criteria[_key=="s0"].attachments[_key=="a1"].kind',
+        message: QM_ATTACHMENT_MESSAGES.kindRequired,
+      },
+      {
+        level: 'error',
+        path: 'criteria[_key=="s0"].attachments[_key=="a1"].file',
+        message: QM_ATTACHMENT_MESSAGES.fileRequired,
+      },
+    ])
+    expect(QM_ATTACHMENT_MESSAGES).toEqual({
+      kindRequired: 'Välj vilken sorts bilaga det är.',
+      fileRequired: 'Ladda upp bilagans fil.',
+    })
+  })
+
+  describe('previousCertification', () => {
+    it('is required for a revision', () =>
+      expectOnly(
+        {...revision, previousCertification: undefined},
+        {
+          level: 'error',
+          path: 'previousCertification',
+          message: 'En revidering måste hänvisa till certifieringen som den förnyar.',
+        },
+      ))
+
+    it('must belong to the same organisation, naming both', () =>
+      expectOnly(
+        {...revision, previousCertification: ref('qm-org2-2021')},
+        {
+          level: 'error',
+          path: 'previousCertification',
+          message:
+            'Den tidigare certifieringen gäller Annanstad Citysamverkan, inte Exempelstad ' +
+            'Centrum. En revidering förnyar samma organisations certifiering.',
+        },
+      ))
+
+    it('cannot be the certification itself', () =>
+      expectOnly(
+        {...revision, _id: 'drafts.qm-org1-2021', previousCertification: ref('qm-org1-2021')},
+        {level: 'error', path: 'previousCertification', message: QM_MESSAGES.previousIsSelf},
+      ))
+
+    it('must have ended at most a year before the revision starts', async () => {
+      // qm-org1-2017 was valid until 2020-03-01 (certifiedAt + 3 years, no validUntil stored).
+      await expectOnly(
+        {...revision, previousCertification: ref('qm-org1-2017')},
+        {
+          level: 'error',
+          path: 'previousCertification',
+          message:
+            'Den tidigare certifieringen gällde till 2020-03-01, mer än ett år innan ' +
+            'revideringen börjar (2024-06-15). Den får ha gått ut tidigast 2023-06-15.',
+        },
+      )
+      // Exactly a year is still fine.
+      await expectValid({
+        ...revision,
+        previousCertification: ref('qm-org1-2017'),
+        certifiedAt: '2021-03-01',
+        validUntil: '2024-03-01',
+      })
+    })
+
+    it('must end at most a year after the revision starts', () =>
+      expectOnly(
+        {...revision, certifiedAt: '2023-01-10', validUntil: '2026-01-10'},
+        {
+          level: 'error',
+          path: 'previousCertification',
+          message:
+            'Den tidigare certifieringen gäller till 2024-06-14, mer än ett år efter att ' +
+            'revideringen börjar (2023-01-10). Den får gälla längst till 2024-01-10.',
+        },
+      ))
+  })
+})
+
+describe('award', () => {
+  const finalist = (key: string, organization: string, city: string) => ({
+    _type: 'awardFinalist',
+    _key: key,
+    organization: ref(organization),
+    city: ref(city),
+  })
+  const valid = {
+    _type: 'award',
+    kind: 'aretsStadskarna',
+    year: 2024,
+    timeline: {
+      interestDeadline: '2023-12-31',
+      documentsDeadline: '2024-02-15',
+      juryVisits: '2024-03-10',
+      finalistsAnnounced: '2024-03-20',
+      winnerAnnounced: '2024-05-15',
+    },
+    finalists: [
+      finalist('f1', 'org-1', 'city-1'),
+      finalist('f2', 'org-2', 'city-2'),
+      finalist('f3', 'org-4', 'city-4'),
+    ],
+    winner: ref('org-1'),
+    jury: [
+      {_type: 'reference', _key: 'j1', _ref: 'person-assessor'},
+      {_type: 'reference', _key: 'j2', _ref: 'person-2'},
+    ],
+    motivation: [block('m1', 'Samverkan i världsklass.')],
+    interviews: [{_type: 'reference', _key: 'i1', _ref: 'interview-1'}],
+  }
+
+  it('accepts an award year whose finalists all held a valid QM when they were named', () =>
+    expectValid(valid))
+
+  it('requires kind and year, from 1995', async () => {
+    expect(await validate({...valid, kind: undefined, year: undefined})).toEqual([
+      {level: 'error', path: 'kind', message: AWARD_MESSAGES.kindRequired},
+      {level: 'error', path: 'year', message: AWARD_MESSAGES.yearRequired},
+    ])
+    await expectOnly(
+      {...valid, year: 1994},
+      {
+        level: 'error',
+        path: 'year',
+        message: 'Ange ett årtal från 1995, då Årets Stadskärna delades ut första gången.',
+      },
+    )
+  })
+
+  it('allows one award of a kind per year', async () => {
+    await expectOnly(
+      {...valid, year: 2023},
+      {
+        level: 'error',
+        path: 'year',
+        message: 'Det finns redan en utmärkelse Årets Stadskärna 2023.',
+      },
+    )
+    // The seeded award itself, and another kind the same year, are fine.
+    await expectValid({...valid, _id: 'drafts.award-2023', year: 2023})
+    await expectValid({...valid, kind: 'aretsPurpleFlag', year: 2023})
+  })
+
+  it('names a finalist without a valid QM on the nomination date', async () => {
+    await expectOnly(
+      {...valid, finalists: [...valid.finalists, finalist('f4', 'org-3', 'city-3')]},
+      {
+        level: 'error',
+        path: 'finalists[_key=="f4"].organization',
+        message:
+          'Utankvalitet Stadskärna hade ingen giltig kvalitetsmärkning den 2024-03-20, när ' +
+          'finalisterna utsågs. En giltig QM krävs för Årets Stadskärna.',
+      },
+    )
+    // org-2's certification (2021-03-20 → 2024-03-20) is valid through its last day…
+    await expectValid(valid)
+    // …but not the day after.
+    await expectOnly(
+      {...valid, timeline: {...valid.timeline, finalistsAnnounced: '2024-03-21'}},
+      {
+        level: 'error',
+        path: 'finalists[_key=="f2"].organization',
+        message: AWARD_FINALIST_MESSAGES.noValidQm('Annanstad Citysamverkan', '2024-03-21'),
+      },
+    )
+    // Årets Purple Flag does not require a QM.
+    await expectValid({
+      ...valid,
+      kind: 'aretsPurpleFlag',
+      finalists: [...valid.finalists, finalist('f4', 'org-3', 'city-3')],
+    })
+  })
+
+  it('lists an organisation once among the finalists', () =>
+    expectOnly(
+      {...valid, finalists: [...valid.finalists, finalist('f4', 'org-1', 'city-1')]},
+      {
+        level: 'error',
+        path: 'finalists[_key=="f4"].organization',
+        message: AWARD_FINALIST_MESSAGES.organizationRepeated,
+      },
+    ))
+
+  it('requires the winner to be one of the finalists', () =>
+    expectOnly(
+      {...valid, winner: ref('org-3')},
+      {level: 'error', path: 'winner', message: 'Vinnaren måste vara en av finalisterna.'},
+    ))
+
+  it('warns when the timeline is out of order', () =>
+    expectOnly(
+      {...valid, timeline: {...valid.timeline, winnerAnnounced: '2024-03-01'}},
+      {
+        level: 'warning',
+        path: 'timeline',
+        message:
+          '”Vinnaren utses” ligger före ”Finalisterna offentliggörs”; datumen ska följa ' +
+          'varandra i tur och ordning.',
+      },
+    ))
+
+  it('rejects the same juror twice', async () => {
+    const jury = [
+      {_type: 'reference', _key: 'j1', _ref: 'person-2'},
+      {_type: 'reference', _key: 'j2', _ref: 'person-2'},
+    ]
+    expect(await validate({...valid, jury})).toEqual([
+      {level: 'error', path: 'jury[_key=="j1"]', message: AWARD_MESSAGES.juryRepeated},
+      {level: 'error', path: 'jury[_key=="j2"]', message: AWARD_MESSAGES.juryRepeated},
+    ])
+  })
 })
 
 describe('interview', () => {
@@ -368,7 +702,10 @@ describe('interview', () => {
     ],
     certification: ref('qm-1'),
     factSheet: ref('factsheet-1'),
-    contact: ref('person-2'),
+    contacts: [
+      {_type: 'reference', _key: 'c1', _ref: 'person-2'},
+      {_type: 'reference', _key: 'c2', _ref: 'person-3'},
+    ],
     mainImage: {...imageRef(), alt: 'Gågatan en lördag'},
     tags: ['Kvalitetsmärkning', 'Samverkan'],
     seo: {_type: 'seo', title: 'Exempelstads stadskärna', description: 'En intervju.'},
@@ -397,6 +734,19 @@ describe('interview', () => {
       ]),
     )
     expect(markers).toHaveLength(6)
+  })
+
+  it('rejects the same contact twice', async () => {
+    const contacts = [
+      {_type: 'reference', _key: 'c1', _ref: 'person-2'},
+      {_type: 'reference', _key: 'c2', _ref: 'person-2'},
+    ]
+    const message = INTERVIEW_MESSAGES.contactsUnique
+    expect(message).toBe('Samma person finns redan bland kontakterna.')
+    expect(await validate({...valid, contacts})).toEqual([
+      {level: 'error', path: 'contacts[_key=="c1"]', message},
+      {level: 'error', path: 'contacts[_key=="c2"]', message},
+    ])
   })
 
   it('requires both question and answer', async () => {

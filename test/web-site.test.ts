@@ -119,6 +119,13 @@ describe('pages', () => {
     expect(html).toContain('<a href="https://boras.example.se/trygghet" rel="noopener">')
     expect(html).toContain('<a href="mailto:anna.lindqvist@boras.example.se">')
     expect(html).toContain('<aside class="fact-sheet"')
+    // Karin is both the interview's contact and the fact sheet's: she is listed once, in the fact
+    // box, together with the interview's other contact; there is no second "Kontakt" section.
+    expect(html.match(/>Karin Berg<\/a>/g)).toHaveLength(1)
+    expect(html).toMatch(
+      /<h3>Kontaktpersoner<\/h3><ul class="contacts"><li>.*Karin Berg.*<\/li><li>.*Anna Lindqvist.*<\/li><\/ul>/s,
+    )
+    expect(html).not.toContain('id="kontakt"')
     expect(html).toContain('status-valid">giltig</span>')
     expect(html).toContain('<time dateTime="2025-05-20T08:00:00Z">20 maj 2025</time>')
   })

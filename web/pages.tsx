@@ -11,6 +11,7 @@ import type {
   InterviewPage,
   PersonBySlugQueryResult,
 } from '../delivery/content.ts'
+import {uniqueContacts} from '../delivery/contacts.ts'
 import {hasImage, imageDimensions, type ImageUrls, type ImageValue} from '../delivery/images.ts'
 import {displayHost, linkAttributes} from '../delivery/links.ts'
 import {
@@ -202,6 +203,29 @@ function CertificationSummary(props: {
   )
 }
 
+/**
+ * The interview's contacts and its fact sheet's, each person once: inside the fact box when there
+ * is a fact sheet, otherwise in a section of their own.
+ */
+function InterviewContacts({interview}: {interview: NonNullable<InterviewBySlugQueryResult>}) {
+  const {factSheet} = interview
+  const contacts = uniqueContacts(interview.contacts, factSheet?.contacts)
+  if (factSheet) return <FactSheet factSheet={{...factSheet, contacts}} headingLevel={2} />
+  if (contacts.length === 0) return null
+  return (
+    <section aria-labelledby="kontakt">
+      <h2 id="kontakt">Kontakt</h2>
+      <ul className="contacts">
+        {contacts.map((person) => (
+          <li key={person._id}>
+            <ContactCard person={person} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+}
+
 export function InterviewArticle(props: {
   interview: NonNullable<InterviewBySlugQueryResult>
   images: ImageUrls
@@ -259,15 +283,7 @@ export function InterviewArticle(props: {
           <CertificationSummary certification={interview.certification} />
         </section>
       ) : null}
-      <FactSheet factSheet={interview.factSheet} headingLevel={2} />
-      {interview.contact ? (
-        <section aria-labelledby="kontakt">
-          <h2 id="kontakt">Kontakt</h2>
-          <p>
-            <ContactCard person={interview.contact} />
-          </p>
-        </section>
-      ) : null}
+      <InterviewContacts interview={interview} />
       {interview.tags && interview.tags.length > 0 ? (
         <ul className="tags" aria-label="Taggar">
           {interview.tags.map((tag) => (

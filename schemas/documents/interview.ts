@@ -14,6 +14,7 @@ export const INTERVIEW_MESSAGES = {
   intervieweeRequired: 'Välj vem som intervjuas.',
   questionsRequired: 'Lägg till minst en fråga med svar.',
   leadTooLong: 'Ingressen är lång; håll den under 300 tecken så att den syns i listor.',
+  contactsUnique: 'Samma person finns redan bland kontakterna.',
 } as const
 
 export const interview = defineType({
@@ -122,12 +123,13 @@ export const interview = defineType({
       group: 'relations',
     }),
     defineField({
-      name: 'contact',
-      title: 'Kontaktperson',
-      description: 'Den som läsare kan kontakta för frågor om intervjun.',
-      type: 'reference',
-      to: [{type: 'person'}],
+      name: 'contacts',
+      title: 'Kontakter',
+      description: 'De som läsare kan kontakta för frågor om intervjun.',
+      type: 'array',
+      of: [defineArrayMember({type: 'reference', to: [{type: 'person'}]})],
       group: 'relations',
+      validation: (rule) => rule.unique().error(INTERVIEW_MESSAGES.contactsUnique),
     }),
     defineField({
       name: 'tags',

@@ -17,10 +17,25 @@ export interface RunnerMigrationContext extends MigrationContext {
   now: string
   /** The migration's folder name. */
   migrationName: string
+  /**
+   * Reports something about the document being migrated that a person has to look at (e.g. a
+   * value the migration cannot map and leaves alone). Printed under the document and returned in
+   * the run's results, in dry runs and applying runs alike.
+   */
+  report: (message: string) => void
 }
 
 function isRunnerContext(context: MigrationContext): context is RunnerMigrationContext {
   return typeof (context as Partial<RunnerMigrationContext>).today === 'string'
+}
+
+/**
+ * Reports a finding about the current document through the runner (see
+ * RunnerMigrationContext.report); under Sanity's own CLI it is printed to stderr.
+ */
+export function reportFinding(context: MigrationContext, message: string): void {
+  if (isRunnerContext(context)) context.report(message)
+  else console.warn(message)
 }
 
 /**

@@ -94,6 +94,8 @@ export interface MigrationResult {
   documentsChanged: number
   transactions: number
   documents: DocumentPlan[]
+  /** What the migration reported for people to look at, by document. */
+  reports: {documentId?: string; message: string}[]
 }
 
 export interface RunReport {
@@ -466,6 +468,7 @@ async function runOne(options: RunOneOptions): Promise<MigrationResult> {
     documentsChanged: 0,
     transactions: 0,
     documents: [],
+    reports: [],
   }
   const byId = new Map(documents.map((doc) => [doc._id, doc]))
   let current: SanityDocument | undefined
@@ -487,6 +490,10 @@ async function runOne(options: RunOneOptions): Promise<MigrationResult> {
     today: options.today,
     now: options.now().toISOString(),
     migrationName: loaded.name,
+    report: (message) => {
+      result.reports.push({documentId: current?._id, message})
+      log(`  report ${current?._id ?? '(no document)'}: ${message}`)
+    },
   }
   const started = options.now().toISOString()
   const state: ApplyState | undefined =
@@ -671,6 +678,7 @@ export async function runMigrations(options: RunOptions): Promise<RunReport> {
         documentsChanged: 0,
         transactions: 0,
         documents: [],
+        reports: [],
       })
     }
     if (selected.length === 0) log('Nothing to run: every migration is applied.')
