@@ -8,6 +8,7 @@ import {createHash, randomBytes} from 'node:crypto'
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {imageSize} from 'image-size'
+import mime from 'mime'
 import {writeFileAtomic} from '../core/atomicWrite.ts'
 import {invalidInput, type LakeError} from '../core/errors.ts'
 
@@ -29,35 +30,6 @@ const IMAGE_FORMATS: Record<string, ImageFormat> = {
   avif: {extension: 'avif', mimeType: 'image/avif'},
   heif: {extension: 'heic', mimeType: 'image/heic'},
   bmp: {extension: 'bmp', mimeType: 'image/bmp'},
-}
-
-/** Common file extensions → MIME type (serving and uploads without a Content-Type). */
-const FILE_MIME_TYPES: Record<string, string> = {
-  pdf: 'application/pdf',
-  txt: 'text/plain; charset=utf-8',
-  csv: 'text/csv; charset=utf-8',
-  md: 'text/markdown; charset=utf-8',
-  json: 'application/json',
-  zip: 'application/zip',
-  doc: 'application/msword',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  xls: 'application/vnd.ms-excel',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  ppt: 'application/vnd.ms-powerpoint',
-  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-  mp3: 'audio/mpeg',
-  mp4: 'video/mp4',
-  webm: 'video/webm',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  gif: 'image/gif',
-  webp: 'image/webp',
-  svg: 'image/svg+xml',
-  tiff: 'image/tiff',
-  avif: 'image/avif',
-  heic: 'image/heic',
-  bmp: 'image/bmp',
 }
 
 export const ASSET_BODY_LIMIT = 100 * 1024 * 1024
@@ -106,16 +78,13 @@ export function fileExtension(filename: string | null, mimeType: string | null):
   const fromName = filename ? /\.([A-Za-z0-9]{1,10})$/.exec(filename)?.[1]?.toLowerCase() : null
   if (fromName) return fromName
   const base = mimeType?.split(';')[0].trim().toLowerCase()
-  if (base) {
-    for (const [ext, type] of Object.entries(FILE_MIME_TYPES)) {
-      if (type.split(';')[0] === base) return ext
-    }
-  }
-  return 'bin'
+  return (base && mime.getExtension(base)) || 'bin'
 }
 
+/** The Content-Type to serve a file with (from the `mime` package's table; text in UTF-8). */
 export function mimeTypeForExtension(extension: string): string {
-  return FILE_MIME_TYPES[extension.toLowerCase()] ?? 'application/octet-stream'
+  const type = mime.getType(extension.toLowerCase()) ?? 'application/octet-stream'
+  return type.startsWith('text/') ? `${type}; charset=utf-8` : type
 }
 
 export function imageAssetId(sha1: string, width: number, height: number, ext: string): string {

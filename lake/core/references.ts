@@ -7,6 +7,7 @@
  * reference; a `_ref` of the form `<resourceType>:<resourceId>:<id>` is a global document
  * reference. Neither of those points at a document of this dataset unless `_dataset` names it.
  */
+import {isRecord} from './types.ts'
 
 export interface FoundReference {
   /** The referenced document id (`_ref`). */
@@ -19,10 +20,6 @@ export interface FoundReference {
   projectId?: string
   /** A global document reference (`_ref` containing `:`), never resolved locally. */
   global: boolean
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /** Every reference object found anywhere inside `value`, in document order. */

@@ -54,6 +54,7 @@ import {
   versionRelease,
 } from '../core/ids.ts'
 import {
+  describeError,
   missingParam,
   queryExecutionError,
   queryParseError,
@@ -169,8 +170,7 @@ export function prepareQuery(query: string, params: Record<string, unknown>): Pr
     }
     const missing = missingParams(query, params)
     if (missing) throw missing
-    const message = error instanceof Error ? error.message : String(error)
-    throw queryParseError(message, query, {start: 0, end: query.length})
+    throw queryParseError(describeError(error), query, {start: 0, end: query.length})
   }
   const unresolved = new Set<string>()
   const declared = new Set<string>()

@@ -64,6 +64,14 @@ export function storageSource(storage: LakeStorage, dataset: string): QuerySourc
   }
 }
 
+/** A comma-separated path or query value (`:ids`, `:keys`, `types`): trimmed, empty items dropped. */
+export function commaList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+}
+
 /** `true`/`false` query flags as the client sends them (`String(value)`). */
 export function flag(search: URLSearchParams, name: string, fallback = false): boolean {
   const value = search.get(name)

@@ -12,7 +12,7 @@
 import {evaluateSync, GroqSyntaxError, parse, toJS} from 'groq-js'
 
 import {mendozaEffects, type MendozaEffects} from '../core/effects.ts'
-import {missingParam, queryParseError, type LakeError} from '../core/errors.ts'
+import {describeError, missingParam, queryParseError, type LakeError} from '../core/errors.ts'
 import type {CommittedTransaction, DocumentChange, LakeDocument, Mutation} from '../core/types.ts'
 
 export interface ListenerSpec {
@@ -288,7 +288,7 @@ export class ListenerHub {
 }
 
 function queryError(query: string, err: unknown): LakeError {
-  const description = err instanceof Error ? err.message : String(err)
+  const description = describeError(err)
   const position = err instanceof GroqSyntaxError ? err.position : undefined
   return queryParseError(
     description,

@@ -11,7 +11,7 @@
  * No I/O here: connections get a `send` callback, so the protocol is testable without sockets.
  */
 import {randomBase62} from '../core/ids.ts'
-import type {Caller} from '../core/types.ts'
+import {isRecord, type Caller} from '../core/types.ts'
 
 /** What the presence store reads: `state`, `rollCall` or `disconnect`, with the user id as `i`. */
 export type PresenceEvent =
@@ -34,10 +34,6 @@ const UNAUTHORIZED = 401
 
 /** The bifur client's keep-alive frame. */
 export const HEARTBEAT = '♥'
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 export class PresenceConnection {
   readonly #hub: PresenceHub

@@ -27,7 +27,7 @@
  */
 import {TransactionState} from './mutations.ts'
 import type {DocumentSource} from './mutations.ts'
-import type {LakeDocument, Mutation} from '../core/types.ts'
+import {isRecord, type LakeDocument, type Mutation} from '../core/types.ts'
 import {actionError, LakeError, type ErrorItem} from '../core/errors.ts'
 import {isValidDocumentId, publishedId as publishedIdOf} from '../core/ids.ts'
 
@@ -42,10 +42,6 @@ function rejectAction(
   extra: Record<string, unknown> = {},
 ): LakeError {
   return actionError(status, description, [{index, error: {type, description, ...extra}}])
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function isDraftOrVersionId(id: string): boolean {

@@ -27,8 +27,20 @@ import {randomBytes} from 'node:crypto'
 import {extract, Mutation as MutatorMutation} from '@sanity/mutator'
 
 import {findReferences, isLocalReference, strongLocalTargets} from '../core/references.ts'
-import type {CommittedTransaction, DocumentChange, LakeDocument, Mutation} from '../core/types.ts'
-import {LakeError, mutationError, type ErrorItem, type ErrorItemDetail} from '../core/errors.ts'
+import {
+  isRecord,
+  type CommittedTransaction,
+  type DocumentChange,
+  type LakeDocument,
+  type Mutation,
+} from '../core/types.ts'
+import {
+  describeError,
+  LakeError,
+  mutationError,
+  type ErrorItem,
+  type ErrorItemDetail,
+} from '../core/errors.ts'
 import {isValidDocumentId, randomBase62} from '../core/ids.ts'
 
 export interface DocumentSource {
@@ -94,10 +106,6 @@ export function documentTimestamp(timestamp: string): string {
   return `${valid.toISOString().slice(0, 19)}Z`
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
 function isTimestamp(value: unknown): value is string {
   return typeof value === 'string' && value !== '' && !Number.isNaN(Date.parse(value))
 }
@@ -151,12 +159,11 @@ function validatePath(path: string, index: number, operation: string): void {
   try {
     extract(path, {})
   } catch (error) {
-    invalid(index, `Invalid path ${JSON.stringify(path)} in "${operation}": ${messageOf(error)}`)
+    invalid(
+      index,
+      `Invalid path ${JSON.stringify(path)} in "${operation}": ${describeError(error)}`,
+    )
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }
 
 /** Validates the operations of a patch body (400 on anything malformed). */
@@ -273,7 +280,7 @@ export class TransactionState {
       ids = this.source.queryIds(query, (params as Record<string, unknown>) ?? {}, this.pending)
     } catch (error) {
       if (error instanceof LakeError) throw error
-      return invalid(index, `Invalid query in "${kind}": ${messageOf(error)}`, {query})
+      return invalid(index, `Invalid query in "${kind}": ${describeError(error)}`, {query})
     }
     return [...new Set(ids)].filter((id) => this.get(id) !== null)
   }
@@ -388,7 +395,7 @@ export class TransactionState {
     try {
       new MutatorMutation({mutations: [{patch: {...patch, id: '_'}}]}).compile()
     } catch (error) {
-      return invalid(index, `Invalid patch: ${messageOf(error)}`)
+      return invalid(index, `Invalid patch: ${describeError(error)}`)
     }
 
     let ids: string[]
@@ -426,7 +433,7 @@ export class TransactionState {
         return fail(409, index, {
           type: 'patchError',
           id,
-          description: `Cannot apply patch to document "${id}": ${messageOf(error)}`,
+          description: `Cannot apply patch to document "${id}": ${describeError(error)}`,
         })
       }
       const next = jsonClone(patched) as Record<string, unknown>

@@ -3,6 +3,7 @@ import {join} from 'node:path'
 
 import type {SanityClient} from '@sanity/client'
 
+import {messageOf} from '../shared/errors.ts'
 import {InterviewParseError, type ParseWarning} from './errors.ts'
 import {parseInterview} from './parseInterview.ts'
 import {toDocuments, type PlannedDocument} from './toDocuments.ts'
@@ -345,7 +346,7 @@ function describeFsError(error: unknown): string {
   const code = (error as {code?: string}).code
   if (code === 'ENOENT') return 'no such file or folder'
   if (code === 'EACCES') return 'permission denied'
-  return error instanceof Error ? error.message : String(error)
+  return messageOf(error)
 }
 
 /** A one-line description of a failed request, without a stack trace. */

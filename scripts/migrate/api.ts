@@ -9,7 +9,8 @@ import {
   readContentLakeConfig,
   type ContentLakeConfig,
 } from '../../config/contentLake.ts'
-import {MigrateError, messageOf} from './errors.ts'
+import {MigrateError} from './errors.ts'
+import {messageOf} from '../shared/errors.ts'
 
 export interface MigrateTarget {
   config: ContentLakeConfig

@@ -4,7 +4,8 @@ import {join, resolve} from 'node:path'
 import {once} from 'node:events'
 
 import {exportDocuments, type MigrateTarget} from './api.ts'
-import {MigrateError, messageOf} from './errors.ts'
+import {MigrateError} from './errors.ts'
+import {messageOf} from '../shared/errors.ts'
 
 export interface Backup {
   path: string

@@ -8,7 +8,8 @@ import {join, relative, resolve} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import type {Migration} from 'sanity/migrate'
 
-import {MigrateError, messageOf} from './errors.ts'
+import {MigrateError} from './errors.ts'
+import {messageOf} from '../shared/errors.ts'
 
 /** `2026-12-01-backfill-valid-until`: a date, then lower-case words joined by dashes. */
 export const MIGRATION_NAME_PATTERN = /^\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$/

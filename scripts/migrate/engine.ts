@@ -24,7 +24,8 @@ import {assertDatasetExists, exportDocuments, statusCodeOf, type MigrateTarget} 
 import {writeBackup} from './backup.ts'
 import type {RunnerMigrationContext} from './context.ts'
 import {loadMigrations, type LoadedMigration} from './discover.ts'
-import {LockLostError, MigrateError, MigrationFailedError, messageOf} from './errors.ts'
+import {LockLostError, MigrateError, MigrationFailedError} from './errors.ts'
+import {messageOf} from '../shared/errors.ts'
 import {describeMutation} from './format.ts'
 import {
   isApplied,

@@ -27,9 +27,3 @@ export class MigrationFailedError extends MigrateError {
     this.documentId = documentId
   }
 }
-
-/** The message of anything thrown, without a stack. */
-export function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message
-  return String(error)
-}

@@ -10,7 +10,8 @@ import {hostname} from 'node:os'
 import type {SanityClient} from '@sanity/client'
 
 import {statusCodeOf} from './api.ts'
-import {LockHeldError, MigrateError, messageOf} from './errors.ts'
+import {LockHeldError, MigrateError} from './errors.ts'
+import {messageOf} from '../shared/errors.ts'
 import {LOCK_ID, LOCK_TYPE} from './ledger.ts'
 
 /** A lock with no heartbeat for this long is reported as probably stale. */

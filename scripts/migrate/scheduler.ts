@@ -6,7 +6,8 @@
 import {Cron} from 'croner'
 
 import {QM_TIME_ZONE} from '../../domain/qmStatus.ts'
-import {MigrateError, messageOf} from './errors.ts'
+import {MigrateError} from './errors.ts'
+import {messageOf} from '../shared/errors.ts'
 
 export interface SchedulerOptions<T> {
   cron: string

@@ -5,7 +5,8 @@
 import type {SanityDocument} from '@sanity/client'
 
 import type {MigrateTarget} from './api.ts'
-import {MigrateError, messageOf} from './errors.ts'
+import {MigrateError} from './errors.ts'
+import {messageOf} from '../shared/errors.ts'
 
 export interface ValidationProblem {
   documentId: string

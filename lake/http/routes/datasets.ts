@@ -18,20 +18,6 @@ export function handleListDatasets(ctx: RequestContext): void {
   )
 }
 
-export function handleProject(ctx: RequestContext): void {
-  const id = ctx.params.projectId ?? ctx.projectId
-  sendJson(ctx.res, 200, {
-    id,
-    displayName: id,
-    studioHost: null,
-    isBlocked: false,
-    isDisabled: false,
-    isDisabledByUser: false,
-    metadata: {},
-    members: [],
-  })
-}
-
 async function readAclMode(ctx: RequestContext): Promise<AclMode | undefined> {
   const body = (await readJson(ctx.req)) as {aclMode?: unknown} | undefined
   const aclMode = body && typeof body === 'object' ? body.aclMode : undefined

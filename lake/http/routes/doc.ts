@@ -1,5 +1,5 @@
 /** `GET /data/doc/:dataset/:ids` — raw documents by exact id, no perspective (§5). */
-import {accessFor, flag, requireDataset, type RequestContext} from '../context.ts'
+import {accessFor, commaList, flag, requireDataset, type RequestContext} from '../context.ts'
 import {sendJson} from '../respond.ts'
 import {isRootId, publishedId} from '../../core/ids.ts'
 import type {LakeDocument} from '../../core/types.ts'
@@ -9,10 +9,7 @@ export function handleDoc(ctx: RequestContext): void {
   const dataset = requireDataset(ctx)
   const access = accessFor(ctx, dataset)
   const storage = ctx.lake.storage
-  const requested = ctx.params.ids
-    .split(',')
-    .map((id) => id.trim())
-    .filter(Boolean)
+  const requested = commaList(ctx.params.ids)
   const ids: string[] = []
   const seen = new Set<string>()
   const add = (id: string) => {

@@ -3,20 +3,13 @@
  * `GET /data/history/:dataset/transactions/:ids?…` (NDJSON). Served from the transaction log,
  * which stores each transaction's before/after per document.
  */
-import {accessFor, flag, requireDataset, type RequestContext} from '../context.ts'
+import {accessFor, commaList, flag, requireDataset, type RequestContext} from '../context.ts'
 import {sendJson, sendNdjson} from '../respond.ts'
 import {mendozaEffects} from '../../core/effects.ts'
 import {isRootId} from '../../core/ids.ts'
 import type {TransactionFilter} from '../../store/storage.ts'
 import {badRequest, notFound} from '../../core/errors.ts'
 import type {LakeDocument} from '../../core/types.ts'
-
-function splitIds(value: string): string[] {
-  return value
-    .split(',')
-    .map((id) => id.trim())
-    .filter(Boolean)
-}
 
 export function handleHistoryDocuments(ctx: RequestContext): void {
   const dataset = requireDataset(ctx)
@@ -40,7 +33,7 @@ export function handleHistoryDocuments(ctx: RequestContext): void {
   if (time && Number.isNaN(Date.parse(time))) throw badRequest(`Invalid time "${time}"`)
   const at = time ? new Date(time).toISOString() : undefined
   const documents: LakeDocument[] = []
-  for (const id of splitIds(ctx.params.ids)) {
+  for (const id of commaList(ctx.params.ids)) {
     if (!(access === 'all' || (access === 'root' && isRootId(id)))) continue
     if (lastRevision) {
       const current = storage.getDocument(dataset.name, id)
@@ -60,7 +53,7 @@ export function handleHistoryTransactions(ctx: RequestContext): void {
   const access = accessFor(ctx, dataset)
   const {storage} = ctx.lake
   const {search} = ctx
-  const ids = splitIds(ctx.params.ids).filter(
+  const ids = commaList(ctx.params.ids).filter(
     (id) => access === 'all' || (access === 'root' && isRootId(id)),
   )
   if (ids.length === 0) {
@@ -94,7 +87,7 @@ export function handleHistoryTransactions(ctx: RequestContext): void {
     filter[key] = new Date(value).toISOString()
   }
   const authors = search.get('authors')
-  if (authors) filter.authors = splitIds(authors)
+  if (authors) filter.authors = commaList(authors)
   const onlyIdentified = flag(search, 'includeIdentifiedDocumentsOnly')
   const excludeMutations = flag(search, 'excludeMutations')
   const withEffects = search.get('effectFormat') === 'mendoza'

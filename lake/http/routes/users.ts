@@ -5,16 +5,9 @@
  */
 import {invalidInput, unauthorized} from '../../core/errors.ts'
 import {readJson} from '../body.ts'
-import type {RequestContext} from '../context.ts'
+import {commaList, type RequestContext} from '../context.ts'
 import {sendJson} from '../respond.ts'
 import {currentUser, currentUserBody, usersByIds} from '../../auth/users.ts'
-
-function splitList(value: string): string[] {
-  return value
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean)
-}
 
 /** The token's user; `200 {}` (logged out, as the hosted API answers) without a token. */
 export function handleUsersMe(ctx: RequestContext): void {
@@ -25,7 +18,7 @@ export function handleUsersMe(ctx: RequestContext): void {
 /** `[{id, displayName, imageUrl, …}]` for the known ids (`me` is the caller). */
 export function handleUsersByIds(ctx: RequestContext): void {
   if (!ctx.caller.identity) throw unauthorized()
-  const ids = splitList(ctx.params.ids).map((id) =>
+  const ids = commaList(ctx.params.ids).map((id) =>
     id === 'me' ? (ctx.caller.identity as string) : id,
   )
   const users = usersByIds(ctx.lake.storage, ids).map((user) => ({
@@ -46,7 +39,7 @@ export function handleUsersByIds(ctx: RequestContext): void {
 
 export function handleGetKeyValues(ctx: RequestContext): void {
   if (!ctx.caller.identity) throw unauthorized()
-  const keys = splitList(ctx.params.keys)
+  const keys = commaList(ctx.params.keys)
   sendJson(ctx.res, 200, ctx.lake.storage.keyValues(ctx.caller.identity, keys))
 }
 
