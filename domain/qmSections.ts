@@ -38,8 +38,6 @@ export const QM_ATTACHMENT_KINDS = [
   {value: 'other', title: 'Annat'},
 ] as const
 
-export type QmAttachmentKind = (typeof QM_ATTACHMENT_KINDS)[number]['value']
-
 export function qmAttachmentKindTitle(kind: unknown): string | undefined {
   return QM_ATTACHMENT_KINDS.find((candidate) => candidate.value === kind)?.title
 }

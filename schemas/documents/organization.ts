@@ -13,8 +13,6 @@ export const ORGANIZATION_KINDS = [
   {value: 'company', title: 'Företag'},
 ] as const
 
-export type OrganizationKind = (typeof ORGANIZATION_KINDS)[number]['value']
-
 function organizationKindTitle(kind: unknown): string | undefined {
   return ORGANIZATION_KINDS.find((option) => option.value === kind)?.title
 }

@@ -96,8 +96,3 @@ function normalizeBlock(block: PortableTextBlock): PortableTextBlock {
     })),
   }
 }
-
-/** The plain text of blocks, paragraphs separated by blank lines. */
-export function blocksToPlainText(blocks: PortableTextBlock[]): string {
-  return blocks.map((block) => block.children.map((child) => child.text).join('')).join('\n\n')
-}
