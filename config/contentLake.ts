@@ -32,6 +32,11 @@ const PROJECT_ID_PATTERN = /^[-a-z0-9]+$/
 const DATASET_PATTERN = /^(~[a-z0-9][-\w]{0,63}|[a-z0-9][-\w]{0,63})$/
 const API_VERSION_PATTERN = /^(1|X|\d{4}-\d{2}-\d{2})$/
 
+/** Sanity's rule for dataset names: a-z, 0-9, `-` and `_`, starting with a letter or digit, ≤ 64. */
+export function isValidDatasetName(name: string): boolean {
+  return DATASET_PATTERN.test(name)
+}
+
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim()
   return trimmed ? trimmed : undefined
