@@ -1,18 +1,20 @@
 /**
- * Command line of the lake:
- *   node lake/main.ts [--port 3400] [--host 127.0.0.1] [--data .lake]
- *                     [--tls-port 3443] [--tls-projects local,other]
- *   node lake/main.ts token create --role editor [--label x] [--data .lake]
- * `LAKE_ADMIN_TOKEN=<token>` at start registers that token as an administrator.
+ * Command line of the lake (`node lake/main.ts …`, see USAGE). Arguments are parsed with
+ * node:util `parseArgs`; ports with the one rule in lake/ports.ts (shared with `npm start`).
+ * `LAKE_ADMIN_TOKEN=<token>` at start registers that token as an administrator;
+ * `LAKE_LOGIN_CODE=<code>` makes the Studio login form require that code.
  * `--tls-port` also serves HTTPS + HTTP/2 (for the Studio) with a self-signed certificate kept in
  * `<data>/tls/`; `--tls-projects` adds `<id>.localhost` names to it (`local` is always there).
  * `--datasets` are created at start when missing (default with `--tls-port`: `production`).
- * `LAKE_LOGIN_CODE=<code>` makes the Studio login form require that code.
  * Bad arguments exit with code 2.
  */
+import {existsSync, mkdirSync, statSync} from 'node:fs'
+import {parseArgs as parseNodeArgs} from 'node:util'
+
 import {isRole, registerToken, ROLES} from './auth/auth.ts'
 import {isValidDatasetName, isValidProjectId} from './core/ids.ts'
 import {createLakeServer, type LakeListening} from './http/server.ts'
+import {parsePort, PortError} from './ports.ts'
 import {LakeStorage} from './store/storage.ts'
 import type {Role} from './core/types.ts'
 
@@ -23,7 +25,7 @@ export class UsageError extends Error {
 export const USAGE = `Usage:
   node lake/main.ts [--port 3400] [--host 127.0.0.1] [--data .lake]
                     [--tls-port 3443] [--tls-projects <id>[,<id>…]] [--datasets <name>[,<name>…]]
-  node lake/main.ts token create --role <${ROLES.join('|')}> [--label <text>] [--data .lake]
+  node lake/main.ts token [create] --role <${ROLES.join('|')}> [--label <text>] [--data .lake]
 Environment: LAKE_ADMIN_TOKEN=<token> registers an administrator token at start;
 LAKE_LOGIN_CODE=<code> makes the Studio login form require that code.`
 
@@ -42,78 +44,132 @@ export type Command =
   | {kind: 'token-create'; role: Role; label: string | null; dataDir: string}
   | {kind: 'help'}
 
-function parseFlags(args: string[], allowed: readonly string[]): Record<string, string> {
-  const flags: Record<string, string> = {}
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]
-    if (arg === '--help' || arg === '-h') {
-      flags.help = 'true'
-      continue
-    }
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg)
-    if (!match) throw new UsageError(`Unexpected argument "${arg}"`)
-    const name = match[1]
-    if (!allowed.includes(name)) throw new UsageError(`Unknown flag "--${name}"`)
-    let value = match[2]
-    if (value === undefined) {
-      value = args[++i]
-      if (value === undefined || value.startsWith('--'))
-        throw new UsageError(`Flag "--${name}" needs a value`)
-    }
-    flags[name] = value
+type OptionSpec = Record<string, {type: 'string' | 'boolean'; short?: string}>
+
+const HELP: OptionSpec = {help: {type: 'boolean', short: 'h'}}
+
+/** `parseArgs` with the lake's messages: unknown flags and missing values are UsageErrors. */
+function parse(args: string[], options: OptionSpec, positionals = 0) {
+  let parsed
+  try {
+    parsed = parseNodeArgs({
+      args,
+      options: {...HELP, ...options},
+      strict: true,
+      allowPositionals: positionals > 0,
+    })
+  } catch (error) {
+    const message = (error as Error).message
+    const flag = /'(-[-\w]+)/.exec(message)?.[1]
+    const code = (error as {code?: string}).code
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`Unknown flag "${flag}"`)
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
+      throw new UsageError(`Flag "${flag?.split(' ')[0]}" needs a value`)
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
+      throw new UsageError(`Unexpected argument "${/'([^']*)'/.exec(message)?.[1] ?? ''}"`)
+    throw new UsageError(message)
   }
-  return flags
+  if (parsed.positionals.length > positionals) {
+    throw new UsageError(`Unexpected argument "${parsed.positionals[positionals]}"`)
+  }
+  return parsed as {values: Record<string, string | boolean | undefined>; positionals: string[]}
 }
 
-export function parsePort(value: string): number {
-  if (!/^\d+$/.test(value)) throw new UsageError(`Bad port "${value}": expected an integer 0-65535`)
-  const port = Number(value)
-  if (port > 65535) throw new UsageError(`Bad port "${value}": expected an integer 0-65535`)
-  return port
+function port(value: string | boolean | undefined, fallback: string, flag: string): number {
+  try {
+    return parsePort(typeof value === 'string' ? value : fallback, flag)
+  } catch (error) {
+    if (error instanceof PortError) throw new UsageError(error.message)
+    throw error
+  }
+}
+
+function list(value: string | boolean | undefined): string[] | undefined {
+  if (typeof value !== 'string') return undefined
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+}
+
+function str(value: string | boolean | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined
+}
+
+function parseTokenCommand(argv: string[]): Command {
+  const sub = argv[0] && !argv[0].startsWith('-') ? argv[0] : 'create'
+  const rest = argv[0] === sub ? argv.slice(1) : argv
+  if (sub !== 'create') {
+    throw new UsageError(`Unknown token command "${sub}" (expected create)`)
+  }
+  const {values} = parse(rest, {
+    role: {type: 'string'},
+    label: {type: 'string'},
+    data: {type: 'string'},
+  })
+  if (values.help) return {kind: 'help'}
+  const role = str(values.role)
+  if (!role) throw new UsageError('"token create" needs --role')
+  if (!isRole(role)) throw new UsageError(`Unknown role "${role}" (expected ${ROLES.join(', ')})`)
+  return {
+    kind: 'token-create',
+    role,
+    label: str(values.label) ?? null,
+    dataDir: str(values.data) ?? '.lake',
+  }
 }
 
 export function parseArgs(argv: string[]): Command {
-  if (argv[0] === 'token') {
-    if (argv[1] !== 'create')
-      throw new UsageError(`Unknown token command "${argv[1] ?? ''}" (expected "token create")`)
-    const flags = parseFlags(argv.slice(2), ['role', 'label', 'data'])
-    if (flags.help) return {kind: 'help'}
-    const role = flags.role
-    if (!role) throw new UsageError('"token create" needs --role')
-    if (!isRole(role)) throw new UsageError(`Unknown role "${role}" (expected ${ROLES.join(', ')})`)
-    return {kind: 'token-create', role, label: flags.label ?? null, dataDir: flags.data ?? '.lake'}
-  }
-  const flags = parseFlags(argv, ['port', 'host', 'data', 'tls-port', 'tls-projects', 'datasets'])
-  if (flags.help) return {kind: 'help'}
+  if (argv[0] === 'token') return parseTokenCommand(argv.slice(1))
+  const {values} = parse(argv, {
+    port: {type: 'string'},
+    host: {type: 'string'},
+    data: {type: 'string'},
+    'tls-port': {type: 'string'},
+    'tls-projects': {type: 'string'},
+    datasets: {type: 'string'},
+  })
+  if (values.help) return {kind: 'help'}
   const command: Command = {
     kind: 'serve',
-    port: parsePort(flags.port ?? '3400'),
-    host: flags.host ?? '127.0.0.1',
-    dataDir: flags.data ?? '.lake',
+    port: port(values.port, '3400', 'port'),
+    host: str(values.host) ?? '127.0.0.1',
+    dataDir: str(values.data) ?? '.lake',
   }
-  if (flags['tls-port'] !== undefined) command.tlsPort = parsePort(flags['tls-port'])
-  if (flags['tls-projects'] !== undefined) {
-    const ids = flags['tls-projects']
-      .split(',')
-      .map((id) => id.trim())
-      .filter(Boolean)
-    for (const id of ids) {
+  if (values['tls-port'] !== undefined) command.tlsPort = port(values['tls-port'], '', 'tls-port')
+  const projects = list(values['tls-projects'])
+  if (projects) {
+    for (const id of projects) {
       if (!isValidProjectId(id)) throw new UsageError(`Bad project id "${id}" in --tls-projects`)
     }
-    command.tlsProjectIds = ids
+    command.tlsProjectIds = projects
   }
-  if (flags.datasets !== undefined) {
-    const names = flags.datasets
-      .split(',')
-      .map((name) => name.trim())
-      .filter(Boolean)
-    for (const name of names) {
+  const datasets = list(values.datasets)
+  if (datasets) {
+    for (const name of datasets) {
       if (!isValidDatasetName(name))
         throw new UsageError(`Bad dataset name "${name}" in --datasets`)
     }
-    command.datasets = names
+    command.datasets = datasets
   }
   return command
+}
+
+/**
+ * Creates a missing data folder owner-only; warns about an existing one that others can read:
+ * it holds every document (drafts too), the TLS key and the local token.
+ */
+export function prepareDataDir(dataDir: string, warn: (line: string) => void): void {
+  if (!existsSync(dataDir)) {
+    mkdirSync(dataDir, {recursive: true, mode: 0o700})
+    return
+  }
+  const mode = statSync(dataDir).mode & 0o777
+  if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
+    warn(
+      `lake: warning: the data folder ${dataDir} is readable by other users (mode ${mode.toString(8)}); it holds all content and tokens. Fix: chmod 700 ${dataDir}`,
+    )
+  }
 }
 
 /** Runs the CLI; resolves with an exit code for one-shot commands, or stays up serving. */
@@ -136,6 +192,7 @@ export async function runCli(
     return 0
   }
   if (command.kind === 'token-create') {
+    prepareDataDir(command.dataDir, (line) => console.error(line))
     const storage = new LakeStorage(command.dataDir)
     try {
       const {token} = registerToken(storage, command.role, {label: command.label})
@@ -145,6 +202,7 @@ export async function runCli(
     }
     return 0
   }
+  prepareDataDir(command.dataDir, (line) => console.error(line))
   const lake = createLakeServer({
     dataDir: command.dataDir,
     port: command.port,

@@ -59,7 +59,7 @@ describe('lake CLI', () => {
     expect(unknown.stderr).toContain('Unknown flag "--nope"')
     const port = run(['--port', '99999'])
     expect(port.status).toBe(2)
-    expect(port.stderr).toContain('Bad port "99999"')
+    expect(port.stderr).toContain('Bad port "99999" for --port')
     const role = run(['token', 'create', '--role', 'king'])
     expect(role.status).toBe(2)
     expect(role.stderr).toContain('Unknown role "king"')
