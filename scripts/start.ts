@@ -156,103 +156,103 @@ async function main(): Promise<void> {
   }
   process.once('SIGINT', () => void stopAll(0))
   process.once('SIGTERM', () => void stopAll(0))
-
-  const lakeUrl = `http://127.0.0.1:${options.lakePort}`
-  const studioApiHost = `https://localhost:${options.tlsPort}`
-  // A new data folder is owner-only: it holds the content, the TLS key and the local token.
-  if (!existsSync(options.dataDir)) mkdirSync(options.dataDir, {recursive: true, mode: 0o700})
-  const lake = startChild(
-    'lake',
-    process.execPath,
-    [
-      'lake/main.ts',
-      '--port',
-      String(options.lakePort),
-      '--tls-port',
-      String(options.tlsPort),
-      '--data',
-      options.dataDir,
-    ],
-    {...process.env, LAKE_ADMIN_TOKEN: adminToken, LAKE_LOGIN_CODE: loginCode},
-    /listening on/i,
-  )
-  children.push(lake.child)
-  lake.child.once('exit', () => void stopAll(1))
-  await lake.ready
-  const tokenFile = await ensureLocalToken(lakeUrl, options.dataDir)
-  console.log(`[token] local scripts use the editor token in ${tokenFile}`)
-
-  if (options.seed) {
-    const client = createClient({
-      projectId: 'local',
-      dataset: options.dataset,
-      apiHost: lakeUrl,
-      useProjectHostname: false,
-      apiVersion: '2025-02-19',
-      token: adminToken,
-      useCdn: false,
-    })
-    const outcome = await seedDemoContent(client)
-    console.log(
-      outcome.seeded
-        ? `[seed] demo content: ${outcome.documents} documents in "${options.dataset}"`
-        : `[seed] skipped: ${outcome.reason}`,
-    )
-  }
-
-  const studioEnv = {
-    ...process.env,
-    SANITY_STUDIO_API_HOST: studioApiHost,
-    SANITY_STUDIO_DATASET: options.dataset,
-    DO_NOT_TRACK: '1',
-    NO_UPDATE_NOTIFIER: '1',
-  }
-  let studioReady: Promise<unknown>
-  if (options.dev) {
-    const studio = startChild(
-      'studio',
+  try {
+    const lakeUrl = `http://127.0.0.1:${options.lakePort}`
+    const studioApiHost = `https://localhost:${options.tlsPort}`
+    // A new data folder is owner-only: it holds the content, the TLS key and the local token.
+    if (!existsSync(options.dataDir)) mkdirSync(options.dataDir, {recursive: true, mode: 0o700})
+    const lake = startChild(
+      'lake',
       process.execPath,
-      ['node_modules/.bin/sanity', 'dev', '--port', String(options.studioPort)],
-      studioEnv,
-      /localhost:\d+/,
+      [
+        'lake/main.ts',
+        '--port',
+        String(options.lakePort),
+        '--tls-port',
+        String(options.tlsPort),
+        '--data',
+        options.dataDir,
+      ],
+      {...process.env, LAKE_ADMIN_TOKEN: adminToken, LAKE_LOGIN_CODE: loginCode},
+      /listening on/i,
     )
-    children.push(studio.child)
-    studio.child.once('exit', () => void stopAll(1))
-    studioReady = studio.ready
-  } else {
-    studioReady = ensureStudioBuild({
-      root: ROOT,
-      outDir: STUDIO_BUILD_DIR,
-      env: studioEnv,
-      log: (line) => console.log(`[studio] ${line}`),
-    }).then(async (build) => {
-      if (!build.built) console.log('[studio] using the Studio built earlier (nothing changed)')
-      await serveStudio({dir: build.outDir, port: options.studioPort})
-    })
-    studioReady.catch((error: unknown) => {
-      console.error(`[studio] ${(error as Error).message}`)
-      console.error(
-        '[studio] Fix the error above, or run the dev server with `npm start -- --dev`.',
+    children.push(lake.child)
+    lake.child.once('exit', () => void stopAll(1))
+    await lake.ready
+    const tokenFile = await ensureLocalToken(lakeUrl, options.dataDir)
+    console.log(`[token] local scripts use the editor token in ${tokenFile}`)
+
+    if (options.seed) {
+      const client = createClient({
+        projectId: 'local',
+        dataset: options.dataset,
+        apiHost: lakeUrl,
+        useProjectHostname: false,
+        apiVersion: '2025-02-19',
+        token: adminToken,
+        useCdn: false,
+      })
+      const outcome = await seedDemoContent(client)
+      console.log(
+        outcome.seeded
+          ? `[seed] demo content: ${outcome.documents} documents in "${options.dataset}"`
+          : `[seed] skipped: ${outcome.reason}`,
       )
-      void stopAll(1)
-    })
-  }
+    }
 
-  const webEntry = 'web/main.ts'
-  if (existsSync(webEntry)) {
-    const web = startChild(
-      'web',
-      process.execPath,
-      [webEntry, '--port', String(options.webPort)],
-      {...process.env, SANITY_API_HOST: lakeUrl, SANITY_DATASET: options.dataset},
-      /listening|localhost:\d+/i,
-    )
-    children.push(web.child)
-    web.child.once('exit', () => void stopAll(1))
-  }
-  await studioReady
+    const studioEnv = {
+      ...process.env,
+      SANITY_STUDIO_API_HOST: studioApiHost,
+      SANITY_STUDIO_DATASET: options.dataset,
+      DO_NOT_TRACK: '1',
+      NO_UPDATE_NOTIFIER: '1',
+    }
+    let studioReady: Promise<unknown>
+    if (options.dev) {
+      const studio = startChild(
+        'studio',
+        process.execPath,
+        ['node_modules/.bin/sanity', 'dev', '--port', String(options.studioPort)],
+        studioEnv,
+        /localhost:\d+/,
+      )
+      children.push(studio.child)
+      studio.child.once('exit', () => void stopAll(1))
+      studioReady = studio.ready
+    } else {
+      studioReady = ensureStudioBuild({
+        root: ROOT,
+        outDir: STUDIO_BUILD_DIR,
+        env: studioEnv,
+        log: (line) => console.log(`[studio] ${line}`),
+      }).then(async (build) => {
+        if (!build.built) console.log('[studio] using the Studio built earlier (nothing changed)')
+        await serveStudio({dir: build.outDir, port: options.studioPort})
+      })
+      studioReady.catch((error: unknown) => {
+        console.error(`[studio] ${(error as Error).message}`)
+        console.error(
+          '[studio] Fix the error above, or run the dev server with `npm start -- --dev`.',
+        )
+        void stopAll(1)
+      })
+    }
 
-  console.log(`
+    const webEntry = 'web/main.ts'
+    if (existsSync(webEntry)) {
+      const web = startChild(
+        'web',
+        process.execPath,
+        [webEntry, '--port', String(options.webPort)],
+        {...process.env, SANITY_API_HOST: lakeUrl, SANITY_DATASET: options.dataset},
+        /listening|localhost:\d+/i,
+      )
+      children.push(web.child)
+      web.child.once('exit', () => void stopAll(1))
+    }
+    await studioReady
+
+    console.log(`
 Stadskärna CMS is running.
   Studio:        http://localhost:${options.studioPort}
   Content Lake:  ${lakeUrl} (scripts, sites) and ${studioApiHost} (Studio)${
@@ -264,6 +264,11 @@ code ${loginCode}. The first time, your browser asks you to trust the lake's cer
 "Trusting the local certificate" in the README. Scripts (npm run import, migrate, dataset) use
 the editor token in ${tokenFile} when SANITY_API_TOKEN is unset.
 Press Ctrl-C to stop everything.`)
+  } catch (error) {
+    // Never leave the lake or the site running behind a failed start.
+    console.error(`start: ${error instanceof Error ? error.message : String(error)}`)
+    await stopAll(1)
+  }
 }
 
 await main()
