@@ -9,13 +9,14 @@
  * Bad arguments exit with code 2.
  */
 import {existsSync, mkdirSync, statSync} from 'node:fs'
+import {join} from 'node:path'
 import {parseArgs as parseNodeArgs} from 'node:util'
 
 import {isRole, registerToken, ROLES} from './auth/auth.ts'
 import {isValidDatasetName, isValidProjectId} from './core/ids.ts'
 import {createLakeServer, type LakeListening} from './http/server.ts'
 import {parsePort, PortError} from './ports.ts'
-import {LakeStorage} from './store/storage.ts'
+import {LakeStorage, type TokenListing} from './store/storage.ts'
 import type {Role} from './core/types.ts'
 
 export class UsageError extends Error {
@@ -26,6 +27,8 @@ export const USAGE = `Usage:
   node lake/main.ts [--port 3400] [--host 127.0.0.1] [--data .lake]
                     [--tls-port 3443] [--tls-projects <id>[,<id>…]] [--datasets <name>[,<name>…]]
   node lake/main.ts token [create] --role <${ROLES.join('|')}> [--label <text>] [--data .lake]
+  node lake/main.ts token list [--data .lake]       one line per token: id, role, label, created, last used
+  node lake/main.ts token revoke <id> [--data .lake]  the token gets 401 at once, also on a running lake
 Environment: LAKE_ADMIN_TOKEN=<token> registers an administrator token at start;
 LAKE_LOGIN_CODE=<code> makes the Studio login form require that code.`
 
@@ -42,6 +45,8 @@ export type Command =
       datasets?: string[]
     }
   | {kind: 'token-create'; role: Role; label: string | null; dataDir: string}
+  | {kind: 'token-list'; dataDir: string}
+  | {kind: 'token-revoke'; id: string; dataDir: string}
   | {kind: 'help'}
 
 type OptionSpec = Record<string, {type: 'string' | 'boolean'; short?: string}>
@@ -99,8 +104,19 @@ function str(value: string | boolean | undefined): string | undefined {
 function parseTokenCommand(argv: string[]): Command {
   const sub = argv[0] && !argv[0].startsWith('-') ? argv[0] : 'create'
   const rest = argv[0] === sub ? argv.slice(1) : argv
+  if (sub === 'list') {
+    const {values} = parse(rest, {data: {type: 'string'}})
+    return values.help ? {kind: 'help'} : {kind: 'token-list', dataDir: str(values.data) ?? '.lake'}
+  }
+  if (sub === 'revoke') {
+    const {values, positionals} = parse(rest, {data: {type: 'string'}}, 1)
+    if (values.help) return {kind: 'help'}
+    if (!positionals[0])
+      throw new UsageError('"token revoke" needs the token id (see "token list")')
+    return {kind: 'token-revoke', id: positionals[0], dataDir: str(values.data) ?? '.lake'}
+  }
   if (sub !== 'create') {
-    throw new UsageError(`Unknown token command "${sub}" (expected create)`)
+    throw new UsageError(`Unknown token command "${sub}" (expected create, list or revoke)`)
   }
   const {values} = parse(rest, {
     role: {type: 'string'},
@@ -116,6 +132,55 @@ function parseTokenCommand(argv: string[]): Command {
     role,
     label: str(values.label) ?? null,
     dataDir: str(values.data) ?? '.lake',
+  }
+}
+
+/** One line per token: id, role, label, created, last used (tab-separated). */
+export function formatTokenLine(token: TokenListing): string {
+  return [
+    token.id,
+    token.role,
+    token.label ?? '-',
+    `created ${token.createdAt}`,
+    `last used ${token.lastUsedAt ?? 'never'}`,
+  ].join('\t')
+}
+
+/** Runs a token command on the data folder (safe while the lake runs: SQLite serialises writers). */
+function runTokenCommand(
+  command: Extract<Command, {kind: 'token-create' | 'token-list' | 'token-revoke'}>,
+): number {
+  if (command.kind !== 'token-create' && !existsSync(join(command.dataDir, 'lake.sqlite'))) {
+    console.error(
+      `lake: no lake in ${command.dataDir} (no lake.sqlite). Name the data folder with --data.`,
+    )
+    return 1
+  }
+  prepareDataDir(command.dataDir, (line) => console.error(line))
+  const storage = new LakeStorage(command.dataDir)
+  try {
+    if (command.kind === 'token-create') {
+      console.log(registerToken(storage, command.role, {label: command.label}).token)
+      return 0
+    }
+    if (command.kind === 'token-list') {
+      for (const token of storage.listTokens()) console.log(formatTokenLine(token))
+      return 0
+    }
+    const token = storage.listTokens().find((candidate) => candidate.id === command.id)
+    if (!token || !storage.deleteToken(command.id)) {
+      console.error(
+        `lake: no token with id "${command.id}" in ${command.dataDir}. List them with: npm run lake:token -- list --data ${command.dataDir}`,
+      )
+      return 1
+    }
+    console.log(`Revoked token ${token.id} (${token.role}, ${token.label ?? 'no label'}).`)
+    if (token.label === 'LAKE_ADMIN_TOKEN') {
+      console.log('LAKE_ADMIN_TOKEN is registered again at the next start while it is set.')
+    }
+    return 0
+  } finally {
+    storage.close()
   }
 }
 
@@ -191,16 +256,12 @@ export async function runCli(
     console.log(USAGE)
     return 0
   }
-  if (command.kind === 'token-create') {
-    prepareDataDir(command.dataDir, (line) => console.error(line))
-    const storage = new LakeStorage(command.dataDir)
-    try {
-      const {token} = registerToken(storage, command.role, {label: command.label})
-      console.log(token)
-    } finally {
-      storage.close()
-    }
-    return 0
+  if (
+    command.kind === 'token-create' ||
+    command.kind === 'token-list' ||
+    command.kind === 'token-revoke'
+  ) {
+    return runTokenCommand(command)
   }
   prepareDataDir(command.dataDir, (line) => console.error(line))
   const lake = createLakeServer({
