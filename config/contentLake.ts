@@ -6,6 +6,8 @@
  * `SANITY_API_HOST` targets the hosted Sanity API instead.
  */
 
+import {withLocalToken} from './localToken.ts'
+
 export const LOCAL_LAKE_HOST = 'http://127.0.0.1:3400'
 export const LOCAL_PROJECT_ID = 'local'
 export const DEFAULT_DATASET = 'production'
@@ -80,6 +82,17 @@ export function readContentLakeConfig(env: Env = process.env): ContentLakeConfig
     apiVersion,
     isLocal,
   }
+}
+
+/**
+ * The configuration for scripts (import, migrate, dataset): as readContentLakeConfig, plus the
+ * local lake's token file (config/localToken.ts) when `SANITY_API_TOKEN` is unset and the target
+ * is the lake that wrote it. Sites and the delivery library never read the file.
+ */
+export function readScriptConfig(env: Env = process.env): ContentLakeConfig {
+  const {tokenSource, ...config} = withLocalToken(readContentLakeConfig(env), env)
+  void tokenSource
+  return config
 }
 
 /**

@@ -1,10 +1,11 @@
 /**
  * The local lake's token file: `npm start` writes an editor token into the lake's data folder
- * (`<data>/editor-token`, owner-only), and scripts that target the local lake read it when
- * `SANITY_API_TOKEN` is unset, so nobody has to copy a token by hand.
+ * (`<data>/editor-token`, owner-only, JSON `{token, apiHost}`), and scripts that target that lake
+ * read it when `SANITY_API_TOKEN` is unset, so nobody has to copy a token by hand.
  *
- * It is only ever sent to a loopback address: a configuration that points anywhere else never
- * picks it up, so the token cannot leak to another host.
+ * The token is only used for the lake it was made for: a loopback address with the same port as
+ * the `apiHost` in the file. Any other target (another host, another lake on this machine, a test
+ * lake on a random port) never picks it up, so the token cannot leak.
  */
 import {chmodSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
@@ -21,21 +22,42 @@ export function localTokenPath(env: Env = process.env): string {
   return join(env.LAKE_DATA_DIR?.trim() || DEFAULT_LAKE_DATA_DIR, LOCAL_TOKEN_FILE)
 }
 
-/** Writes the token with owner-only permissions (0600), also when the file already existed. */
-export function writeLocalToken(dataDir: string, token: string): string {
+interface LocalTokenFile {
+  token: string
+  /** The lake the token is for, e.g. `http://127.0.0.1:3400`. */
+  apiHost: string
+}
+
+/** Writes the token for the lake at `apiHost` with owner-only permissions (0600). */
+export function writeLocalToken(dataDir: string, token: string, apiHost: string): string {
   const path = join(dataDir, LOCAL_TOKEN_FILE)
-  writeFileSync(path, `${token}\n`, {mode: 0o600})
+  const content: LocalTokenFile = {token, apiHost}
+  writeFileSync(path, `${JSON.stringify(content)}\n`, {mode: 0o600})
   chmodSync(path, 0o600)
   return path
 }
 
-/** The token in the file, or undefined when there is none. */
-export function readLocalToken(path: string): string | undefined {
+/** The file's token when it is for the lake at `apiHost` (any loopback name, same port). */
+export function readLocalToken(path: string, apiHost: string | undefined): string | undefined {
+  let content: Partial<LocalTokenFile>
   try {
-    return readFileSync(path, 'utf8').trim() || undefined
+    content = JSON.parse(readFileSync(path, 'utf8')) as Partial<LocalTokenFile>
   } catch {
     return undefined
   }
+  if (typeof content.token !== 'string' || typeof content.apiHost !== 'string') return undefined
+  return sameLocalLake(content.apiHost, apiHost) ? content.token : undefined
+}
+
+function portOf(url: URL): string {
+  return url.port || (url.protocol === 'https:' ? '443' : '80')
+}
+
+/** Both loopback addresses with the same protocol and port. */
+function sameLocalLake(a: string, b: string | undefined): boolean {
+  if (!b || !isLoopbackHost(a) || !isLoopbackHost(b)) return false
+  const [urlA, urlB] = [new URL(a), new URL(b)]
+  return urlA.protocol === urlB.protocol && portOf(urlA) === portOf(urlB)
 }
 
 /** True for `http(s)://127.x.x.x`, `localhost` (and `*.localhost`) and `[::1]`. */
@@ -65,7 +87,7 @@ export function withLocalToken(
 ): ContentLakeConfig & {tokenSource: 'SANITY_API_TOKEN' | 'local token file' | 'none'} {
   if (config.token) return {...config, tokenSource: 'SANITY_API_TOKEN'}
   if (!config.isLocal || !isLoopbackHost(config.apiHost)) return {...config, tokenSource: 'none'}
-  const token = readLocalToken(localTokenPath(env))
+  const token = readLocalToken(localTokenPath(env), config.apiHost)
   return token
     ? {...config, token, tokenSource: 'local token file'}
     : {...config, tokenSource: 'none'}

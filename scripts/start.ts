@@ -74,7 +74,7 @@ export function parseStartArgs(argv: string[]): StartOptions {
  * accepts it, else a new one (created through the lake's CLI, which the running lake sees at once).
  */
 async function ensureLocalToken(lakeUrl: string, dataDir: string): Promise<string> {
-  const existing = readLocalToken(join(dataDir, LOCAL_TOKEN_FILE))
+  const existing = readLocalToken(join(dataDir, LOCAL_TOKEN_FILE), lakeUrl)
   if (existing) {
     const res = await fetch(`${lakeUrl}/v2025-02-19/users/me`, {
       headers: {Authorization: `Bearer ${existing}`},
@@ -97,7 +97,7 @@ async function ensureLocalToken(lakeUrl: string, dataDir: string): Promise<strin
     {encoding: 'utf8'},
   )
   if (created.status !== 0) throw new Error(`could not create a local token: ${created.stderr}`)
-  return writeLocalToken(dataDir, created.stdout.trim())
+  return writeLocalToken(dataDir, created.stdout.trim(), lakeUrl)
 }
 
 /** Runs a child with its output prefixed; resolves `ready` when a line matches `readyLine`. */

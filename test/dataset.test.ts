@@ -11,6 +11,7 @@ import {join} from 'node:path'
 import type {SanityClient} from '@sanity/client'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {writeLocalToken} from '../config/localToken.ts'
 import {main} from '../scripts/dataset/cli.ts'
 import {startTestLake, type TestLake} from './helpers/lake.ts'
 import {png} from './helpers/png.ts'
@@ -232,6 +233,15 @@ describe('npm run dataset', () => {
     const to = target.client({dataset: 'mirror'})
     expect(await contentOf(to)).toEqual(await contentOf(from))
     expect(await assetBytes(to)).toEqual(await assetBytes(from))
+  })
+
+  it('uses the token `npm start` keeps in the data folder when SANITY_API_TOKEN is unset', async () => {
+    const dir = tempDir()
+    const env = {SANITY_API_HOST: target.url, LAKE_DATA_DIR: dir}
+    const without = await dataset(['create', 'from-file'], env)
+    expect(without.err).toMatch(/needs a token[\s\S]*lake:token/)
+    writeLocalToken(dir, target.adminToken, target.url)
+    expect(await dataset(['create', 'from-file'], env)).toMatchObject({code: 0})
   })
 
   it('runs as `npm run dataset` and tells the user to start a lake that is not running', async () => {
