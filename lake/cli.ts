@@ -16,6 +16,8 @@ import {isRole, registerToken, ROLES} from './auth/auth.ts'
 import {isValidDatasetName, isValidProjectId} from './core/ids.ts'
 import {createLakeServer, type LakeListening} from './http/server.ts'
 import {parsePort, PortError} from './ports.ts'
+import {backupLake, BackupError, restoreLake, type BackupManifest} from './store/backup.ts'
+import {parseDuration, startBackupSchedule} from './store/backupSchedule.ts'
 import {LakeStorage, type TokenListing} from './store/storage.ts'
 import type {Role} from './core/types.ts'
 
@@ -26,6 +28,9 @@ export class UsageError extends Error {
 export const USAGE = `Usage:
   node lake/main.ts [--port 3400] [--host 127.0.0.1] [--data .lake]
                     [--tls-port 3443] [--tls-projects <id>[,<id>…]] [--datasets <name>[,<name>…]]
+                    [--backup-every 6h [--keep 14] [--backup-dir .backups]]
+  node lake/main.ts backup --out <folder> [--data .lake]   a verified snapshot, also while the lake runs
+  node lake/main.ts restore --from <folder> --data <new folder>
   node lake/main.ts token [create] --role <${ROLES.join('|')}> [--label <text>] [--data .lake]
   node lake/main.ts token list [--data .lake]       one line per token: id, role, label, created, last used
   node lake/main.ts token revoke <id> [--data .lake]  the token gets 401 at once, also on a running lake
@@ -43,7 +48,11 @@ export type Command =
       tlsProjectIds?: string[]
       /** Created at start when missing; default `production` when TLS is on (Studio mode). */
       datasets?: string[]
+      /** Scheduled backups inside the lake. */
+      backups?: {everyMs: number; keep: number; dir: string}
     }
+  | {kind: 'backup'; dataDir: string; outDir: string}
+  | {kind: 'restore'; fromDir: string; dataDir: string}
   | {kind: 'token-create'; role: Role; label: string | null; dataDir: string}
   | {kind: 'token-list'; dataDir: string}
   | {kind: 'token-revoke'; id: string; dataDir: string}
@@ -184,8 +193,44 @@ function runTokenCommand(
   }
 }
 
+function parseBackupCommand(argv: string[]): Command {
+  const {values} = parse(argv, {data: {type: 'string'}, out: {type: 'string'}})
+  if (values.help) return {kind: 'help'}
+  const outDir = str(values.out)
+  if (!outDir) throw new UsageError('"backup" needs --out <folder>')
+  return {kind: 'backup', dataDir: str(values.data) ?? '.lake', outDir}
+}
+
+function parseRestoreCommand(argv: string[]): Command {
+  const {values} = parse(argv, {from: {type: 'string'}, data: {type: 'string'}})
+  if (values.help) return {kind: 'help'}
+  const fromDir = str(values.from)
+  const dataDir = str(values.data)
+  if (!fromDir) throw new UsageError('"restore" needs --from <backup folder>')
+  if (!dataDir) throw new UsageError('"restore" needs --data <new data folder>')
+  return {kind: 'restore', fromDir, dataDir}
+}
+
+function parseBackupSchedule(values: Record<string, string | boolean | undefined>) {
+  const every = str(values['backup-every'])
+  if (every === undefined) {
+    if (values.keep !== undefined || values['backup-dir'] !== undefined)
+      throw new UsageError('--keep and --backup-dir need --backup-every')
+    return undefined
+  }
+  const everyMs = parseDuration(every)
+  if (everyMs === null)
+    throw new UsageError(`Bad --backup-every "${every}": expected e.g. 90s, 30m, 6h or 1d`)
+  const keepText = str(values.keep) ?? '14'
+  const keep = /^\d+$/.test(keepText) ? Number(keepText) : 0
+  if (keep < 1) throw new UsageError(`Bad --keep "${keepText}": expected a whole number ≥ 1`)
+  return {everyMs, keep, dir: str(values['backup-dir']) ?? '.backups'}
+}
+
 export function parseArgs(argv: string[]): Command {
   if (argv[0] === 'token') return parseTokenCommand(argv.slice(1))
+  if (argv[0] === 'backup') return parseBackupCommand(argv.slice(1))
+  if (argv[0] === 'restore') return parseRestoreCommand(argv.slice(1))
   const {values} = parse(argv, {
     port: {type: 'string'},
     host: {type: 'string'},
@@ -193,6 +238,9 @@ export function parseArgs(argv: string[]): Command {
     'tls-port': {type: 'string'},
     'tls-projects': {type: 'string'},
     datasets: {type: 'string'},
+    'backup-every': {type: 'string'},
+    keep: {type: 'string'},
+    'backup-dir': {type: 'string'},
   })
   if (values.help) return {kind: 'help'}
   const command: Command = {
@@ -217,7 +265,47 @@ export function parseArgs(argv: string[]): Command {
     }
     command.datasets = datasets
   }
+  const backups = parseBackupSchedule(values)
+  if (backups) command.backups = backups
   return command
+}
+
+function runBackupCommand(command: Extract<Command, {kind: 'backup' | 'restore'}>): number {
+  const started = Date.now()
+  try {
+    if (command.kind === 'backup') {
+      const manifest = backupLake(command.dataDir, command.outDir)
+      console.log(
+        `Backed up ${command.dataDir} into ${command.outDir} in ${Date.now() - started} ms: ${describeManifest(manifest)}; verified (integrity_check ok, document counts match).`,
+      )
+      console.log(
+        `Restore with: npm run lake -- restore --from ${command.outDir} --data <new folder>`,
+      )
+    } else {
+      const manifest = restoreLake(command.fromDir, command.dataDir)
+      console.log(
+        `Restored ${command.fromDir} (${manifest.createdAt}) into ${command.dataDir}: ${describeManifest(manifest)}.`,
+      )
+      console.log(`Start it with: npm run lake -- --data ${command.dataDir}`)
+    }
+    return 0
+  } catch (error) {
+    if (!(error instanceof BackupError)) throw error
+    console.error(`lake: ${command.kind} failed: ${error.message}`)
+    console.error(
+      command.kind === 'backup'
+        ? 'Nothing was written. Name a new --out folder and check --data.'
+        : 'Nothing was restored. Name an empty --data folder and a folder made by "backup" as --from.',
+    )
+    return 1
+  }
+}
+
+function describeManifest(manifest: BackupManifest): string {
+  const datasets = Object.entries(manifest.documents)
+    .map(([name, count]) => `${name} ${count}`)
+    .join(', ')
+  return `documents ${datasets || 'none'}, ${manifest.assetFiles} asset files`
 }
 
 /**
@@ -263,6 +351,7 @@ export async function runCli(
   ) {
     return runTokenCommand(command)
   }
+  if (command.kind === 'backup' || command.kind === 'restore') return runBackupCommand(command)
   prepareDataDir(command.dataDir, (line) => console.error(line))
   const lake = createLakeServer({
     dataDir: command.dataDir,
@@ -283,10 +372,18 @@ export async function runCli(
     console.error(`lake: cannot listen on ${command.host}:${ports}: ${(error as Error).message}`)
     return 1
   }
+  const schedule = command.backups
+    ? startBackupSchedule({
+        dataDir: command.dataDir,
+        ...command.backups,
+        log: (line) => console.log(line),
+      })
+    : undefined
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return
     stopping = true
+    schedule?.stop()
     lake.close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -305,6 +402,11 @@ export async function runCli(
     )
     console.log(
       `TLS certificate: ${certificate.certPath}${certificate.created ? ' (new)' : ''}; SPKI sha256: ${certificate.spki}`,
+    )
+  }
+  if (command.backups) {
+    console.log(
+      `Backups: every ${command.backups.everyMs / 1000} s into ${command.backups.dir}, keeping ${command.backups.keep}`,
     )
   }
   return undefined
