@@ -13,7 +13,7 @@ import {join} from 'node:path'
 import type {ContentLakeConfig} from './contentLake.ts'
 
 export const LOCAL_TOKEN_FILE = 'editor-token'
-export const DEFAULT_LAKE_DATA_DIR = '.lake'
+const DEFAULT_LAKE_DATA_DIR = '.lake'
 
 type Env = Record<string, string | undefined>
 

@@ -145,7 +145,7 @@ function parseTokenCommand(argv: string[]): Command {
 }
 
 /** One line per token: id, role, label, created, last used (tab-separated). */
-export function formatTokenLine(token: TokenListing): string {
+function formatTokenLine(token: TokenListing): string {
   return [
     token.id,
     token.role,
@@ -312,7 +312,7 @@ function describeManifest(manifest: BackupManifest): string {
  * Creates a missing data folder owner-only; warns about an existing one that others can read:
  * it holds every document (drafts too), the TLS key and the local token.
  */
-export function prepareDataDir(dataDir: string, warn: (line: string) => void): void {
+function prepareDataDir(dataDir: string, warn: (line: string) => void): void {
   if (!existsSync(dataDir)) {
     mkdirSync(dataDir, {recursive: true, mode: 0o700})
     return

@@ -126,6 +126,10 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  // @sanity/export and @sanity/import found every endpoint they use on the lake.
+  expect(
+    [...(source?.logs ?? []), ...(target?.logs ?? [])].filter((l) => / 40[45] /.test(l)),
+  ).toEqual([])
   await source?.stop()
   await target?.stop()
   for (const dir of dirs) rmSync(dir, {recursive: true, force: true})

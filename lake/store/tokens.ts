@@ -28,7 +28,7 @@ export interface TokenListing {
  * Last use is written at most once a minute per token: every request writing (and fsyncing) a row
  * would cost more than the request. A minute is precise enough to see which tokens are idle.
  */
-export const LAST_USED_RESOLUTION_MS = 60_000
+const LAST_USED_RESOLUTION_MS = 60_000
 
 function labelOf(row: Record<string, unknown>): string | null {
   return row.label === null || row.label === undefined ? null : String(row.label)

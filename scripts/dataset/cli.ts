@@ -19,7 +19,7 @@ import {
 import {DatasetCommandError} from './errors.ts'
 import {resolveTarget, type DatasetTarget} from './target.ts'
 
-export const USAGE = `Usage: npm run dataset -- <command>
+const USAGE = `Usage: npm run dataset -- <command>
   list                                  the datasets of the target
   create <name> [--private]             a new dataset (public unless --private)
   delete <name> [--force]               deletes a dataset and its documents (asks unless --force)

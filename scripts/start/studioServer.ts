@@ -66,7 +66,7 @@ function acceptedEncodings(header: string | undefined): Set<string> {
 /** Called after each response, e.g. to count what a visit fetched. */
 export type OnResponse = (path: string, status: number) => void
 
-export function createStudioHandler(
+function createStudioHandler(
   dir: string,
   onResponse?: OnResponse,
 ): (req: IncomingMessage, res: ServerResponse) => void {
