@@ -6,6 +6,8 @@
  * `SANITY_API_HOST` targets the hosted Sanity API instead.
  */
 
+import {withLocalToken} from './localToken.ts'
+
 export const LOCAL_LAKE_HOST = 'http://127.0.0.1:3400'
 export const LOCAL_PROJECT_ID = 'local'
 export const DEFAULT_DATASET = 'production'
@@ -31,6 +33,11 @@ type Env = Record<string, string | undefined>
 const PROJECT_ID_PATTERN = /^[-a-z0-9]+$/
 const DATASET_PATTERN = /^(~[a-z0-9][-\w]{0,63}|[a-z0-9][-\w]{0,63})$/
 const API_VERSION_PATTERN = /^(1|X|\d{4}-\d{2}-\d{2})$/
+
+/** Sanity's rule for dataset names: a-z, 0-9, `-` and `_`, starting with a letter or digit, ≤ 64. */
+export function isValidDatasetName(name: string): boolean {
+  return DATASET_PATTERN.test(name)
+}
 
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim()
@@ -75,6 +82,17 @@ export function readContentLakeConfig(env: Env = process.env): ContentLakeConfig
     apiVersion,
     isLocal,
   }
+}
+
+/**
+ * The configuration for scripts (import, migrate, dataset): as readContentLakeConfig, plus the
+ * local lake's token file (config/localToken.ts) when `SANITY_API_TOKEN` is unset and the target
+ * is the lake that wrote it. Sites and the delivery library never read the file.
+ */
+export function readScriptConfig(env: Env = process.env): ContentLakeConfig {
+  const {tokenSource, ...config} = withLocalToken(readContentLakeConfig(env), env)
+  void tokenSource
+  return config
 }
 
 /**

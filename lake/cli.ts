@@ -1,19 +1,24 @@
 /**
- * Command line of the lake:
- *   node lake/main.ts [--port 3400] [--host 127.0.0.1] [--data .lake]
- *                     [--tls-port 3443] [--tls-projects local,other]
- *   node lake/main.ts token create --role editor [--label x] [--data .lake]
- * `LAKE_ADMIN_TOKEN=<token>` at start registers that token as an administrator.
+ * Command line of the lake (`node lake/main.ts …`, see USAGE). Arguments are parsed with
+ * node:util `parseArgs`; ports with the one rule in lake/ports.ts (shared with `npm start`).
+ * `LAKE_ADMIN_TOKEN=<token>` at start registers that token as an administrator;
+ * `LAKE_LOGIN_CODE=<code>` makes the Studio login form require that code.
  * `--tls-port` also serves HTTPS + HTTP/2 (for the Studio) with a self-signed certificate kept in
  * `<data>/tls/`; `--tls-projects` adds `<id>.localhost` names to it (`local` is always there).
  * `--datasets` are created at start when missing (default with `--tls-port`: `production`).
- * `LAKE_LOGIN_CODE=<code>` makes the Studio login form require that code.
  * Bad arguments exit with code 2.
  */
+import {existsSync, mkdirSync, statSync} from 'node:fs'
+import {join} from 'node:path'
+import {parseArgs as parseNodeArgs} from 'node:util'
+
 import {isRole, registerToken, ROLES} from './auth/auth.ts'
 import {isValidDatasetName, isValidProjectId} from './core/ids.ts'
 import {createLakeServer, type LakeListening} from './http/server.ts'
-import {LakeStorage} from './store/storage.ts'
+import {parsePort, PortError} from './ports.ts'
+import {backupLake, BackupError, restoreLake, type BackupManifest} from './store/backup.ts'
+import {parseDuration, startBackupSchedule} from './store/backupSchedule.ts'
+import {LakeStorage, type TokenListing} from './store/storage.ts'
 import type {Role} from './core/types.ts'
 
 export class UsageError extends Error {
@@ -23,7 +28,12 @@ export class UsageError extends Error {
 export const USAGE = `Usage:
   node lake/main.ts [--port 3400] [--host 127.0.0.1] [--data .lake]
                     [--tls-port 3443] [--tls-projects <id>[,<id>…]] [--datasets <name>[,<name>…]]
-  node lake/main.ts token create --role <${ROLES.join('|')}> [--label <text>] [--data .lake]
+                    [--backup-every 6h [--keep 14] [--backup-dir .backups]]
+  node lake/main.ts backup --out <folder> [--data .lake]   a verified snapshot, also while the lake runs
+  node lake/main.ts restore --from <folder> --data <new folder>
+  node lake/main.ts token [create] --role <${ROLES.join('|')}> [--label <text>] [--data .lake]
+  node lake/main.ts token list [--data .lake]       one line per token: id, role, label, created, last used
+  node lake/main.ts token revoke <id> [--data .lake]  the token gets 401 at once, also on a running lake
 Environment: LAKE_ADMIN_TOKEN=<token> registers an administrator token at start;
 LAKE_LOGIN_CODE=<code> makes the Studio login form require that code.`
 
@@ -38,82 +48,281 @@ export type Command =
       tlsProjectIds?: string[]
       /** Created at start when missing; default `production` when TLS is on (Studio mode). */
       datasets?: string[]
+      /** Scheduled backups inside the lake. */
+      backups?: {everyMs: number; keep: number; dir: string}
     }
+  | {kind: 'backup'; dataDir: string; outDir: string}
+  | {kind: 'restore'; fromDir: string; dataDir: string}
   | {kind: 'token-create'; role: Role; label: string | null; dataDir: string}
+  | {kind: 'token-list'; dataDir: string}
+  | {kind: 'token-revoke'; id: string; dataDir: string}
   | {kind: 'help'}
 
-function parseFlags(args: string[], allowed: readonly string[]): Record<string, string> {
-  const flags: Record<string, string> = {}
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]
-    if (arg === '--help' || arg === '-h') {
-      flags.help = 'true'
-      continue
-    }
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg)
-    if (!match) throw new UsageError(`Unexpected argument "${arg}"`)
-    const name = match[1]
-    if (!allowed.includes(name)) throw new UsageError(`Unknown flag "--${name}"`)
-    let value = match[2]
-    if (value === undefined) {
-      value = args[++i]
-      if (value === undefined || value.startsWith('--'))
-        throw new UsageError(`Flag "--${name}" needs a value`)
-    }
-    flags[name] = value
+type OptionSpec = Record<string, {type: 'string' | 'boolean'; short?: string}>
+
+const HELP: OptionSpec = {help: {type: 'boolean', short: 'h'}}
+
+/** `parseArgs` with the lake's messages: unknown flags and missing values are UsageErrors. */
+function parse(args: string[], options: OptionSpec, positionals = 0) {
+  let parsed
+  try {
+    parsed = parseNodeArgs({
+      args,
+      options: {...HELP, ...options},
+      strict: true,
+      allowPositionals: positionals > 0,
+    })
+  } catch (error) {
+    const message = (error as Error).message
+    const flag = /'(-[-\w]+)/.exec(message)?.[1]
+    const code = (error as {code?: string}).code
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`Unknown flag "${flag}"`)
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
+      throw new UsageError(`Flag "${flag?.split(' ')[0]}" needs a value`)
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
+      throw new UsageError(`Unexpected argument "${/'([^']*)'/.exec(message)?.[1] ?? ''}"`)
+    throw new UsageError(message)
   }
-  return flags
+  if (parsed.positionals.length > positionals) {
+    throw new UsageError(`Unexpected argument "${parsed.positionals[positionals]}"`)
+  }
+  return parsed as {values: Record<string, string | boolean | undefined>; positionals: string[]}
 }
 
-export function parsePort(value: string): number {
-  if (!/^\d+$/.test(value)) throw new UsageError(`Bad port "${value}": expected an integer 0-65535`)
-  const port = Number(value)
-  if (port > 65535) throw new UsageError(`Bad port "${value}": expected an integer 0-65535`)
-  return port
+function port(value: string | boolean | undefined, fallback: string, flag: string): number {
+  try {
+    return parsePort(typeof value === 'string' ? value : fallback, flag)
+  } catch (error) {
+    if (error instanceof PortError) throw new UsageError(error.message)
+    throw error
+  }
+}
+
+function list(value: string | boolean | undefined): string[] | undefined {
+  if (typeof value !== 'string') return undefined
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+}
+
+function str(value: string | boolean | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined
+}
+
+function parseTokenCommand(argv: string[]): Command {
+  const sub = argv[0] && !argv[0].startsWith('-') ? argv[0] : 'create'
+  const rest = argv[0] === sub ? argv.slice(1) : argv
+  if (sub === 'list') {
+    const {values} = parse(rest, {data: {type: 'string'}})
+    return values.help ? {kind: 'help'} : {kind: 'token-list', dataDir: str(values.data) ?? '.lake'}
+  }
+  if (sub === 'revoke') {
+    const {values, positionals} = parse(rest, {data: {type: 'string'}}, 1)
+    if (values.help) return {kind: 'help'}
+    if (!positionals[0])
+      throw new UsageError('"token revoke" needs the token id (see "token list")')
+    return {kind: 'token-revoke', id: positionals[0], dataDir: str(values.data) ?? '.lake'}
+  }
+  if (sub !== 'create') {
+    throw new UsageError(`Unknown token command "${sub}" (expected create, list or revoke)`)
+  }
+  const {values} = parse(rest, {
+    role: {type: 'string'},
+    label: {type: 'string'},
+    data: {type: 'string'},
+  })
+  if (values.help) return {kind: 'help'}
+  const role = str(values.role)
+  if (!role) throw new UsageError('"token create" needs --role')
+  if (!isRole(role)) throw new UsageError(`Unknown role "${role}" (expected ${ROLES.join(', ')})`)
+  return {
+    kind: 'token-create',
+    role,
+    label: str(values.label) ?? null,
+    dataDir: str(values.data) ?? '.lake',
+  }
+}
+
+/** One line per token: id, role, label, created, last used (tab-separated). */
+function formatTokenLine(token: TokenListing): string {
+  return [
+    token.id,
+    token.role,
+    token.label ?? '-',
+    `created ${token.createdAt}`,
+    `last used ${token.lastUsedAt ?? 'never'}`,
+  ].join('\t')
+}
+
+/** Runs a token command on the data folder (safe while the lake runs: SQLite serialises writers). */
+function runTokenCommand(
+  command: Extract<Command, {kind: 'token-create' | 'token-list' | 'token-revoke'}>,
+): number {
+  if (command.kind !== 'token-create' && !existsSync(join(command.dataDir, 'lake.sqlite'))) {
+    console.error(
+      `lake: no lake in ${command.dataDir} (no lake.sqlite). Name the data folder with --data.`,
+    )
+    return 1
+  }
+  prepareDataDir(command.dataDir, (line) => console.error(line))
+  const storage = new LakeStorage(command.dataDir)
+  try {
+    if (command.kind === 'token-create') {
+      console.log(registerToken(storage, command.role, {label: command.label}).token)
+      return 0
+    }
+    if (command.kind === 'token-list') {
+      for (const token of storage.listTokens()) console.log(formatTokenLine(token))
+      return 0
+    }
+    const token = storage.listTokens().find((candidate) => candidate.id === command.id)
+    if (!token || !storage.deleteToken(command.id)) {
+      console.error(
+        `lake: no token with id "${command.id}" in ${command.dataDir}. List them with: npm run lake:token -- list --data ${command.dataDir}`,
+      )
+      return 1
+    }
+    console.log(`Revoked token ${token.id} (${token.role}, ${token.label ?? 'no label'}).`)
+    if (token.label === 'LAKE_ADMIN_TOKEN') {
+      console.log('LAKE_ADMIN_TOKEN is registered again at the next start while it is set.')
+    }
+    return 0
+  } finally {
+    storage.close()
+  }
+}
+
+function parseBackupCommand(argv: string[]): Command {
+  const {values} = parse(argv, {data: {type: 'string'}, out: {type: 'string'}})
+  if (values.help) return {kind: 'help'}
+  const outDir = str(values.out)
+  if (!outDir) throw new UsageError('"backup" needs --out <folder>')
+  return {kind: 'backup', dataDir: str(values.data) ?? '.lake', outDir}
+}
+
+function parseRestoreCommand(argv: string[]): Command {
+  const {values} = parse(argv, {from: {type: 'string'}, data: {type: 'string'}})
+  if (values.help) return {kind: 'help'}
+  const fromDir = str(values.from)
+  const dataDir = str(values.data)
+  if (!fromDir) throw new UsageError('"restore" needs --from <backup folder>')
+  if (!dataDir) throw new UsageError('"restore" needs --data <new data folder>')
+  return {kind: 'restore', fromDir, dataDir}
+}
+
+function parseBackupSchedule(values: Record<string, string | boolean | undefined>) {
+  const every = str(values['backup-every'])
+  if (every === undefined) {
+    if (values.keep !== undefined || values['backup-dir'] !== undefined)
+      throw new UsageError('--keep and --backup-dir need --backup-every')
+    return undefined
+  }
+  const everyMs = parseDuration(every)
+  if (everyMs === null)
+    throw new UsageError(`Bad --backup-every "${every}": expected e.g. 90s, 30m, 6h or 1d`)
+  const keepText = str(values.keep) ?? '14'
+  const keep = /^\d+$/.test(keepText) ? Number(keepText) : 0
+  if (keep < 1) throw new UsageError(`Bad --keep "${keepText}": expected a whole number ≥ 1`)
+  return {everyMs, keep, dir: str(values['backup-dir']) ?? '.backups'}
 }
 
 export function parseArgs(argv: string[]): Command {
-  if (argv[0] === 'token') {
-    if (argv[1] !== 'create')
-      throw new UsageError(`Unknown token command "${argv[1] ?? ''}" (expected "token create")`)
-    const flags = parseFlags(argv.slice(2), ['role', 'label', 'data'])
-    if (flags.help) return {kind: 'help'}
-    const role = flags.role
-    if (!role) throw new UsageError('"token create" needs --role')
-    if (!isRole(role)) throw new UsageError(`Unknown role "${role}" (expected ${ROLES.join(', ')})`)
-    return {kind: 'token-create', role, label: flags.label ?? null, dataDir: flags.data ?? '.lake'}
-  }
-  const flags = parseFlags(argv, ['port', 'host', 'data', 'tls-port', 'tls-projects', 'datasets'])
-  if (flags.help) return {kind: 'help'}
+  if (argv[0] === 'token') return parseTokenCommand(argv.slice(1))
+  if (argv[0] === 'backup') return parseBackupCommand(argv.slice(1))
+  if (argv[0] === 'restore') return parseRestoreCommand(argv.slice(1))
+  const {values} = parse(argv, {
+    port: {type: 'string'},
+    host: {type: 'string'},
+    data: {type: 'string'},
+    'tls-port': {type: 'string'},
+    'tls-projects': {type: 'string'},
+    datasets: {type: 'string'},
+    'backup-every': {type: 'string'},
+    keep: {type: 'string'},
+    'backup-dir': {type: 'string'},
+  })
+  if (values.help) return {kind: 'help'}
   const command: Command = {
     kind: 'serve',
-    port: parsePort(flags.port ?? '3400'),
-    host: flags.host ?? '127.0.0.1',
-    dataDir: flags.data ?? '.lake',
+    port: port(values.port, '3400', 'port'),
+    host: str(values.host) ?? '127.0.0.1',
+    dataDir: str(values.data) ?? '.lake',
   }
-  if (flags['tls-port'] !== undefined) command.tlsPort = parsePort(flags['tls-port'])
-  if (flags['tls-projects'] !== undefined) {
-    const ids = flags['tls-projects']
-      .split(',')
-      .map((id) => id.trim())
-      .filter(Boolean)
-    for (const id of ids) {
+  if (values['tls-port'] !== undefined) command.tlsPort = port(values['tls-port'], '', 'tls-port')
+  const projects = list(values['tls-projects'])
+  if (projects) {
+    for (const id of projects) {
       if (!isValidProjectId(id)) throw new UsageError(`Bad project id "${id}" in --tls-projects`)
     }
-    command.tlsProjectIds = ids
+    command.tlsProjectIds = projects
   }
-  if (flags.datasets !== undefined) {
-    const names = flags.datasets
-      .split(',')
-      .map((name) => name.trim())
-      .filter(Boolean)
-    for (const name of names) {
+  const datasets = list(values.datasets)
+  if (datasets) {
+    for (const name of datasets) {
       if (!isValidDatasetName(name))
         throw new UsageError(`Bad dataset name "${name}" in --datasets`)
     }
-    command.datasets = names
+    command.datasets = datasets
   }
+  const backups = parseBackupSchedule(values)
+  if (backups) command.backups = backups
   return command
+}
+
+function runBackupCommand(command: Extract<Command, {kind: 'backup' | 'restore'}>): number {
+  const started = Date.now()
+  try {
+    if (command.kind === 'backup') {
+      const manifest = backupLake(command.dataDir, command.outDir)
+      console.log(
+        `Backed up ${command.dataDir} into ${command.outDir} in ${Date.now() - started} ms: ${describeManifest(manifest)}; verified (integrity_check ok, document counts match).`,
+      )
+      console.log(
+        `Restore with: npm run lake -- restore --from ${command.outDir} --data <new folder>`,
+      )
+    } else {
+      const manifest = restoreLake(command.fromDir, command.dataDir)
+      console.log(
+        `Restored ${command.fromDir} (${manifest.createdAt}) into ${command.dataDir}: ${describeManifest(manifest)}.`,
+      )
+      console.log(`Start it with: npm run lake -- --data ${command.dataDir}`)
+    }
+    return 0
+  } catch (error) {
+    if (!(error instanceof BackupError)) throw error
+    console.error(`lake: ${command.kind} failed: ${error.message}`)
+    console.error(
+      command.kind === 'backup'
+        ? 'Nothing was written. Name a new --out folder and check --data.'
+        : 'Nothing was restored. Name an empty --data folder and a folder made by "backup" as --from.',
+    )
+    return 1
+  }
+}
+
+function describeManifest(manifest: BackupManifest): string {
+  const datasets = Object.entries(manifest.documents)
+    .map(([name, count]) => `${name} ${count}`)
+    .join(', ')
+  return `documents ${datasets || 'none'}, ${manifest.assetFiles} asset files`
+}
+
+/**
+ * Creates a missing data folder owner-only; warns about an existing one that others can read:
+ * it holds every document (drafts too), the TLS key and the local token.
+ */
+function prepareDataDir(dataDir: string, warn: (line: string) => void): void {
+  if (!existsSync(dataDir)) {
+    mkdirSync(dataDir, {recursive: true, mode: 0o700})
+    return
+  }
+  const mode = statSync(dataDir).mode & 0o777
+  if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
+    warn(
+      `lake: warning: the data folder ${dataDir} is readable by other users (mode ${mode.toString(8)}); it holds all content and tokens. Fix: chmod 700 ${dataDir}`,
+    )
+  }
 }
 
 /** Runs the CLI; resolves with an exit code for one-shot commands, or stays up serving. */
@@ -135,16 +344,15 @@ export async function runCli(
     console.log(USAGE)
     return 0
   }
-  if (command.kind === 'token-create') {
-    const storage = new LakeStorage(command.dataDir)
-    try {
-      const {token} = registerToken(storage, command.role, {label: command.label})
-      console.log(token)
-    } finally {
-      storage.close()
-    }
-    return 0
+  if (
+    command.kind === 'token-create' ||
+    command.kind === 'token-list' ||
+    command.kind === 'token-revoke'
+  ) {
+    return runTokenCommand(command)
   }
+  if (command.kind === 'backup' || command.kind === 'restore') return runBackupCommand(command)
+  prepareDataDir(command.dataDir, (line) => console.error(line))
   const lake = createLakeServer({
     dataDir: command.dataDir,
     port: command.port,
@@ -164,10 +372,18 @@ export async function runCli(
     console.error(`lake: cannot listen on ${command.host}:${ports}: ${(error as Error).message}`)
     return 1
   }
+  const schedule = command.backups
+    ? startBackupSchedule({
+        dataDir: command.dataDir,
+        ...command.backups,
+        log: (line) => console.log(line),
+      })
+    : undefined
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return
     stopping = true
+    schedule?.stop()
     lake.close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -186,6 +402,11 @@ export async function runCli(
     )
     console.log(
       `TLS certificate: ${certificate.certPath}${certificate.created ? ' (new)' : ''}; SPKI sha256: ${certificate.spki}`,
+    )
+  }
+  if (command.backups) {
+    console.log(
+      `Backups: every ${command.backups.everyMs / 1000} s into ${command.backups.dir}, keeping ${command.backups.keep}`,
     )
   }
   return undefined

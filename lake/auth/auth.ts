@@ -57,8 +57,10 @@ export function resolveCaller(storage: LakeStorage, authorization: string | unde
     if (match) return ANONYMOUS
     throw unauthorized()
   }
+  // Looked up on every request, never cached: a revoked token fails on its next request.
   const record = storage.tokenByHash(hashToken(token))
   if (!record) throw unauthorized()
+  storage.recordTokenUse(record.id)
   return {identity: record.identity, role: record.role, tokenId: record.id}
 }
 

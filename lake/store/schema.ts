@@ -52,6 +52,10 @@ CREATE TABLE IF NOT EXISTS tokens (
   identity TEXT NOT NULL,
   created_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS token_usage (
+  token_id TEXT PRIMARY KEY,
+  last_used_at TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS studio_keyvalue (
   identity TEXT NOT NULL,
   key TEXT NOT NULL,

@@ -14,11 +14,11 @@ import type {CommittedTransaction, LakeDocument, Role} from '../core/types.ts'
 import {Database} from './database.ts'
 import {DatasetStore, type AclMode, type DatasetInfo} from './datasets.ts'
 import {DocumentStore} from './documents.ts'
-import {TokenStore, type TokenRecord} from './tokens.ts'
+import {TokenStore, type TokenListing, type TokenRecord} from './tokens.ts'
 import {TransactionLog, type TransactionFilter, type TransactionRecord} from './transactions.ts'
 
 export type {AclMode, DatasetInfo} from './datasets.ts'
-export type {TokenRecord} from './tokens.ts'
+export type {TokenListing, TokenRecord} from './tokens.ts'
 export type {TransactionFilter, TransactionRecord} from './transactions.ts'
 
 export class LakeStorage {
@@ -163,6 +163,21 @@ export class LakeStorage {
 
   tokenByHash(hash: string): TokenRecord | null {
     return this.tokens.byHash(hash)
+  }
+
+  /** Every token with role, label, creation and last use (for `lake:token list`). */
+  listTokens(): TokenListing[] {
+    return this.tokens.list()
+  }
+
+  /** Records a request made with the token (throttled; see tokens.ts). */
+  recordTokenUse(tokenId: string): void {
+    this.tokens.recordUse(tokenId)
+  }
+
+  /** Revokes a token by id: requests with it get 401 from the next one on. */
+  deleteToken(tokenId: string): boolean {
+    return this.tokens.delete(tokenId)
   }
 
   tokenLabel(tokenId: string): string | null {

@@ -14,12 +14,30 @@ export interface TokenRecord {
   createdAt: string
 }
 
+/** A token as `lake:token list` shows it (never the hash). */
+export interface TokenListing {
+  id: string
+  role: Role
+  label: string | null
+  createdAt: string
+  /** Null when it was never used (or not since this was recorded). */
+  lastUsedAt: string | null
+}
+
+/**
+ * Last use is written at most once a minute per token: every request writing (and fsyncing) a row
+ * would cost more than the request. A minute is precise enough to see which tokens are idle.
+ */
+const LAST_USED_RESOLUTION_MS = 60_000
+
 function labelOf(row: Record<string, unknown>): string | null {
   return row.label === null || row.label === undefined ? null : String(row.label)
 }
 
 export class TokenStore {
   private readonly database: Database
+  /** token id → when its use was last written, for LAST_USED_RESOLUTION_MS. */
+  private readonly usageWritten = new Map<string, number>()
 
   constructor(database: Database) {
     this.database = database
@@ -47,6 +65,48 @@ export class TokenStore {
       identity: String(row.identity),
       createdAt: String(row.created_at),
     }
+  }
+
+  /** Every token, oldest first, with its last use. */
+  list(): TokenListing[] {
+    return this.database
+      .stmt(
+        `SELECT t.id, t.role, t.label, t.created_at, u.last_used_at FROM tokens t
+         LEFT JOIN token_usage u ON u.token_id = t.id ORDER BY t.created_at, t.id`,
+      )
+      .all()
+      .map((row) => ({
+        id: String(row.id),
+        role: row.role as Role,
+        label: labelOf(row),
+        createdAt: String(row.created_at),
+        lastUsedAt: row.last_used_at === null ? null : String(row.last_used_at),
+      }))
+  }
+
+  /** Records that a token was used now (at most once per LAST_USED_RESOLUTION_MS). */
+  recordUse(id: string, now = Date.now()): void {
+    const written = this.usageWritten.get(id)
+    if (written !== undefined && now - written < LAST_USED_RESOLUTION_MS) return
+    this.usageWritten.set(id, now)
+    try {
+      this.database
+        .stmt(
+          'INSERT INTO token_usage (token_id, last_used_at) VALUES (?, ?) ON CONFLICT (token_id) DO UPDATE SET last_used_at = excluded.last_used_at',
+        )
+        .run(id, new Date(now).toISOString())
+    } catch {
+      // Advisory: a busy database must not fail the request; the next minute writes it.
+      this.usageWritten.delete(id)
+    }
+  }
+
+  /** Deletes a token by id (and its usage); whether there was one. */
+  delete(id: string): boolean {
+    return this.database.inTransaction(() => {
+      this.database.stmt('DELETE FROM token_usage WHERE token_id = ?').run(id)
+      return Number(this.database.stmt('DELETE FROM tokens WHERE id = ?').run(id).changes) > 0
+    })
   }
 
   /** The label of a token by id (null when it has none or does not exist). */

@@ -5,7 +5,7 @@ import {createClient, type SanityClient} from '@sanity/client'
 import {
   clientOptionsFor,
   ContentLakeConfigError,
-  readContentLakeConfig,
+  readScriptConfig,
   type ContentLakeConfig,
 } from '../../config/contentLake.ts'
 import {importFiles} from './importInterviews.ts'
@@ -59,7 +59,7 @@ export async function main(args: string[], io: CliIo = {}): Promise<number> {
   let config: ContentLakeConfig
   try {
     const env = io.env ?? process.env
-    config = readContentLakeConfig(
+    config = readScriptConfig(
       values.dataset === undefined ? env : {...env, SANITY_DATASET: values.dataset},
     )
   } catch (error) {

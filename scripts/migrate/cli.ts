@@ -4,7 +4,7 @@
 import {resolve} from 'node:path'
 import {parseArgs} from 'node:util'
 
-import {ContentLakeConfigError, readContentLakeConfig} from '../../config/contentLake.ts'
+import {ContentLakeConfigError, readScriptConfig} from '../../config/contentLake.ts'
 import {toIsoDate} from '../../domain/qmStatus.ts'
 import {assertDatasetExists, createTarget, type MigrateTarget} from './api.ts'
 import {TODAY_ENV} from './context.ts'
@@ -101,7 +101,7 @@ function todayFlag(flags: Flags, io: CliIo): string | undefined {
 
 function targetFrom(io: CliIo): MigrateTarget {
   try {
-    return createTarget(readContentLakeConfig(io.env))
+    return createTarget(readScriptConfig(io.env))
   } catch (error) {
     if (error instanceof ContentLakeConfigError) throw new MigrateError(error.message)
     throw error
