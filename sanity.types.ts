@@ -520,7 +520,7 @@ export type AllSanitySchemaTypes =
 
 // Source: delivery/queries.ts
 // Variable: interviewBySlugQuery
-// Query: *[_type == "interview" && slug.current == $slug][0]{  _id,  _updatedAt,  title,  "slug": slug.current,  publishedAt,  language,  lead,  mainImage{asset, hotspot, crop, alt},  pullQuote{text, attribution},  "questions": questions[]{_key, _type, question, answer},  tags,  seo{title, description, image{asset, hotspot, crop, alt}},  "interviewee": interviewee->{      _id,  name,  "slug": slug.current,  role,  email,  phone,  portrait{asset, hotspot, crop, alt},    "organization": organization->{name, "slug": slug.current}  },  "organization": organization->{_id, name, "slug": slug.current, kind, website},  "city": city->{_id, name, "slug": slug.current, municipality, county},  "certification": certification->{  _id,  applicationType,  certifiedAt,  validUntil,  focusAreas,  "status": select(  defined(validUntil) && validUntil < $today => "expired",  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",  defined(validUntil) => "valid",  !defined(certifiedAt) => null,  certifiedAt < $expiredIfCertifiedBefore => "expired",  certifiedAt < $validIfCertifiedFrom => "expiring",  "valid")},  "factSheet": factSheet->{    _id,    title,    body,    website,    "contacts": contacts[]->{  _id,  name,  "slug": slug.current,  role,  email,  phone,  portrait{asset, hotspot, crop, alt}},    "organization": organization->{name, website}  },  "contacts": coalesce(contacts[]->{  _id,  name,  "slug": slug.current,  role,  email,  phone,  portrait{asset, hotspot, crop, alt}}, [])}
+// Query: *[_type == "interview" && slug.current == $slug][0]{  _id,  _updatedAt,  title,  "slug": slug.current,  publishedAt,  language,  lead,  mainImage{asset, hotspot, crop, alt},  pullQuote{text, attribution},  "questions": questions[]{_key, _type, question, answer},  tags,  seo{title, description, image{asset, hotspot, crop, alt}},  "interviewee": interviewee->{      _id,  name,  "slug": slug.current,  role,  email,  phone,  portrait{asset, hotspot, crop, alt},    "organization": organization->{name, "slug": slug.current}  },  "organization": organization->{_id, name, "slug": slug.current, kind, website},  "city": city->{_id, name, "slug": slug.current, municipality, county},  "certification": certification->{  _id,  applicationType,  certifiedAt,  validUntil,  focusAreas,  "status": select(  defined(validUntil) && validUntil < $today => "expired",  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",  defined(validUntil) => "valid",  !defined(certifiedAt) => null,  certifiedAt < $expiredIfCertifiedBefore => "expired",  certifiedAt < $validIfCertifiedFrom => "expiring",  "valid")},  "factSheet": factSheet->{    _id,    title,    body,    website,    "contacts": contacts[]->{  _id,  name,  "slug": slug.current,  role,  email,  phone,  portrait{asset, hotspot, crop, alt}},    "organization": organization->{name, website}  },  "contacts": coalesce(contacts[]->{  _id,  name,  "slug": slug.current,  role,  email,  phone,  portrait{asset, hotspot, crop, alt}}, []),  "cityAwards": *[_type == "award" && defined(kind) && defined(year) && defined(winner) && count(finalists[  organization._ref == ^.winner._ref && city._ref == ^.^.city._ref]) > 0] | order(year desc){    _id, kind, year  }}
 export type InterviewBySlugQueryResult = {
   _id: string
   _updatedAt: string
@@ -641,6 +641,11 @@ export type InterviewBySlugQueryResult = {
         } | null
       }>
     | Array<never>
+  cityAwards: Array<{
+    _id: string
+    kind: 'aretsPurpleFlag' | 'aretsStadskarna'
+    year: number
+  }>
 } | null
 
 // Source: delivery/queries.ts
@@ -673,7 +678,7 @@ export type InterviewListQueryResult = {
 
 // Source: delivery/queries.ts
 // Variable: cityBySlugQuery
-// Query: *[_type == "city" && slug.current == $slug][0]{  _id,  _updatedAt,  name,  "slug": slug.current,  municipality,  county,  description,  image{asset, hotspot, crop, alt},  "keyFacts": keyFacts[]{_key, label, value},  "cityCentreOrganization": cityCentreOrganization->{    _id,    name,    "slug": slug.current,    website,    description,    memberSince,    "certification": *[  _type == "qmCertification" && organization._ref == ^._id && defined(certifiedAt)] | order(certifiedAt desc)[0]{  _id,  applicationType,  certifiedAt,  validUntil,  focusAreas,  "status": select(  defined(validUntil) && validUntil < $today => "expired",  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",  defined(validUntil) => "valid",  !defined(certifiedAt) => null,  certifiedAt < $expiredIfCertifiedBefore => "expired",  certifiedAt < $validIfCertifiedFrom => "expiring",  "valid")}  },  "interviews": *[_type == "interview" && defined(slug.current) && city._ref == ^._id] | order(publishedAt desc, _id asc){      _id,  title,  "slug": slug.current,  publishedAt,  lead,  mainImage{asset, hotspot, crop, alt},  "interviewee": interviewee->{name, role},  "city": city->{name, "slug": slug.current}  }}
+// Query: *[_type == "city" && slug.current == $slug][0]{  _id,  _updatedAt,  name,  "slug": slug.current,  municipality,  county,  description,  image{asset, hotspot, crop, alt},  "keyFacts": keyFacts[]{_key, label, value},  "cityCentreOrganization": cityCentreOrganization->{    _id,    name,    "slug": slug.current,    website,    description,    memberSince,    "certification": *[  _type == "qmCertification" && organization._ref == ^._id && defined(certifiedAt)] | order(certifiedAt desc)[0]{  _id,  applicationType,  certifiedAt,  validUntil,  focusAreas,  "status": select(  defined(validUntil) && validUntil < $today => "expired",  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",  defined(validUntil) => "valid",  !defined(certifiedAt) => null,  certifiedAt < $expiredIfCertifiedBefore => "expired",  certifiedAt < $validIfCertifiedFrom => "expiring",  "valid")}  },  "interviews": *[_type == "interview" && defined(slug.current) && city._ref == ^._id] | order(publishedAt desc, _id asc){      _id,  title,  "slug": slug.current,  publishedAt,  lead,  mainImage{asset, hotspot, crop, alt},  "interviewee": interviewee->{name, role},  "city": city->{name, "slug": slug.current}  },  "certifications": *[    _type == "qmCertification" && defined(certifiedAt) &&    (city._ref == ^._id || organization._ref == ^.cityCentreOrganization._ref)  ] | order(certifiedAt desc, _id asc){      _id,  applicationType,  certifiedAt,  validUntil,  focusAreas,  "status": select(  defined(validUntil) && validUntil < $today => "expired",  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",  defined(validUntil) => "valid",  !defined(certifiedAt) => null,  certifiedAt < $expiredIfCertifiedBefore => "expired",  certifiedAt < $validIfCertifiedFrom => "expiring",  "valid"),    "organization": organization->{name, "slug": slug.current}  },  "awards": *[_type == "award" && defined(kind) && defined(year) && ^._id in finalists[].city._ref] | order(year desc, kind asc){    _id, kind, year,    "won": finalists[organization._ref == ^.winner._ref][0].city._ref == ^._id  }}
 export type CityBySlugQueryResult = {
   _id: string
   _updatedAt: string
@@ -730,11 +735,29 @@ export type CityBySlugQueryResult = {
       slug: string | null
     } | null
   }>
+  certifications: Array<{
+    _id: string
+    applicationType: 'new' | 'revision'
+    certifiedAt: string
+    validUntil: string | null
+    focusAreas: Array<string> | null
+    status: 'expired' | 'expiring' | 'valid'
+    organization: {
+      name: string
+      slug: string | null
+    }
+  }>
+  awards: Array<{
+    _id: string
+    kind: 'aretsPurpleFlag' | 'aretsStadskarna'
+    year: number
+    won: boolean | false
+  }>
 } | null
 
 // Source: delivery/queries.ts
 // Variable: certifiedOrganizationsQuery
-// Query: *[  _type == "organization" &&  _id in *[_type == "qmCertification" && defined(certifiedAt)].organization._ref] | order(name asc, _id asc){  _id,  name,  "slug": slug.current,  website,  "city": city->{name, "slug": slug.current},  "certification": *[    _type == "qmCertification" && organization._ref == ^._id && defined(certifiedAt)  ] | order(certifiedAt desc)[0]{      _id,  applicationType,  certifiedAt,  validUntil,  focusAreas,  "status": select(  defined(validUntil) && validUntil < $today => "expired",  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",  defined(validUntil) => "valid",  !defined(certifiedAt) => null,  certifiedAt < $expiredIfCertifiedBefore => "expired",  certifiedAt < $validIfCertifiedFrom => "expiring",  "valid"),    "city": city->{name, "slug": slug.current}  }}
+// Query: *[  _type == "organization" &&  _id in *[_type == "qmCertification" && defined(certifiedAt)].organization._ref &&  ($county == null || city->county == $county)] | order(name asc, _id asc){  _id,  name,  "slug": slug.current,  website,  "city": city->{name, "slug": slug.current, county},  "certificationCount": count(*[    _type == "qmCertification" && organization._ref == ^._id && defined(certifiedAt)  ]),  "certification": *[    _type == "qmCertification" && organization._ref == ^._id && defined(certifiedAt)  ] | order(certifiedAt desc)[0]{      _id,  applicationType,  certifiedAt,  validUntil,  focusAreas,  "status": select(  defined(validUntil) && validUntil < $today => "expired",  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",  defined(validUntil) => "valid",  !defined(certifiedAt) => null,  certifiedAt < $expiredIfCertifiedBefore => "expired",  certifiedAt < $validIfCertifiedFrom => "expiring",  "valid"),    "city": city->{name, "slug": slug.current}  }}
 export type CertifiedOrganizationsQueryResult = Array<{
   _id: string
   name: string
@@ -743,7 +766,9 @@ export type CertifiedOrganizationsQueryResult = Array<{
   city: {
     name: string
     slug: string | null
+    county: string | null
   } | null
+  certificationCount: number
   certification: {
     _id: string
     applicationType: 'new' | 'revision'
@@ -757,6 +782,176 @@ export type CertifiedOrganizationsQueryResult = Array<{
     } | null
   } | null
 }>
+
+// Source: delivery/queries.ts
+// Variable: certifiedCountiesQuery
+// Query: array::unique(*[  _type == "organization" && defined(city->county) &&  _id in *[_type == "qmCertification" && defined(certifiedAt)].organization._ref].city->county) | order(@ asc)
+export type CertifiedCountiesQueryResult = Array<string | null>
+
+// Source: delivery/queries.ts
+// Variable: organizationBySlugQuery
+// Query: *[  _type == "organization" && slug.current == $slug][0]{  _id,  _updatedAt,  name,  "slug": slug.current,  kind,  website,  description,  memberSince,  "city": city->{name, "slug": slug.current, county},  "certifications": *[    _type == "qmCertification" && organization._ref == ^._id && defined(certifiedAt)  ] | order(certifiedAt desc, _id asc){      _id,  applicationType,  certifiedAt,  validUntil,  focusAreas,  "status": select(  defined(validUntil) && validUntil < $today => "expired",  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",  defined(validUntil) => "valid",  !defined(certifiedAt) => null,  certifiedAt < $expiredIfCertifiedBefore => "expired",  certifiedAt < $validIfCertifiedFrom => "expiring",  "valid"),    "previousCertification": previousCertification->{_id, certifiedAt, validUntil},    "sections": coalesce(criteria[defined(section)].section, []),    "assessor": assessor->{name, role},    "area": area.description,    "city": city->{name, "slug": slug.current}  },  "awards": *[_type == "award" && defined(kind) && defined(year) && ^._id in finalists[].organization._ref] | order(year desc, kind asc){    _id, kind, year,    "won": winner._ref == ^._id  }}
+export type OrganizationBySlugQueryResult = {
+  _id: string
+  _updatedAt: string
+  name: string
+  slug: string | null
+  kind:
+    | 'cityCentreOrganization'
+    | 'company'
+    | 'europeanNetwork'
+    | 'municipality'
+    | 'nationalAssociation'
+  website: string | null
+  description: string | null
+  memberSince: string | null
+  city: {
+    name: string
+    slug: string | null
+    county: string | null
+  } | null
+  certifications: Array<{
+    _id: string
+    applicationType: 'new' | 'revision'
+    certifiedAt: string
+    validUntil: string | null
+    focusAreas: Array<string> | null
+    status: 'expired' | 'expiring' | 'valid'
+    previousCertification: {
+      _id: string
+      certifiedAt: string
+      validUntil: string | null
+    } | null
+    sections:
+      | Array<never>
+      | Array<
+          | 'background'
+          | 'businessAndActionPlan'
+          | 'communicationAndDialogue'
+          | 'currentSituation'
+          | 'developmentAndFollowUp'
+          | 'financeAndBudget'
+          | 'goalsAndStrategy'
+          | 'organisation'
+          | 'visionAndBusinessIdea'
+        >
+    assessor: {
+      name: string
+      role: string | null
+    } | null
+    area: string | null
+    city: {
+      name: string
+      slug: string | null
+    } | null
+  }>
+  awards: Array<{
+    _id: string
+    kind: 'aretsPurpleFlag' | 'aretsStadskarna'
+    year: number
+    won: boolean | false
+  }>
+} | null
+
+// Source: delivery/queries.ts
+// Variable: awardListQuery
+// Query: *[_type == "award" && defined(kind) && defined(year)] | order(year desc, kind asc){  _id, kind, year,  "winner": winner->{_id, name, "slug": slug.current},  "winnerCity": finalists[organization._ref == ^.winner._ref][0].city->{name, "slug": slug.current},  "finalists": coalesce(finalists[]{    _key,    "organization": organization->{_id, name, "slug": slug.current},    "city": city->{name, "slug": slug.current}  }, [])}
+export type AwardListQueryResult = Array<{
+  _id: string
+  kind: 'aretsPurpleFlag' | 'aretsStadskarna'
+  year: number
+  winner: {
+    _id: string
+    name: string
+    slug: string | null
+  } | null
+  winnerCity: {
+    name: string
+    slug: string | null
+  } | null
+  finalists:
+    | Array<{
+        _key: string
+        organization: {
+          _id: string
+          name: string
+          slug: string | null
+        }
+        city: {
+          name: string
+          slug: string | null
+        } | null
+      }>
+    | Array<never>
+}>
+
+// Source: delivery/queries.ts
+// Variable: awardQuery
+// Query: *[_type == "award" && defined(kind) && defined(year) && kind == $kind && year == $year][0]{  _id, kind, year,  _updatedAt,  timeline{interestDeadline, documentsDeadline, juryVisits, finalistsAnnounced, winnerAnnounced},  "winner": winner->{_id, name, "slug": slug.current},  "finalists": coalesce(finalists[]{    _key,    "organization": organization->{_id, name, "slug": slug.current},    "city": city->{name, "slug": slug.current}  }, []),  motivation,  "jury": coalesce(jury[]->{_id, name, "slug": slug.current, role}, []),  "interviews": coalesce(interviews[]->{  _id,  title,  "slug": slug.current,  publishedAt,  lead,  mainImage{asset, hotspot, crop, alt},  "interviewee": interviewee->{name, role},  "city": city->{name, "slug": slug.current}}, [])}
+export type AwardQueryResult = {
+  _id: string
+  kind: 'aretsPurpleFlag' | 'aretsStadskarna'
+  year: number
+  _updatedAt: string
+  timeline: {
+    interestDeadline: string | null
+    documentsDeadline: string | null
+    juryVisits: string | null
+    finalistsAnnounced: string | null
+    winnerAnnounced: string | null
+  } | null
+  winner: {
+    _id: string
+    name: string
+    slug: string | null
+  } | null
+  finalists:
+    | Array<{
+        _key: string
+        organization: {
+          _id: string
+          name: string
+          slug: string | null
+        }
+        city: {
+          name: string
+          slug: string | null
+        } | null
+      }>
+    | Array<never>
+  motivation: BlockContent | null
+  jury:
+    | Array<{
+        _id: string
+        name: string
+        slug: string | null
+        role: string | null
+      }>
+    | Array<never>
+  interviews:
+    | Array<{
+        _id: string
+        title: string
+        slug: string
+        publishedAt: string | null
+        lead: string | null
+        mainImage: {
+          asset: SanityImageAssetReference | null
+          hotspot: SanityImageHotspot | null
+          crop: SanityImageCrop | null
+          alt: string | null
+        } | null
+        interviewee: {
+          name: string
+          role: string | null
+        }
+        city: {
+          name: string
+          slug: string | null
+        } | null
+      }>
+    | Array<never>
+} | null
 
 // Source: delivery/queries.ts
 // Variable: homePageQuery
@@ -885,10 +1080,14 @@ export type PersonBySlugQueryResult = {
 import '@sanity/client'
 declare module '@sanity/client' {
   interface SanityQueries {
-    '*[_type == "interview" && slug.current == $slug][0]{\n  _id,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  publishedAt,\n  language,\n  lead,\n  mainImage{asset, hotspot, crop, alt},\n  pullQuote{text, attribution},\n  "questions": questions[]{_key, _type, question, answer},\n  tags,\n  seo{title, description, image{asset, hotspot, crop, alt}},\n  "interviewee": interviewee->{\n    \n  _id,\n  name,\n  "slug": slug.current,\n  role,\n  email,\n  phone,\n  portrait{asset, hotspot, crop, alt}\n,\n    "organization": organization->{name, "slug": slug.current}\n  },\n  "organization": organization->{_id, name, "slug": slug.current, kind, website},\n  "city": city->{_id, name, "slug": slug.current, municipality, county},\n  "certification": certification->{\n  _id,\n  applicationType,\n  certifiedAt,\n  validUntil,\n  focusAreas,\n  "status": select(\n  defined(validUntil) && validUntil < $today => "expired",\n  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",\n  defined(validUntil) => "valid",\n  !defined(certifiedAt) => null,\n  certifiedAt < $expiredIfCertifiedBefore => "expired",\n  certifiedAt < $validIfCertifiedFrom => "expiring",\n  "valid"\n)\n},\n  "factSheet": factSheet->{\n    _id,\n    title,\n    body,\n    website,\n    "contacts": contacts[]->{\n  _id,\n  name,\n  "slug": slug.current,\n  role,\n  email,\n  phone,\n  portrait{asset, hotspot, crop, alt}\n},\n    "organization": organization->{name, website}\n  },\n  "contacts": coalesce(contacts[]->{\n  _id,\n  name,\n  "slug": slug.current,\n  role,\n  email,\n  phone,\n  portrait{asset, hotspot, crop, alt}\n}, [])\n}': InterviewBySlugQueryResult
+    '*[_type == "interview" && slug.current == $slug][0]{\n  _id,\n  _updatedAt,\n  title,\n  "slug": slug.current,\n  publishedAt,\n  language,\n  lead,\n  mainImage{asset, hotspot, crop, alt},\n  pullQuote{text, attribution},\n  "questions": questions[]{_key, _type, question, answer},\n  tags,\n  seo{title, description, image{asset, hotspot, crop, alt}},\n  "interviewee": interviewee->{\n    \n  _id,\n  name,\n  "slug": slug.current,\n  role,\n  email,\n  phone,\n  portrait{asset, hotspot, crop, alt}\n,\n    "organization": organization->{name, "slug": slug.current}\n  },\n  "organization": organization->{_id, name, "slug": slug.current, kind, website},\n  "city": city->{_id, name, "slug": slug.current, municipality, county},\n  "certification": certification->{\n  _id,\n  applicationType,\n  certifiedAt,\n  validUntil,\n  focusAreas,\n  "status": select(\n  defined(validUntil) && validUntil < $today => "expired",\n  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",\n  defined(validUntil) => "valid",\n  !defined(certifiedAt) => null,\n  certifiedAt < $expiredIfCertifiedBefore => "expired",\n  certifiedAt < $validIfCertifiedFrom => "expiring",\n  "valid"\n)\n},\n  "factSheet": factSheet->{\n    _id,\n    title,\n    body,\n    website,\n    "contacts": contacts[]->{\n  _id,\n  name,\n  "slug": slug.current,\n  role,\n  email,\n  phone,\n  portrait{asset, hotspot, crop, alt}\n},\n    "organization": organization->{name, website}\n  },\n  "contacts": coalesce(contacts[]->{\n  _id,\n  name,\n  "slug": slug.current,\n  role,\n  email,\n  phone,\n  portrait{asset, hotspot, crop, alt}\n}, []),\n  "cityAwards": *[_type == "award" && defined(kind) && defined(year) && defined(winner) && count(finalists[\n  organization._ref == ^.winner._ref && city._ref == ^.^.city._ref\n]) > 0] | order(year desc){\n    _id, kind, year\n  }\n}': InterviewBySlugQueryResult
     '{\n  "total": count(*[_type == "interview" && defined(slug.current)]),\n  "items": *[_type == "interview" && defined(slug.current)] | order(publishedAt desc, _id asc) [$start...$end]{\n    \n  _id,\n  title,\n  "slug": slug.current,\n  publishedAt,\n  lead,\n  mainImage{asset, hotspot, crop, alt},\n  "interviewee": interviewee->{name, role},\n  "city": city->{name, "slug": slug.current}\n\n  }\n}': InterviewListQueryResult
-    '*[_type == "city" && slug.current == $slug][0]{\n  _id,\n  _updatedAt,\n  name,\n  "slug": slug.current,\n  municipality,\n  county,\n  description,\n  image{asset, hotspot, crop, alt},\n  "keyFacts": keyFacts[]{_key, label, value},\n  "cityCentreOrganization": cityCentreOrganization->{\n    _id,\n    name,\n    "slug": slug.current,\n    website,\n    description,\n    memberSince,\n    "certification": *[\n  _type == "qmCertification" && organization._ref == ^._id && defined(certifiedAt)\n] | order(certifiedAt desc)[0]{\n  _id,\n  applicationType,\n  certifiedAt,\n  validUntil,\n  focusAreas,\n  "status": select(\n  defined(validUntil) && validUntil < $today => "expired",\n  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",\n  defined(validUntil) => "valid",\n  !defined(certifiedAt) => null,\n  certifiedAt < $expiredIfCertifiedBefore => "expired",\n  certifiedAt < $validIfCertifiedFrom => "expiring",\n  "valid"\n)\n}\n  },\n  "interviews": *[_type == "interview" && defined(slug.current) && city._ref == ^._id] | order(publishedAt desc, _id asc){\n    \n  _id,\n  title,\n  "slug": slug.current,\n  publishedAt,\n  lead,\n  mainImage{asset, hotspot, crop, alt},\n  "interviewee": interviewee->{name, role},\n  "city": city->{name, "slug": slug.current}\n\n  }\n}': CityBySlugQueryResult
-    '*[\n  _type == "organization" &&\n  _id in *[_type == "qmCertification" && defined(certifiedAt)].organization._ref\n] | order(name asc, _id asc){\n  _id,\n  name,\n  "slug": slug.current,\n  website,\n  "city": city->{name, "slug": slug.current},\n  "certification": *[\n    _type == "qmCertification" && organization._ref == ^._id && defined(certifiedAt)\n  ] | order(certifiedAt desc)[0]{\n    \n  _id,\n  applicationType,\n  certifiedAt,\n  validUntil,\n  focusAreas,\n  "status": select(\n  defined(validUntil) && validUntil < $today => "expired",\n  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",\n  defined(validUntil) => "valid",\n  !defined(certifiedAt) => null,\n  certifiedAt < $expiredIfCertifiedBefore => "expired",\n  certifiedAt < $validIfCertifiedFrom => "expiring",\n  "valid"\n)\n,\n    "city": city->{name, "slug": slug.current}\n  }\n}': CertifiedOrganizationsQueryResult
+    '*[_type == "city" && slug.current == $slug][0]{\n  _id,\n  _updatedAt,\n  name,\n  "slug": slug.current,\n  municipality,\n  county,\n  description,\n  image{asset, hotspot, crop, alt},\n  "keyFacts": keyFacts[]{_key, label, value},\n  "cityCentreOrganization": cityCentreOrganization->{\n    _id,\n    name,\n    "slug": slug.current,\n    website,\n    description,\n    memberSince,\n    "certification": *[\n  _type == "qmCertification" && organization._ref == ^._id && defined(certifiedAt)\n] | order(certifiedAt desc)[0]{\n  _id,\n  applicationType,\n  certifiedAt,\n  validUntil,\n  focusAreas,\n  "status": select(\n  defined(validUntil) && validUntil < $today => "expired",\n  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",\n  defined(validUntil) => "valid",\n  !defined(certifiedAt) => null,\n  certifiedAt < $expiredIfCertifiedBefore => "expired",\n  certifiedAt < $validIfCertifiedFrom => "expiring",\n  "valid"\n)\n}\n  },\n  "interviews": *[_type == "interview" && defined(slug.current) && city._ref == ^._id] | order(publishedAt desc, _id asc){\n    \n  _id,\n  title,\n  "slug": slug.current,\n  publishedAt,\n  lead,\n  mainImage{asset, hotspot, crop, alt},\n  "interviewee": interviewee->{name, role},\n  "city": city->{name, "slug": slug.current}\n\n  },\n  "certifications": *[\n    _type == "qmCertification" && defined(certifiedAt) &&\n    (city._ref == ^._id || organization._ref == ^.cityCentreOrganization._ref)\n  ] | order(certifiedAt desc, _id asc){\n    \n  _id,\n  applicationType,\n  certifiedAt,\n  validUntil,\n  focusAreas,\n  "status": select(\n  defined(validUntil) && validUntil < $today => "expired",\n  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",\n  defined(validUntil) => "valid",\n  !defined(certifiedAt) => null,\n  certifiedAt < $expiredIfCertifiedBefore => "expired",\n  certifiedAt < $validIfCertifiedFrom => "expiring",\n  "valid"\n)\n,\n    "organization": organization->{name, "slug": slug.current}\n  },\n  "awards": *[_type == "award" && defined(kind) && defined(year) && ^._id in finalists[].city._ref] | order(year desc, kind asc){\n    _id, kind, year,\n    "won": finalists[organization._ref == ^.winner._ref][0].city._ref == ^._id\n  }\n}': CityBySlugQueryResult
+    '*[\n  _type == "organization" &&\n  _id in *[_type == "qmCertification" && defined(certifiedAt)].organization._ref &&\n  ($county == null || city->county == $county)\n] | order(name asc, _id asc){\n  _id,\n  name,\n  "slug": slug.current,\n  website,\n  "city": city->{name, "slug": slug.current, county},\n  "certificationCount": count(*[\n    _type == "qmCertification" && organization._ref == ^._id && defined(certifiedAt)\n  ]),\n  "certification": *[\n    _type == "qmCertification" && organization._ref == ^._id && defined(certifiedAt)\n  ] | order(certifiedAt desc)[0]{\n    \n  _id,\n  applicationType,\n  certifiedAt,\n  validUntil,\n  focusAreas,\n  "status": select(\n  defined(validUntil) && validUntil < $today => "expired",\n  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",\n  defined(validUntil) => "valid",\n  !defined(certifiedAt) => null,\n  certifiedAt < $expiredIfCertifiedBefore => "expired",\n  certifiedAt < $validIfCertifiedFrom => "expiring",\n  "valid"\n)\n,\n    "city": city->{name, "slug": slug.current}\n  }\n}': CertifiedOrganizationsQueryResult
+    'array::unique(*[\n  _type == "organization" && defined(city->county) &&\n  _id in *[_type == "qmCertification" && defined(certifiedAt)].organization._ref\n].city->county) | order(@ asc)': CertifiedCountiesQueryResult
+    '*[\n  _type == "organization" && slug.current == $slug\n][0]{\n  _id,\n  _updatedAt,\n  name,\n  "slug": slug.current,\n  kind,\n  website,\n  description,\n  memberSince,\n  "city": city->{name, "slug": slug.current, county},\n  "certifications": *[\n    _type == "qmCertification" && organization._ref == ^._id && defined(certifiedAt)\n  ] | order(certifiedAt desc, _id asc){\n    \n  _id,\n  applicationType,\n  certifiedAt,\n  validUntil,\n  focusAreas,\n  "status": select(\n  defined(validUntil) && validUntil < $today => "expired",\n  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",\n  defined(validUntil) => "valid",\n  !defined(certifiedAt) => null,\n  certifiedAt < $expiredIfCertifiedBefore => "expired",\n  certifiedAt < $validIfCertifiedFrom => "expiring",\n  "valid"\n)\n,\n    "previousCertification": previousCertification->{_id, certifiedAt, validUntil},\n    "sections": coalesce(criteria[defined(section)].section, []),\n    "assessor": assessor->{name, role},\n    "area": area.description,\n    "city": city->{name, "slug": slug.current}\n  },\n  "awards": *[_type == "award" && defined(kind) && defined(year) && ^._id in finalists[].organization._ref] | order(year desc, kind asc){\n    _id, kind, year,\n    "won": winner._ref == ^._id\n  }\n}': OrganizationBySlugQueryResult
+    '*[_type == "award" && defined(kind) && defined(year)] | order(year desc, kind asc){\n  _id, kind, year,\n  "winner": winner->{_id, name, "slug": slug.current},\n  "winnerCity": finalists[organization._ref == ^.winner._ref][0].city->{name, "slug": slug.current},\n  "finalists": coalesce(finalists[]{\n    _key,\n    "organization": organization->{_id, name, "slug": slug.current},\n    "city": city->{name, "slug": slug.current}\n  }, [])\n}': AwardListQueryResult
+    '*[_type == "award" && defined(kind) && defined(year) && kind == $kind && year == $year][0]{\n  _id, kind, year,\n  _updatedAt,\n  timeline{interestDeadline, documentsDeadline, juryVisits, finalistsAnnounced, winnerAnnounced},\n  "winner": winner->{_id, name, "slug": slug.current},\n  "finalists": coalesce(finalists[]{\n    _key,\n    "organization": organization->{_id, name, "slug": slug.current},\n    "city": city->{name, "slug": slug.current}\n  }, []),\n  motivation,\n  "jury": coalesce(jury[]->{_id, name, "slug": slug.current, role}, []),\n  "interviews": coalesce(interviews[]->{\n  _id,\n  title,\n  "slug": slug.current,\n  publishedAt,\n  lead,\n  mainImage{asset, hotspot, crop, alt},\n  "interviewee": interviewee->{name, role},\n  "city": city->{name, "slug": slug.current}\n}, [])\n}': AwardQueryResult
     '{\n  "latestInterviews": *[_type == "interview" && defined(slug.current)] | order(publishedAt desc, _id asc) [0...$limit]{\n    \n  _id,\n  title,\n  "slug": slug.current,\n  publishedAt,\n  lead,\n  mainImage{asset, hotspot, crop, alt},\n  "interviewee": interviewee->{name, role},\n  "city": city->{name, "slug": slug.current}\n\n  },\n  "certifiedCities": *[\n    _type == "city" && defined(slug.current) &&\n    cityCentreOrganization._ref in *[_type == "qmCertification" && defined(certifiedAt)].organization._ref\n  ] | order(name asc){\n    _id,\n    name,\n    "slug": slug.current,\n    county,\n    "organization": cityCentreOrganization->{\n      name,\n      "certification": *[\n  _type == "qmCertification" && organization._ref == ^._id && defined(certifiedAt)\n] | order(certifiedAt desc)[0]{\n  _id,\n  applicationType,\n  certifiedAt,\n  validUntil,\n  focusAreas,\n  "status": select(\n  defined(validUntil) && validUntil < $today => "expired",\n  defined(validUntil) && validUntil <= $expiryHorizon => "expiring",\n  defined(validUntil) => "valid",\n  !defined(certifiedAt) => null,\n  certifiedAt < $expiredIfCertifiedBefore => "expired",\n  certifiedAt < $validIfCertifiedFrom => "expiring",\n  "valid"\n)\n}\n    }\n  }[organization.certification.status in ["valid", "expiring"]]\n}': HomePageQueryResult
     '*[_type == "qmFactSheet"] | order(_updatedAt desc)[0]{\n  _id,\n  title,\n  body,\n  website,\n  "contacts": contacts[]->{\n  _id,\n  name,\n  "slug": slug.current,\n  role,\n  email,\n  phone,\n  portrait{asset, hotspot, crop, alt}\n},\n  "organization": organization->{name, "slug": slug.current, website}\n}': FactSheetQueryResult
     '*[_type == "person" && slug.current == $slug][0]{\n  \n  _id,\n  name,\n  "slug": slug.current,\n  role,\n  email,\n  phone,\n  portrait{asset, hotspot, crop, alt}\n,\n  _updatedAt,\n  bio,\n  "organization": organization->{\n    name,\n    "slug": slug.current,\n    website,\n    "city": city->{name, "slug": slug.current}\n  },\n  "interviews": *[_type == "interview" && defined(slug.current) && interviewee._ref == ^._id] | order(publishedAt desc, _id asc){\n    \n  _id,\n  title,\n  "slug": slug.current,\n  publishedAt,\n  lead,\n  mainImage{asset, hotspot, crop, alt},\n  "interviewee": interviewee->{name, role},\n  "city": city->{name, "slug": slug.current}\n\n  }\n}': PersonBySlugQueryResult

@@ -7,31 +7,43 @@ import type {SanityClient} from '@sanity/client'
 
 import {qmStatusQueryParams, type QmStatusQueryParams} from '../domain/qmStatus.ts'
 import type {
+  AwardListQueryResult,
+  AwardQueryResult,
+  CertifiedCountiesQueryResult,
   CertifiedOrganizationsQueryResult,
   CityBySlugQueryResult,
   FactSheetQueryResult,
   HomePageQueryResult,
   InterviewBySlugQueryResult,
   InterviewListQueryResult,
+  OrganizationBySlugQueryResult,
   PersonBySlugQueryResult,
 } from '../sanity.types.ts'
 import {
+  awardListQuery,
+  awardQuery,
+  certifiedCountiesQuery,
   certifiedOrganizationsQuery,
   cityBySlugQuery,
   factSheetQuery,
   homePageQuery,
   interviewBySlugQuery,
   interviewListQuery,
+  organizationBySlugQuery,
   personBySlugQuery,
 } from './queries.ts'
 
 export type {
+  AwardListQueryResult,
+  AwardQueryResult,
+  CertifiedCountiesQueryResult,
   CertifiedOrganizationsQueryResult,
   CityBySlugQueryResult,
   FactSheetQueryResult,
   HomePageQueryResult,
   InterviewBySlugQueryResult,
   InterviewListQueryResult,
+  OrganizationBySlugQueryResult,
   PersonBySlugQueryResult,
 }
 
@@ -101,11 +113,42 @@ export function getCity(
   return client.fetch(cityBySlugQuery, {slug, ...statusParams(options.asOf)})
 }
 
+/**
+ * The certified organisations with their latest certification's status; `county` (the county's
+ * name as cities record it) narrows the list.
+ */
 export function getCertifiedOrganizations(
   client: Client,
-  options: AsOfOption = {},
+  options: AsOfOption & {county?: string | null} = {},
 ): Promise<CertifiedOrganizationsQueryResult> {
-  return client.fetch(certifiedOrganizationsQuery, statusParams(options.asOf))
+  return client.fetch(certifiedOrganizationsQuery, {
+    county: options.county ?? null,
+    ...statusParams(options.asOf),
+  })
+}
+
+/** The counties that certified organisations are in, sorted, for a county filter. */
+export async function getCertifiedCounties(client: Client): Promise<string[]> {
+  const counties: CertifiedCountiesQueryResult = await client.fetch(certifiedCountiesQuery)
+  return counties.filter((county): county is string => typeof county === 'string')
+}
+
+export function getOrganization(
+  client: Client,
+  slug: string,
+  options: AsOfOption = {},
+): Promise<OrganizationBySlugQueryResult> {
+  return client.fetch(organizationBySlugQuery, {slug, ...statusParams(options.asOf)})
+}
+
+/** Every award year, newest first: the award history. */
+export function listAwards(client: Client): Promise<AwardListQueryResult> {
+  return client.fetch(awardListQuery)
+}
+
+/** One award year, by kind (e.g. `aretsStadskarna`) and year. */
+export function getAward(client: Client, kind: string, year: number): Promise<AwardQueryResult> {
+  return client.fetch(awardQuery, {kind, year})
 }
 
 export function getHomePage(

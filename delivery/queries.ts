@@ -58,6 +58,19 @@ const INTERVIEW_CARD_FIELDS = /* groq */ `
   "city": city->{name, "slug": slug.current}
 `
 
+/** Awards a site can show: with a kind and a year. */
+const AWARDS = /* groq */ `_type == "award" && defined(kind) && defined(year)`
+
+const AWARD_CARD_FIELDS = /* groq */ `_id, kind, year`
+
+/**
+ * Awards whose winner's city (as the finalists record it) is the city `^.^.city` of the interview
+ * in scope; used inside a filter over awards, where `^` is the award.
+ */
+const WON_BY_INTERVIEW_CITY = /* groq */ `count(finalists[
+  organization._ref == ^.winner._ref && city._ref == ^.^.city._ref
+]) > 0`
+
 /** Interviews a site can link to: published, with a slug. */
 const LISTED_INTERVIEWS = /* groq */ `_type == "interview" && defined(slug.current)`
 
@@ -68,7 +81,8 @@ const LATEST_CERTIFICATION_OF_ORGANIZATION = /* groq */ `*[
 
 /**
  * One interview with everything its page shows: people, organisation, city, certification, fact
- * sheet and contacts dereferenced, questions in the order the editor put them.
+ * sheet and contacts dereferenced, questions in the order the editor put them, and the awards its
+ * city won.
  * Params: `$slug`, and the QM status parameters.
  */
 export const interviewBySlugQuery =
@@ -100,7 +114,10 @@ export const interviewBySlugQuery =
     "contacts": contacts[]->{${PERSON_CARD_FIELDS}},
     "organization": organization->{name, website}
   },
-  "contacts": coalesce(contacts[]->{${PERSON_CARD_FIELDS}}, [])
+  "contacts": coalesce(contacts[]->{${PERSON_CARD_FIELDS}}, []),
+  "cityAwards": *[${AWARDS} && defined(winner) && ${WON_BY_INTERVIEW_CITY}] | order(year desc){
+    ${AWARD_CARD_FIELDS}
+  }
 }`)
 
 /**
@@ -115,8 +132,9 @@ export const interviewListQuery = defineQuery(`{
 }`)
 
 /**
- * A city with its facts, city-centre organisation and that organisation's QM status, and the
- * interviews about it. Params: `$slug`, and the QM status parameters.
+ * A city with its facts, city-centre organisation and that organisation's QM status, the
+ * interviews about it, its certifications (the city's or its organisation's, newest first) and the
+ * awards it was a finalist in. Params: `$slug`, and the QM status parameters.
  */
 export const cityBySlugQuery = defineQuery(`*[_type == "city" && slug.current == $slug][0]{
   _id,
@@ -139,28 +157,118 @@ export const cityBySlugQuery = defineQuery(`*[_type == "city" && slug.current ==
   },
   "interviews": *[${LISTED_INTERVIEWS} && city._ref == ^._id] | order(publishedAt desc, _id asc){
     ${INTERVIEW_CARD_FIELDS}
+  },
+  "certifications": *[
+    _type == "qmCertification" && defined(certifiedAt) &&
+    (city._ref == ^._id || organization._ref == ^.cityCentreOrganization._ref)
+  ] | order(certifiedAt desc, _id asc){
+    ${CERTIFICATION_FIELDS},
+    "organization": organization->{name, "slug": slug.current}
+  },
+  "awards": *[${AWARDS} && ^._id in finalists[].city._ref] | order(year desc, kind asc){
+    ${AWARD_CARD_FIELDS},
+    "won": finalists[organization._ref == ^.winner._ref][0].city._ref == ^._id
   }
 }`)
 
 /**
- * Organisations holding a QM certification, each with its latest certification and the status of
- * that certification as of `$today` (valid, expiring or expired). Sorted by name.
+ * Organisations holding a QM certification, each with its county, its latest certification and
+ * the status of that certification as of `$today` (valid, expiring or expired), and how many
+ * certifications its revision chain has. Sorted by name. `$county` (a county's name, or null for
+ * all) narrows the list to organisations whose city is in that county.
  */
 export const certifiedOrganizationsQuery = defineQuery(`*[
   _type == "organization" &&
-  _id in *[_type == "qmCertification" && defined(certifiedAt)].organization._ref
+  _id in *[_type == "qmCertification" && defined(certifiedAt)].organization._ref &&
+  ($county == null || city->county == $county)
 ] | order(name asc, _id asc){
   _id,
   name,
   "slug": slug.current,
   website,
-  "city": city->{name, "slug": slug.current},
+  "city": city->{name, "slug": slug.current, county},
+  "certificationCount": count(*[
+    _type == "qmCertification" && organization._ref == ^._id && defined(certifiedAt)
+  ]),
   "certification": *[
     _type == "qmCertification" && organization._ref == ^._id && defined(certifiedAt)
   ] | order(certifiedAt desc)[0]{
     ${CERTIFICATION_FIELDS},
     "city": city->{name, "slug": slug.current}
   }
+}`)
+
+/** The counties of the certified organisations' cities, for the county filter. Sorted. */
+export const certifiedCountiesQuery = defineQuery(`array::unique(*[
+  _type == "organization" && defined(city->county) &&
+  _id in *[_type == "qmCertification" && defined(certifiedAt)].organization._ref
+].city->county) | order(@ asc)`)
+
+/**
+ * An organisation with its revision chain (every certification, newest first, each with the one
+ * it renews, its sections, assessor and area) and the award years it was a finalist in.
+ * Params: `$slug`, and the QM status parameters.
+ */
+export const organizationBySlugQuery = defineQuery(`*[
+  _type == "organization" && slug.current == $slug
+][0]{
+  _id,
+  _updatedAt,
+  name,
+  "slug": slug.current,
+  kind,
+  website,
+  description,
+  memberSince,
+  "city": city->{name, "slug": slug.current, county},
+  "certifications": *[
+    _type == "qmCertification" && organization._ref == ^._id && defined(certifiedAt)
+  ] | order(certifiedAt desc, _id asc){
+    ${CERTIFICATION_FIELDS},
+    "previousCertification": previousCertification->{_id, certifiedAt, validUntil},
+    "sections": coalesce(criteria[defined(section)].section, []),
+    "assessor": assessor->{name, role},
+    "area": area.description,
+    "city": city->{name, "slug": slug.current}
+  },
+  "awards": *[${AWARDS} && ^._id in finalists[].organization._ref] | order(year desc, kind asc){
+    ${AWARD_CARD_FIELDS},
+    "won": winner._ref == ^._id
+  }
+}`)
+
+/**
+ * Every award year, newest first, with its winner (and the winner's city, from the finalists)
+ * and the finalists: the award history.
+ */
+export const awardListQuery = defineQuery(`*[${AWARDS}] | order(year desc, kind asc){
+  ${AWARD_CARD_FIELDS},
+  "winner": winner->{_id, name, "slug": slug.current},
+  "winnerCity": finalists[organization._ref == ^.winner._ref][0].city->{name, "slug": slug.current},
+  "finalists": coalesce(finalists[]{
+    _key,
+    "organization": organization->{_id, name, "slug": slug.current},
+    "city": city->{name, "slug": slug.current}
+  }, [])
+}`)
+
+/**
+ * One award year: timeline, finalists with their cities, the winner, the jury's motivation, the
+ * jury and the linked interviews. Params: `$kind` (e.g. "aretsStadskarna"), `$year` (a number).
+ */
+export const awardQuery = defineQuery(`*[${AWARDS} && kind == $kind && year == $year][0]{
+  ${AWARD_CARD_FIELDS},
+  _updatedAt,
+  timeline{interestDeadline, documentsDeadline, juryVisits, finalistsAnnounced, winnerAnnounced},
+  "winner": winner->{_id, name, "slug": slug.current},
+  "finalists": coalesce(finalists[]{
+    _key,
+    "organization": organization->{_id, name, "slug": slug.current},
+    "city": city->{name, "slug": slug.current}
+  }, []),
+  motivation,
+  "jury": coalesce(jury[]->{_id, name, "slug": slug.current, role}, []),
+  "interviews": coalesce(interviews[]->{${INTERVIEW_CARD_FIELDS}}, [])
 }`)
 
 /**

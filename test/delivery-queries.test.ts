@@ -8,12 +8,16 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {createContentClient} from '../delivery/client.ts'
 import {
+  getAward,
+  getCertifiedCounties,
   getCertifiedOrganizations,
   getCity,
   getFactSheet,
   getHomePage,
   getInterview,
+  getOrganization,
   getPerson,
+  listAwards,
   listInterviews,
   pageRange,
   statusParams,
@@ -26,12 +30,15 @@ import {
   type QmStatus,
 } from '../domain/qmStatus.ts'
 import type {
+  AwardListQueryResult,
+  AwardQueryResult,
   CertifiedOrganizationsQueryResult,
   CityBySlugQueryResult,
   FactSheetQueryResult,
   HomePageQueryResult,
   InterviewBySlugQueryResult,
   InterviewListQueryResult,
+  OrganizationBySlugQueryResult,
   PersonBySlugQueryResult,
 } from '../sanity.types.ts'
 import {FIXTURE_AS_OF, seedContent} from './fixtures/content/index.ts'
@@ -103,6 +110,7 @@ describe('result shapes', () => {
         'certification',
         'factSheet',
         'contacts',
+        'cityAwards',
       ),
     )
     expect(interview.title).toBe('Så blev Borås stadskärna tryggare')
@@ -132,6 +140,8 @@ describe('result shapes', () => {
       {name: 'Anna Lindqvist'},
     ])
     expect(interview.seo?.title).toBe('Borås: tryggare stadskärna med QM')
+    // Borås won Årets Stadskärna 2025 (Ystad won 2024, the draft 2026 award is not published).
+    expect(interview.cityAwards).toEqual([{_id: 'award-2025', kind: 'aretsStadskarna', year: 2025}])
     // Unset optional fields come back as null, never as missing keys.
     expect(interview.mainImage).toBeNull()
   })
@@ -191,6 +201,8 @@ describe('result shapes', () => {
         'keyFacts',
         'cityCentreOrganization',
         'interviews',
+        'certifications',
+        'awards',
       ),
     )
     expect(city.keyFacts?.map((fact) => [fact.label, fact.value])).toEqual([
@@ -204,10 +216,25 @@ describe('result shapes', () => {
     })
     expect(city.interviews.map((item) => item.slug)).toEqual(['sa-blev-boras-stadskarna-tryggare'])
 
+    // Every certification of the city, newest first, and the award years it took part in.
+    expect(city.certifications.map((c) => [c._id, c.status, c.organization?.name])).toEqual([
+      ['qm-boras-2024', 'valid', 'Borås Stadskärna'],
+      ['qm-boras-2021', 'expired', 'Borås Stadskärna'],
+    ])
+    expect(city.awards).toEqual([
+      {_id: 'award-2025', kind: 'aretsStadskarna', year: 2025, won: true},
+      {_id: 'award-2024', kind: 'aretsStadskarna', year: 2024, won: false},
+    ])
+
     const umea = await getCity(site, 'umea', {asOf: FIXTURE_AS_OF})
     expect(umea?.cityCentreOrganization?.certification?.status).toBe('expiring')
+    expect(umea?.awards.map((award) => [award.year, award.won])).toEqual([
+      [2025, false],
+      [2024, false],
+    ])
     const ystad = await getCity(site, 'ystad', {asOf: FIXTURE_AS_OF})
     expect(ystad?.cityCentreOrganization?.certification?.status).toBe('expired')
+    expect(ystad?.awards.map((award) => [award.year, award.won])).toEqual([[2024, true]])
   })
 
   it('certified organisations: latest certification with status as of a date', async () => {
@@ -224,9 +251,14 @@ describe('result shapes', () => {
         'slug',
         'website',
         'city',
+        'certificationCount',
         'certification',
       ),
     )
+    expect(organizations[0]).toMatchObject({
+      city: {name: 'Borås', county: 'Västra Götalands län'},
+      certificationCount: 2,
+    })
     expect(sortedKeys(organizations[0].certification)).toEqual(
       keysOf<NonNullable<Item<CertifiedOrganizationsQueryResult>['certification']>>()(
         '_id',
@@ -241,6 +273,125 @@ describe('result shapes', () => {
     // Three years later every one of them has expired.
     const later = await getCertifiedOrganizations(site, {asOf: '2028-06-15'})
     expect(later.map((org) => org.certification?.status)).toEqual(['expired', 'expired', 'expired'])
+  })
+
+  it('certified organisations by county, and the counties to filter by', async () => {
+    const skane = await getCertifiedOrganizations(site, {asOf: FIXTURE_AS_OF, county: 'Skåne län'})
+    expect(skane.map((org) => org.name)).toEqual(['Ystad Centrumsamverkan'])
+    expect(await getCertifiedOrganizations(site, {county: 'Gotlands län'})).toEqual([])
+    expect(await getCertifiedCounties(site)).toEqual([
+      'Skåne län',
+      'Västerbottens län',
+      'Västra Götalands län',
+    ])
+  })
+
+  it('organisation page: the revision chain, sections, assessor, area and awards', async () => {
+    const organization = await getOrganization(site, 'boras-stadskarna', {asOf: FIXTURE_AS_OF})
+    expect(organization).not.toBeNull()
+    if (!organization) return
+    expect(sortedKeys(organization)).toEqual(
+      keysOf<NonNullable<OrganizationBySlugQueryResult>>()(
+        '_id',
+        '_updatedAt',
+        'name',
+        'slug',
+        'kind',
+        'website',
+        'description',
+        'memberSince',
+        'city',
+        'certifications',
+        'awards',
+      ),
+    )
+    expect(
+      organization.certifications.map((c) => [
+        c._id,
+        c.applicationType,
+        c.status,
+        c.previousCertification?._id ?? null,
+      ]),
+    ).toEqual([
+      ['qm-boras-2024', 'revision', 'valid', 'qm-boras-2021'],
+      ['qm-boras-2021', 'new', 'expired', null],
+    ])
+    expect(organization.certifications[0]).toMatchObject({
+      sections: ['currentSituation', 'developmentAndFollowUp'],
+      assessor: {name: 'Karin Berg', role: 'Senior Advisor'},
+      area: 'Gatorna mellan Viskan, stationen och Stora torget.',
+    })
+    expect(organization.certifications[1]!.sections).toEqual([])
+    expect(organization.awards).toEqual([
+      {_id: 'award-2025', kind: 'aretsStadskarna', year: 2025, won: true},
+      {_id: 'award-2024', kind: 'aretsStadskarna', year: 2024, won: false},
+    ])
+    expect(await getOrganization(site, 'finns-inte')).toBeNull()
+  })
+
+  it('award history: published award years newest first, winner and its city, finalists', async () => {
+    const awards = await listAwards(site)
+    expect(awards.map((award) => [award.year, award.winner?.name, award.winnerCity?.name])).toEqual(
+      [
+        [2025, 'Borås Stadskärna', 'Borås'],
+        [2024, 'Ystad Centrumsamverkan', 'Ystad'],
+      ],
+    )
+    expect(sortedKeys(awards[0])).toEqual(
+      keysOf<Item<AwardListQueryResult>>()(
+        '_id',
+        'kind',
+        'year',
+        'winner',
+        'winnerCity',
+        'finalists',
+      ),
+    )
+    expect(awards[1]!.finalists.map((finalist) => finalist.city?.name)).toEqual([
+      'Borås',
+      'Umeå',
+      'Ystad',
+    ])
+  })
+
+  it('award year: timeline, finalists, winner, motivation, jury, interviews', async () => {
+    const award = await getAward(site, 'aretsStadskarna', 2025)
+    expect(award).not.toBeNull()
+    if (!award) return
+    expect(sortedKeys(award)).toEqual(
+      keysOf<NonNullable<AwardQueryResult>>()(
+        '_id',
+        '_updatedAt',
+        'kind',
+        'year',
+        'timeline',
+        'winner',
+        'finalists',
+        'motivation',
+        'jury',
+        'interviews',
+      ),
+    )
+    expect(award.timeline).toEqual({
+      interestDeadline: '2024-12-31',
+      documentsDeadline: '2025-02-14',
+      juryVisits: '2025-03-10',
+      finalistsAnnounced: '2025-03-25',
+      winnerAnnounced: '2025-05-20',
+    })
+    expect(award.winner?.slug).toBe('boras-stadskarna')
+    expect(award.finalists.map((finalist) => finalist.organization.name)).toEqual([
+      'Borås Stadskärna',
+      'Umeå Centrum',
+    ])
+    expect(award.motivation?.[0]?._type).toBe('block')
+    expect(award.jury.map((juror) => juror.name)).toEqual(['Karin Berg'])
+    expect(award.interviews.map((interview) => interview.slug)).toEqual([
+      'sa-blev-boras-stadskarna-tryggare',
+    ])
+    // Drafts never reach the site, and an unknown year or kind is null.
+    expect(await getAward(site, 'aretsStadskarna', 2026)).toBeNull()
+    expect(await getAward(site, 'aretsPurpleFlag', 2025)).toBeNull()
   })
 
   it('home page: latest interviews and the cities with a valid or expiring QM', async () => {
@@ -422,7 +573,10 @@ describe('QM status in GROQ agrees with domain/qmStatus.ts', () => {
     const client = createContentClient({
       env: {SANITY_API_HOST: lake.url, SANITY_PROJECT_ID: 'test', SANITY_DATASET: dataset},
     })
-    const rows = await client.fetch(certifiedOrganizationsQuery, statusParams(asOf))
+    const rows = await client.fetch(certifiedOrganizationsQuery, {
+      county: null,
+      ...statusParams(asOf),
+    })
     expect(rows).toHaveLength(certifications.length)
     const fromGroq = new Map(rows.map((row) => [row.name, row.certification?.status]))
     const mismatches: string[] = []

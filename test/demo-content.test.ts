@@ -1,8 +1,11 @@
+import {pathToString, type SanityDocument, validateDocument} from 'sanity'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {isValidOn} from '../domain/qmEligibility.ts'
 import {certificationStatus} from '../domain/qmStatus.ts'
 import {seedDemoContent} from '../scripts/demo/seedDemoContent.ts'
 import {startTestLake, type TestLake} from './helpers/lake.ts'
+import {createTestWorkspace} from './helpers/studioWorkspace.ts'
 
 let lake: TestLake
 
@@ -44,12 +47,96 @@ describe('demo content', () => {
       '*[_type == "qmCertification"]{certifiedAt, validUntil}',
     )
     const statuses = certifications.map((dates) => certificationStatus(dates, today)).sort()
-    expect(statuses).toEqual(['expired', 'expiring', 'valid', 'valid'])
+    expect(statuses).toEqual(['expired', 'expired', 'expiring', 'valid', 'valid'])
 
     const facts = await published.fetch<Array<{label: string; value: string}>>(
       '*[_id == "city-lulea"][0].keyFacts[]{label, value}',
     )
     expect(facts).toContainEqual({label: 'Planerade bostäder i centrum', value: '2 500'})
+
+    // Revision chains: every revision renews the organisation's previous certification.
+    const revisions = await published.fetch<
+      Array<{organization: string; previous: string | null; sections: number}>
+    >(
+      `*[_type == "qmCertification" && applicationType == "revision"]{
+        "organization": organization._ref,
+        "previous": previousCertification->organization._ref,
+        "sections": count(criteria)
+      }`,
+    )
+    expect(revisions).toHaveLength(2)
+    for (const revision of revisions) {
+      expect(revision.previous).toBe(revision.organization)
+      expect(revision.sections).toBeLessThan(9)
+    }
+    expect(
+      await published.fetch(
+        'count(*[_type == "qmCertification" && applicationType == "new" && count(criteria) == 9])',
+      ),
+    ).toBe(3)
+    expect(
+      await published.fetch(
+        'count(*[_type == "qmCertification"].criteria[].attachments[kind == "swot"])',
+      ),
+    ).toBeGreaterThan(0)
+
+    // Two award years, each with three finalists who all held a valid QM when they were named.
+    const awards = await published.fetch<
+      Array<{
+        year: number
+        nominated: string
+        winner: string
+        finalists: Array<{
+          organization: string
+          certifications: {certifiedAt: string; validUntil: string}[]
+        }>
+        motivation: number
+        interviews: number
+      }>
+    >(
+      `*[_type == "award"] | order(year desc){
+        year, "nominated": timeline.finalistsAnnounced, "winner": winner._ref,
+        "finalists": finalists[]{
+          "organization": organization._ref,
+          "certifications": *[_type == "qmCertification" && organization._ref == ^.organization._ref]{certifiedAt, validUntil}
+        },
+        "motivation": count(motivation), "interviews": count(interviews)
+      }`,
+    )
+    expect(awards.map((award) => award.year)).toEqual([2026, 2025])
+    for (const award of awards) {
+      expect(award.finalists).toHaveLength(3)
+      expect(award.finalists.map((finalist) => finalist.organization)).toContain(award.winner)
+      for (const finalist of award.finalists) {
+        expect(finalist.certifications.some((c) => isValidOn(c, award.nominated))).toBe(true)
+      }
+      expect(award.motivation).toBeGreaterThan(0)
+      expect(award.interviews).toBe(1)
+    }
+  })
+
+  it('passes the Studio’s own validation: no errors in any demo document', async () => {
+    const client = lake.client({dataset: 'demo-valid'})
+    await seedDemoContent(client, {today: '2026-11-26'})
+    const documents = await client.fetch<SanityDocument[]>(
+      '*[!(_id in path("_.**")) && !(_type match "sanity.*")]',
+    )
+    // sanity 6.9 types its client as @sanity/client 7's; the project's v8 client is wire-compatible.
+    const workspace = await createTestWorkspace(client as never)
+    const errors: string[] = []
+    for (const document of documents) {
+      const markers = await validateDocument({
+        document,
+        workspace,
+        environment: 'studio',
+        getDocumentExists: async () => true,
+      })
+      for (const marker of markers.filter((candidate) => candidate.level === 'error')) {
+        errors.push(`${document._id} ${pathToString(marker.path)}: ${marker.message}`)
+      }
+    }
+    expect(errors).toEqual([])
+    expect(documents.filter((document) => document._type === 'award')).toHaveLength(2)
   })
 
   it('leaves a dataset that already has content untouched', async () => {

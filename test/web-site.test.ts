@@ -63,6 +63,12 @@ const PAGES = [
   '/stader/boras',
   '/stader/ystad',
   '/kvalitetsmarkning',
+  '/kvalitetsmarkning?lan=Sk%C3%A5ne+l%C3%A4n',
+  '/organisationer/boras-stadskarna',
+  '/organisationer/ystad-centrumsamverkan',
+  '/utmarkelser',
+  '/utmarkelser/arets-stadskarna/2025',
+  '/utmarkelser/arets-stadskarna/2024',
   '/personer/anna-lindqvist',
   '/personer/karin-berg',
 ]
@@ -148,13 +154,128 @@ describe('pages', () => {
   it('QM page: fact sheet and organisations by status', async () => {
     const {html} = await get('/kvalitetsmarkning')
     expect(html).toContain('<h2 id="faktablad-factsheet-qm">Fakta om Kvalitetsmärkningen</h2>')
-    const rows = [...html.matchAll(/<th scope="row">([^<]+)<\/th>.*?status-(\w+)/gs)]
+    const rows = [...html.matchAll(/<th scope="row"><a [^>]+>([^<]+)<\/a><\/th>.*?status-(\w+)/gs)]
     expect(rows.map((row) => [row[1], row[2]])).toEqual([
       ['Borås Stadskärna', 'valid'],
       ['Umeå Centrum', 'expiring'],
       ['Ystad Centrumsamverkan', 'expired'],
     ])
     expect(html).toContain('Status per 15 juni 2025')
+  })
+
+  it('QM page: organisations link to their pages, with their county; filter by county', async () => {
+    const all = await get('/kvalitetsmarkning')
+    expect(all.html).toContain(
+      '<th scope="row"><a href="/organisationer/boras-stadskarna">Borås Stadskärna</a></th>',
+    )
+    expect(all.html).toContain('<td>Västra Götalands län</td>')
+    expect(all.html).toContain('<a href="/kvalitetsmarkning" aria-current="page">Alla län</a>')
+    expect(all.html).toContain('<a href="/kvalitetsmarkning?lan=Sk%C3%A5ne+l%C3%A4n">Skåne län</a>')
+
+    const skane = await get('/kvalitetsmarkning?lan=Sk%C3%A5ne+l%C3%A4n')
+    expect(skane.status).toBe(200)
+    expect(title(skane.html)).toBe('Kvalitetsmärkningen i Skåne län – Svenska Stadskärnor')
+    const rows = [...skane.html.matchAll(/<th scope="row"><a [^>]+>([^<]+)<\/a>/g)]
+    expect(rows.map((row) => row[1])).toEqual(['Ystad Centrumsamverkan'])
+    expect(skane.html).toContain('aria-current="page">Skåne län</a>')
+    expect((await get('/kvalitetsmarkning?lan=Atlantis')).status).toBe(404)
+  })
+
+  it('organisation: the revision chain with sections, assessor and area; eligibility; awards', async () => {
+    const {html} = await get('/organisationer/boras-stadskarna')
+    expect(title(html)).toBe('Borås Stadskärna – Svenska Stadskärnor')
+    const chain = [...html.matchAll(/<li id="(certifiering-[^"]+)"><h3>([^<]+)<\/h3>/g)]
+    expect(chain.map((match) => [match[1], match[2]])).toEqual([
+      ['certifiering-qm-boras-2024', 'Revidering 1 mars 2024'],
+      ['certifiering-qm-boras-2021', 'Ny ansökan 1 mars 2021'],
+    ])
+    expect(html).toContain(
+      'Förnyar <a href="#certifiering-qm-boras-2021">certifieringen från 1 mars 2021</a>.',
+    )
+    expect(html).toContain(
+      'Avsnitt i ansökan: Nuläget, Utveckling, indikatorer och resultatuppföljning.',
+    )
+    expect(html).toContain('Granskare: Karin Berg, Senior Advisor.')
+    expect(html).toContain('Område: Gatorna mellan Viskan, stationen och Stora torget.')
+    expect(html).toContain('kan nomineras till Årets Stadskärna')
+    expect(html).toContain(
+      '<a href="/utmarkelser/arets-stadskarna/2025">Årets Stadskärna 2025</a> – vinnare',
+    )
+    expect(html).toContain(
+      '<a href="/utmarkelser/arets-stadskarna/2024">Årets Stadskärna 2024</a> – finalist',
+    )
+
+    const ystad = await get('/organisationer/ystad-centrumsamverkan')
+    expect(ystad.html).toContain('kan därför inte nomineras till Årets Stadskärna')
+    expect(ystad.html).toContain('status-expired">utgången</span>')
+  })
+
+  it('award history: each year with winner, its city and the finalists', async () => {
+    const {html} = await get('/utmarkelser')
+    expect(html).toContain('<h1>Utmärkelser</h1>')
+    expect(html).toContain('aria-current="page">Utmärkelser</a>')
+    const rows = [
+      ...html.matchAll(
+        /<th scope="row"><a href="([^"]+)">([^<]+)<\/a><\/th><td>(.*?)<\/td><td>(.*?)<\/td>/g,
+      ),
+    ]
+    expect(rows.map((row) => [row[1], row[2], row[4]])).toEqual([
+      ['/utmarkelser/arets-stadskarna/2025', 'Årets Stadskärna 2025', 'Borås, Umeå'],
+      ['/utmarkelser/arets-stadskarna/2024', 'Årets Stadskärna 2024', 'Borås, Umeå, Ystad'],
+    ])
+    expect(rows[0]![3]).toBe(
+      '<a href="/organisationer/boras-stadskarna">Borås Stadskärna</a>, <a href="/stader/boras">Borås</a>',
+    )
+    expect(html).not.toContain('2026')
+  })
+
+  it('award year: winner, motivation, finalists, timeline, jury and interviews', async () => {
+    const {html} = await get('/utmarkelser/arets-stadskarna/2025')
+    expect(title(html)).toBe('Årets Stadskärna 2025 – Svenska Stadskärnor')
+    expect(meta(html, 'description')).toBe('Borås Stadskärna vann Årets Stadskärna 2025.')
+    expect(html).toContain('<h1>Årets Stadskärna 2025</h1>')
+    expect(html).toContain(
+      'Vinnare: <a href="/organisationer/boras-stadskarna">Borås Stadskärna</a>, <a href="/stader/boras">Borås</a>.',
+    )
+    expect(html).toContain('<h2 id="motivering">Juryns motivering</h2>')
+    expect(html).toContain('<strong>mätning</strong>')
+    const finalists = [...html.matchAll(/<li><a href="\/organisationer\/[^"]+">([^<]+)<\/a>/g)]
+    expect(finalists.map((match) => match[1])).toEqual(['Borås Stadskärna', 'Umeå Centrum'])
+    expect(html).toContain('<span class="status status-valid">vinnare</span>')
+    expect(html).toContain(
+      '<dt>Finalisterna offentliggörs</dt><dd><time dateTime="2025-03-25">25 mars 2025</time></dd>',
+    )
+    expect(html).toContain('<a href="/personer/karin-berg">Karin Berg</a>, Senior Advisor')
+    expect(html).toContain('href="/intervjuer/sa-blev-boras-stadskarna-tryggare"')
+  })
+
+  it('city: its certifications and awards', async () => {
+    const boras = await get('/stader/boras')
+    expect(boras.html).toContain('<h2 id="certifieringar">Kvalitetsmärkningar</h2>')
+    expect(boras.html).toMatch(
+      /Reviderad 1 mars 2024, giltig till och med 1 mars 2027.*status-valid/s,
+    )
+    expect(boras.html).toMatch(
+      /Certifierad 1 mars 2021, giltig till och med 1 mars 2024.*status-expired/s,
+    )
+    expect(boras.html).toContain(
+      '<a href="/utmarkelser/arets-stadskarna/2025">Årets Stadskärna 2025</a> – vinnare',
+    )
+    const ystad = await get('/stader/ystad')
+    expect(ystad.html).toContain(
+      '<a href="/utmarkelser/arets-stadskarna/2024">Årets Stadskärna 2024</a> – vinnare',
+    )
+  })
+
+  it('interview: links to the award its city won', async () => {
+    const boras = await get('/intervjuer/sa-blev-boras-stadskarna-tryggare')
+    expect(boras.html).toContain(
+      '<p class="award-note">Borås vann <span><a href="/utmarkelser/arets-stadskarna/2025">Årets Stadskärna 2025</a></span>.</p>',
+    )
+    const ystad = await get('/intervjuer/sma-steg-i-ystad')
+    expect(ystad.html).toContain('href="/utmarkelser/arets-stadskarna/2024"')
+    const umea = await get('/intervjuer/umea-satsar-pa-handel-och-kultur')
+    expect(umea.html).not.toContain('award-note')
   })
 
   it('person: role, organisation, contact links, interviews', async () => {
@@ -185,6 +306,11 @@ describe('errors and HTTP', () => {
     '/intervjuer?sida=9',
     '/intervjuer?sida=abc',
     '/intervjuer/%E0%A4%A',
+    '/organisationer/finns-inte',
+    '/utmarkelser/arets-stadskarna/2026',
+    '/utmarkelser/arets-stadskarna/1066',
+    '/utmarkelser/okand/2025',
+    '/utmarkelser/arets-purple-flag/2025',
   ])('%s is a Swedish 404 page', async (path) => {
     const page = await get(path)
     expect(page.status).toBe(404)
@@ -203,6 +329,26 @@ describe('errors and HTTP', () => {
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8')
     expect(css.headers.get('cache-control')).toContain('immutable')
     expect(css.html).toContain('.qa-question')
+  })
+
+  it('serves the site’s own icon as /favicon.ico and /favicon.svg, linked from every page', async () => {
+    const ico = await fetch(`${site.url}/favicon.ico`)
+    expect(ico.status).toBe(200)
+    expect(ico.headers.get('content-type')).toBe('image/x-icon')
+    const bytes = Buffer.from(await ico.arrayBuffer())
+    // ICONDIR: reserved 0, type 1 (icon), one image of 32×32 at 32 bits per pixel.
+    expect([...bytes.subarray(0, 8)]).toEqual([0, 0, 1, 0, 1, 0, 32, 32])
+    expect(bytes.readUInt16LE(12)).toBe(32)
+    expect(bytes.readUInt32LE(14) + bytes.readUInt32LE(18)).toBe(bytes.length)
+    const svg = await get('/favicon.svg')
+    expect(svg.status).toBe(200)
+    expect(svg.headers.get('content-type')).toBe('image/svg+xml')
+    expect(svg.html).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/)
+    const head = await fetch(`${site.url}/favicon.ico`, {method: 'HEAD'})
+    expect(head.status).toBe(200)
+    const {html} = await get('/')
+    expect(html).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml"/>')
+    expect(html).toContain('<link rel="icon" href="/favicon.ico" sizes="32x32"/>')
   })
 
   it('sends a content security policy that allows no scripts', async () => {

@@ -22,7 +22,7 @@ export interface PageMeta {
   noindex?: boolean
 }
 
-export type Section = 'home' | 'interviews' | 'qm' | null
+export type Section = 'home' | 'interviews' | 'qm' | 'awards' | null
 
 export interface DocumentProps {
   meta: PageMeta
@@ -67,6 +67,8 @@ export function Document({meta, stylesheet, siteOrigin, section, children}: Docu
         {meta.image && meta.imageAlt ? (
           <meta property="og:image:alt" content={meta.imageAlt} />
         ) : null}
+        <link rel="icon" href={paths.favicon('svg')} type="image/svg+xml" />
+        <link rel="icon" href={paths.favicon('ico')} sizes="32x32" />
         <link rel="stylesheet" href={stylesheet} />
       </head>
       <body>
@@ -93,6 +95,11 @@ export function Document({meta, stylesheet, siteOrigin, section, children}: Docu
                 <li>
                   <NavLink href={paths.qm()} current={section === 'qm'}>
                     Kvalitetsmärkningen
+                  </NavLink>
+                </li>
+                <li>
+                  <NavLink href={paths.awards()} current={section === 'awards'}>
+                    Utmärkelser
                   </NavLink>
                 </li>
               </ul>

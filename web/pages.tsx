@@ -3,12 +3,15 @@
  * Swedish HTML; headings go h1 → h2 → h3 without gaps.
  */
 import type {
+  AwardListQueryResult,
+  AwardQueryResult,
   CertifiedOrganizationsQueryResult,
   CityBySlugQueryResult,
   FactSheetQueryResult,
   HomePageQueryResult,
   InterviewBySlugQueryResult,
   InterviewPage,
+  OrganizationBySlugQueryResult,
   PersonBySlugQueryResult,
 } from '../delivery/content.ts'
 import {uniqueContacts} from '../delivery/contacts.ts'
@@ -29,6 +32,9 @@ import {
   type QmStatus,
 } from '../delivery/qm.ts'
 import {typesetSwedish} from '../delivery/typography.ts'
+import {AWARD_TIMELINE, awardKindOf} from '../domain/awards.ts'
+import {isEligibleForAretsStadskarna} from '../domain/qmEligibility.ts'
+import {qmSectionTitle} from '../domain/qmSections.ts'
 import {paths} from './routes.ts'
 
 type InterviewCardValue = HomePageQueryResult['latestInterviews'][number]
@@ -269,6 +275,18 @@ export function InterviewArticle(props: {
             </>
           ) : null}
         </p>
+        {interview.city && interview.cityAwards.length > 0 ? (
+          <p className="award-note">
+            {interview.city.name} vann{' '}
+            {interview.cityAwards.map((award, index) => (
+              <span key={award._id}>
+                {index > 0 ? (index === interview.cityAwards.length - 1 ? ' och ' : ', ') : null}
+                <AwardLink award={award} />
+              </span>
+            ))}
+            .
+          </p>
+        ) : null}
       </header>
       {hasImage(interview.mainImage) ? (
         <figure>
@@ -345,6 +363,39 @@ export function CityPage(props: {city: NonNullable<CityBySlugQueryResult>; image
           )}
         </section>
       ) : null}
+      {city.certifications.length > 0 ? (
+        <section aria-labelledby="certifieringar">
+          <h2 id="certifieringar">Kvalitetsmärkningar</h2>
+          <ul className="chain">
+            {city.certifications.map((certification) => (
+              <li key={certification._id}>
+                {APPLICATION_TYPE_TITLES[certification.applicationType ?? 'new']}{' '}
+                {formatSwedishDate(certification.certifiedAt)}, giltig till och med{' '}
+                {formatSwedishDate(effectiveValidUntil(certification))}
+                {certification.organization ? (
+                  <>
+                    {' – '}
+                    <OrganizationLink organization={certification.organization} />
+                  </>
+                ) : null}{' '}
+                <QmStatusBadge status={certification.status} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {city.awards.length > 0 ? (
+        <section aria-labelledby="utmarkelser">
+          <h2 id="utmarkelser">Utmärkelser</h2>
+          <ul>
+            {city.awards.map((award) => (
+              <li key={award._id}>
+                <AwardLink award={award} /> – {award.won ? 'vinnare' : 'finalist'}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <section aria-labelledby="intervjuer">
         <h2 id="intervjuer">Intervjuer från {city.name}</h2>
         <InterviewCards interviews={city.interviews} />
@@ -353,11 +404,60 @@ export function CityPage(props: {city: NonNullable<CityBySlugQueryResult>; image
   )
 }
 
+const APPLICATION_TYPE_TITLES: Record<'new' | 'revision', string> = {
+  new: 'Certifierad',
+  revision: 'Reviderad',
+}
+
+function awardTitle(award: {kind: string; year: number}): string {
+  return `${awardKindOf(award.kind)?.title ?? 'Utmärkelse'} ${award.year}`
+}
+
+function AwardLink({award}: {award: {kind: string; year: number}}) {
+  return <a href={paths.award(award.kind, award.year)}>{awardTitle(award)}</a>
+}
+
+function OrganizationLink(props: {organization: {name: string; slug: string | null}}) {
+  const {name, slug} = props.organization
+  return slug ? <a href={paths.organization(slug)}>{name}</a> : <>{name}</>
+}
+
+function CityLink(props: {city: {name: string; slug: string | null} | null | undefined}) {
+  if (!props.city) return null
+  const {name, slug} = props.city
+  return slug ? <a href={paths.city(slug)}>{name}</a> : <>{name}</>
+}
+
 const STATUS_ORDER: Record<QmStatus, number> = {valid: 0, expiring: 1, expired: 2}
+
+/** Links that narrow the list of certified organisations to one county (no JavaScript). */
+function CountyFilter(props: {counties: readonly string[]; county: string | null}) {
+  const {counties, county} = props
+  if (counties.length < 2) return null
+  const options: Array<[string | null, string]> = [
+    [null, 'Alla län'],
+    ...counties.map((name): [string, string] => [name, name]),
+  ]
+  return (
+    <nav aria-label="Välj län" className="filters">
+      <ul>
+        {options.map(([value, label]) => (
+          <li key={label}>
+            <a href={paths.qm(value)} aria-current={value === county ? 'page' : undefined}>
+              {label}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  )
+}
 
 export function QmPage(props: {
   factSheet: FactSheetQueryResult
   organizations: CertifiedOrganizationsQueryResult
+  counties: readonly string[]
+  county: string | null
   asOf: string
 }) {
   const organizations = [...props.organizations].sort(
@@ -374,7 +474,10 @@ export function QmPage(props: {
       </p>
       <FactSheet factSheet={props.factSheet} headingLevel={2} />
       <section aria-labelledby="organisationer">
-        <h2 id="organisationer">Kvalitetsmärkta organisationer</h2>
+        <h2 id="organisationer">
+          Kvalitetsmärkta organisationer{props.county ? ` i ${props.county}` : null}
+        </h2>
+        <CountyFilter counties={props.counties} county={props.county} />
         {organizations.length === 0 ? (
           <p>Inga organisationer är kvalitetsmärkta ännu.</p>
         ) : (
@@ -384,6 +487,7 @@ export function QmPage(props: {
               <tr>
                 <th scope="col">Organisation</th>
                 <th scope="col">Stad</th>
+                <th scope="col">Län</th>
                 <th scope="col">Certifierad</th>
                 <th scope="col">Giltig till och med</th>
                 <th scope="col">Status</th>
@@ -395,10 +499,13 @@ export function QmPage(props: {
                 const city = certification?.city ?? organization.city
                 return (
                   <tr key={organization._id}>
-                    <th scope="row">{organization.name}</th>
+                    <th scope="row">
+                      <OrganizationLink organization={organization} />
+                    </th>
                     <td>
-                      {city?.slug ? <a href={paths.city(city.slug)}>{city.name}</a> : city?.name}
+                      <CityLink city={city} />
                     </td>
+                    <td>{organization.city?.county}</td>
                     <td>{formatSwedishDate(certification?.certifiedAt)}</td>
                     <td>
                       {certification ? formatSwedishDate(effectiveValidUntil(certification)) : ''}
@@ -413,6 +520,257 @@ export function QmPage(props: {
           </table>
         )}
       </section>
+    </>
+  )
+}
+
+export function OrganizationPage(props: {
+  organization: NonNullable<OrganizationBySlugQueryResult>
+  asOf: string
+}) {
+  const {organization, asOf} = props
+  const website = linkAttributes(organization.website)
+  const eligible = isEligibleForAretsStadskarna(organization.certifications, asOf)
+  const anchor = (id: string) => `certifiering-${id.replace(/[^\w-]/g, '')}`
+  return (
+    <>
+      <h1>{organization.name}</h1>
+      {organization.city ? (
+        <p className="meta">
+          <CityLink city={organization.city} />
+          {organization.city.county ? `, ${organization.city.county}` : null}
+        </p>
+      ) : null}
+      {organization.description ? (
+        <p className="lead">{typesetSwedish(organization.description)}</p>
+      ) : null}
+      {website ? (
+        <p>
+          <a href={website.href} rel={website.rel}>
+            {displayHost(website.href)}
+          </a>
+        </p>
+      ) : null}
+      <section aria-labelledby="kvalitetsmarkning">
+        <h2 id="kvalitetsmarkning">Kvalitetsmärkningen</h2>
+        {organization.certifications.length === 0 ? (
+          <p>Organisationen är inte kvalitetsmärkt.</p>
+        ) : (
+          <>
+            <p className="eligibility">
+              {eligible
+                ? 'Organisationen har en giltig kvalitetsmärkning och kan nomineras till Årets Stadskärna.'
+                : 'Organisationen har ingen giltig kvalitetsmärkning i dag och kan därför inte nomineras till Årets Stadskärna.'}
+            </p>
+            <ol className="chain" aria-label="Certifieringar, den senaste först">
+              {organization.certifications.map((certification) => (
+                <li key={certification._id} id={anchor(certification._id)}>
+                  <h3>
+                    {certification.applicationType === 'revision' ? 'Revidering' : 'Ny ansökan'}{' '}
+                    {formatSwedishDate(certification.certifiedAt)}
+                  </h3>
+                  <p>
+                    Giltig till och med {formatSwedishDate(effectiveValidUntil(certification))}.{' '}
+                    <QmStatusBadge status={certification.status} />
+                  </p>
+                  {certification.previousCertification ? (
+                    <p>
+                      Förnyar{' '}
+                      <a href={`#${anchor(certification.previousCertification._id)}`}>
+                        certifieringen från{' '}
+                        {formatSwedishDate(certification.previousCertification.certifiedAt)}
+                      </a>
+                      .
+                    </p>
+                  ) : null}
+                  {certification.sections.length > 0 ? (
+                    <p>
+                      Avsnitt i ansökan:{' '}
+                      {certification.sections
+                        .map((section) => qmSectionTitle(section) ?? section)
+                        .join(', ')}
+                      .
+                    </p>
+                  ) : null}
+                  {certification.area ? <p>Område: {typesetSwedish(certification.area)}</p> : null}
+                  {certification.assessor ? (
+                    <p>
+                      Granskare:{' '}
+                      {[certification.assessor.name, certification.assessor.role]
+                        .filter(Boolean)
+                        .join(', ')}
+                      .
+                    </p>
+                  ) : null}
+                </li>
+              ))}
+            </ol>
+          </>
+        )}
+      </section>
+      {organization.awards.length > 0 ? (
+        <section aria-labelledby="utmarkelser">
+          <h2 id="utmarkelser">Utmärkelser</h2>
+          <ul>
+            {organization.awards.map((award) => (
+              <li key={award._id}>
+                <AwardLink award={award} /> – {award.won ? 'vinnare' : 'finalist'}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </>
+  )
+}
+
+export function AwardsPage({awards}: {awards: AwardListQueryResult}) {
+  return (
+    <>
+      <h1>Utmärkelser</h1>
+      <p className="lead">
+        Årets Stadskärna delas ut varje år sedan 1995, på Svenska Stadskärnors årskonferens i maj.
+        Bara organisationer med giltig kvalitetsmärkning kan nomineras.
+      </p>
+      {awards.length === 0 ? (
+        <p>Inga utmärkelser ännu.</p>
+      ) : (
+        <table>
+          <caption className="meta">Vinnare och finalister, de senaste först</caption>
+          <thead>
+            <tr>
+              <th scope="col">År</th>
+              <th scope="col">Vinnare</th>
+              <th scope="col">Finalister</th>
+            </tr>
+          </thead>
+          <tbody>
+            {awards.map((award) => (
+              <tr key={award._id}>
+                <th scope="row">
+                  <AwardLink award={award} />
+                </th>
+                <td>
+                  {award.winner ? (
+                    <>
+                      <OrganizationLink organization={award.winner} />
+                      {award.winnerCity ? (
+                        <>
+                          {', '}
+                          <CityLink city={award.winnerCity} />
+                        </>
+                      ) : null}
+                    </>
+                  ) : (
+                    'Inte utsedd ännu'
+                  )}
+                </td>
+                <td>
+                  {award.finalists
+                    .map((finalist) => finalist.city?.name ?? finalist.organization.name)
+                    .join(', ')}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  )
+}
+
+export function AwardPage({award}: {award: NonNullable<AwardQueryResult>}) {
+  const winner = award.winner
+  const winnerCity = award.finalists.find(
+    (finalist) => finalist.organization._id === winner?._id,
+  )?.city
+  const timeline = AWARD_TIMELINE.filter((step) => award.timeline?.[step.name])
+  return (
+    <>
+      <h1>{awardTitle(award)}</h1>
+      {winner ? (
+        <p className="lead">
+          Vinnare: <OrganizationLink organization={winner} />
+          {winnerCity ? (
+            <>
+              {', '}
+              <CityLink city={winnerCity} />
+            </>
+          ) : null}
+          .
+        </p>
+      ) : (
+        <p className="lead">Vinnaren är inte utsedd ännu.</p>
+      )}
+      {award.motivation && award.motivation.length > 0 ? (
+        <section className="box" aria-labelledby="motivering">
+          <h2 id="motivering">Juryns motivering</h2>
+          <RichText value={award.motivation} parentLevel={2} />
+        </section>
+      ) : null}
+      {award.finalists.length > 0 ? (
+        <section aria-labelledby="finalister">
+          <h2 id="finalister">Finalister</h2>
+          <ul className="finalists">
+            {award.finalists.map((finalist) => (
+              <li key={finalist._key}>
+                <OrganizationLink organization={finalist.organization} />
+                {finalist.city ? (
+                  <>
+                    {', '}
+                    <CityLink city={finalist.city} />
+                  </>
+                ) : null}
+                {finalist.organization._id === winner?._id ? (
+                  <>
+                    {' '}
+                    <span className="status status-valid">vinnare</span>
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {timeline.length > 0 ? (
+        <section aria-labelledby="tidslinje">
+          <h2 id="tidslinje">Tidslinje</h2>
+          <dl className="facts">
+            {timeline.map((step) => (
+              <div key={step.name}>
+                <dt>{step.title}</dt>
+                <dd>
+                  <time dateTime={award.timeline![step.name]!}>
+                    {formatSwedishDate(award.timeline![step.name])}
+                  </time>
+                </dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+      ) : null}
+      {award.jury.length > 0 ? (
+        <section aria-labelledby="jury">
+          <h2 id="jury">Jury</h2>
+          <ul>
+            {award.jury.map((juror) => (
+              <li key={juror._id}>
+                {juror.slug ? <a href={paths.person(juror.slug)}>{juror.name}</a> : juror.name}
+                {juror.role ? `, ${juror.role}` : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {award.interviews.length > 0 ? (
+        <section aria-labelledby="intervjuer">
+          <h2 id="intervjuer">Intervjuer</h2>
+          <InterviewCards interviews={award.interviews} />
+        </section>
+      ) : null}
+      <p>
+        <a href={paths.awards()}>Alla utmärkelser</a>
+      </p>
     </>
   )
 }

@@ -11,25 +11,34 @@ import type {ReactNode} from 'react'
 import {renderToStaticMarkup} from 'react-dom/server'
 
 import {
+  getAward,
+  getCertifiedCounties,
   getCertifiedOrganizations,
   getCity,
   getFactSheet,
   getHomePage,
   getInterview,
+  getOrganization,
   getPerson,
+  listAwards,
   listInterviews,
 } from '../delivery/content.ts'
 import {createImageUrls, hasImage, type ImageUrls} from '../delivery/images.ts'
 import {ContentRenderProvider} from '../delivery/portableText.tsx'
+import {awardKindOf} from '../domain/awards.ts'
 import {toIsoDate} from '../domain/qmStatus.ts'
+import {FAVICON_ICO, FAVICON_SVG} from './favicon.ts'
 import {Document, type PageMeta, type Section} from './layout.tsx'
 import {
+  AwardPage,
+  AwardsPage,
   CityPage,
   ErrorPage,
   HomePage,
   InterviewArticle,
   InterviewListPage,
   NotFoundPage,
+  OrganizationPage,
   PersonPage,
   QmPage,
 } from './pages.tsx'
@@ -154,22 +163,74 @@ export function createSite(options: SiteOptions): Site {
         }
       }
       case 'qm': {
-        const [factSheet, organizations] = await Promise.all([
+        const [factSheet, organizations, counties] = await Promise.all([
           getFactSheet(client),
-          getCertifiedOrganizations(client, {asOf}),
+          getCertifiedOrganizations(client, {asOf, county: route.county}),
+          getCertifiedCounties(client),
         ])
+        if (route.county !== null && !counties.includes(route.county)) return notFound(path)
         return {
           status: 200,
           section: 'qm',
           meta: {
-            title: 'Kvalitetsmärkningen',
+            title: route.county ? `Kvalitetsmärkningen i ${route.county}` : 'Kvalitetsmärkningen',
             description:
               'Om Kvalitetsmärkningen för stadskärnor, och vilka organisationer som är certifierade.',
             path,
           },
           body: (
-            <QmPage factSheet={factSheet} organizations={organizations} asOf={toIsoDate(asOf)} />
+            <QmPage
+              factSheet={factSheet}
+              organizations={organizations}
+              counties={counties}
+              county={route.county}
+              asOf={toIsoDate(asOf)}
+            />
           ),
+        }
+      }
+      case 'organization': {
+        const organization = await getOrganization(client, route.slug, {asOf})
+        if (!organization) return notFound(path)
+        return {
+          status: 200,
+          section: 'qm',
+          meta: {
+            title: organization.name,
+            description: organization.description,
+            path,
+          },
+          body: <OrganizationPage organization={organization} asOf={toIsoDate(asOf)} />,
+        }
+      }
+      case 'awards': {
+        const awards = await listAwards(client)
+        return {
+          status: 200,
+          section: 'awards',
+          meta: {
+            title: 'Utmärkelser',
+            description: 'Årets Stadskärna år för år: vinnare och finalister sedan 1995.',
+            path,
+          },
+          body: <AwardsPage awards={awards} />,
+        }
+      }
+      case 'award': {
+        const award = await getAward(client, route.kind, route.year)
+        if (!award) return notFound(path)
+        const title = `${awardKindOf(award.kind)?.title ?? 'Utmärkelse'} ${award.year}`
+        return {
+          status: 200,
+          section: 'awards',
+          meta: {
+            title,
+            description: award.winner
+              ? `${award.winner.name} vann ${title}.`
+              : `Finalisterna i ${title}.`,
+            path,
+          },
+          body: <AwardPage award={award} />,
         }
       }
       case 'person': {
@@ -259,6 +320,17 @@ export function createSite(options: SiteOptions): Site {
     if (route.name === 'redirect') {
       res.writeHead(308, {Location: route.location})
       res.end()
+      return
+    }
+    if (route.name === 'favicon') {
+      const body = route.format === 'ico' ? FAVICON_ICO : Buffer.from(FAVICON_SVG)
+      res.writeHead(200, {
+        'Content-Type': route.format === 'ico' ? 'image/x-icon' : 'image/svg+xml',
+        'Content-Length': body.length,
+        'Cache-Control': 'public, max-age=86400',
+        ...securityHeaders,
+      })
+      res.end(method === 'HEAD' ? undefined : body)
       return
     }
     if (route.name === 'stylesheet') {

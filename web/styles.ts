@@ -57,6 +57,13 @@ th, td { text-align: left; padding: 0.4rem 0.5rem; border-bottom: 1px solid var(
 img { max-width: 100%; height: auto; }
 figure { margin: 1.5rem 0; }
 .pagination ul { display: flex; gap: 1rem; list-style: none; padding: 0; }
+.filters ul { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; list-style: none; padding: 0; }
+.filters a[aria-current="page"] { font-weight: 700; text-decoration: none; }
+.chain { padding-left: 1.25rem; }
+.chain > li { margin: 0.75rem 0; }
+.chain h3 { margin: 0; font-size: 1.05rem; }
+.chain p { margin: 0.2rem 0; }
+.award-note { font-weight: 600; }
 .tags { display: flex; flex-wrap: wrap; gap: 0.5rem; list-style: none; padding: 0; }
 .tags li { background: var(--accent-soft); padding: 0 0.5rem; border-radius: 4px; }
 `

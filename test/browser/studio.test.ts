@@ -4,7 +4,8 @@
  * local provider, creates and publishes a person and an interview, reads them back with
  * @sanity/client, edits the published interview, sees presence and the edit live in a second
  * browser context, unpublishes, checks that a viewer gets a read-only Studio, then uploads an
- * image, searches, runs GROQ in Vision and restores a revision from the history.
+ * image, searches, runs GROQ in Vision, restores a revision from the history, and creates a
+ * certification's revision with the "Skapa revidering" document action.
  *
  * Set STUDIO_E2E_DIST=<dir> to reuse a Studio already built for STUDIO_E2E_TLS_PORT (faster
  * iteration); by default the Studio is built into a temp folder for this run. Set
@@ -424,6 +425,66 @@ describe('Studio on the lake (Chromium)', () => {
         })
         .toMatchObject({role: 'Verksamhetsledare'})
       expect(await client.getDocument(personId)).toMatchObject({role: 'Senior Advisor'})
+    },
+    STEP * 2,
+  )
+
+  it(
+    'creates the revision of a certification with "Skapa revidering", prefilled, and opens it',
+    async () => {
+      const {page} = editor
+      const ref = (id: string) => ({_type: 'reference', _ref: id})
+      await client
+        .transaction()
+        .createOrReplace({
+          _id: 'organization-visby-centrum',
+          _type: 'organization',
+          name: 'Visby Centrum',
+          kind: 'cityCentreOrganization',
+        })
+        .createOrReplace({_id: 'city-visby', _type: 'city', name: 'Visby'})
+        .createOrReplace({
+          _id: 'qm-visby-2023',
+          _type: 'qmCertification',
+          organization: ref('organization-visby-centrum'),
+          city: ref('city-visby'),
+          applicationType: 'new',
+          certifiedAt: '2023-05-01',
+          validUntil: '2026-05-01',
+        })
+        .commit({visibility: 'sync'})
+      await page.goto(`${studio.url}/intent/edit/id=qm-visby-2023;type=qmCertification/`)
+      await expect
+        .poll(() => page.locator('input#certifiedAt').inputValue(), {timeout: STEP})
+        .toContain('2023-05-01')
+      await page.locator('[data-testid="action-menu-button"]').last().click({timeout: STEP})
+      trace.mark('click Skapa revidering')
+      await page.getByRole('menuitem', {name: 'Skapa revidering'}).click({timeout: STEP})
+
+      const raw = client.withConfig({perspective: 'raw'})
+      const revision = () =>
+        raw.fetch<Record<string, unknown> | null>(
+          '*[_type == "qmCertification" && previousCertification._ref == "qm-visby-2023"][0]',
+        )
+      await expect.poll(revision, {timeout: STEP}).toMatchObject({
+        _id: expect.stringMatching(/^drafts\./),
+        applicationType: 'revision',
+        organization: ref('organization-visby-centrum'),
+        city: ref('city-visby'),
+        previousCertification: ref('qm-visby-2023'),
+        certifiedAt: '2026-05-01',
+        validUntil: '2029-05-01',
+      })
+      const revisionId = String((await revision())?._id).replace(/^drafts\./, '')
+      // The Studio opens the new draft: its form shows the prefilled dates and the renewed one.
+      await page.waitForURL(new RegExp(revisionId), {timeout: STEP})
+      await expect
+        .poll(() => page.locator('input#certifiedAt').inputValue(), {timeout: STEP})
+        .toContain('2026-05-01')
+      await expect
+        .poll(() => page.locator('input#validUntil').inputValue(), {timeout: STEP})
+        .toContain('2029-05-01')
+      expect(await client.getDocument(revisionId)).toBeUndefined()
     },
     STEP * 2,
   )
