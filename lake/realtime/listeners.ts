@@ -7,7 +7,7 @@
  * - {@link eventsForListener} is pure: one event per changed document that matches the filter
  *   before or after the transaction, numbered 1…N where N counts this listener's events only.
  * - {@link ListenerHub} fans committed transactions out to subscribers, synchronously and in
- *   commit order.
+ *   commit order, and then to watchers of whole transactions (the Live Content API).
  */
 import {evaluateSync, GroqSyntaxError, parse, toJS} from 'groq-js'
 
@@ -211,6 +211,7 @@ interface Subscriber {
  */
 export class ListenerHub {
   readonly #subscribers = new Set<Subscriber>()
+  readonly #watchers = new Set<(tx: CommittedTransaction) => void>()
   readonly #queue: CommittedTransaction[] = []
   readonly #onError: (error: unknown, spec: ListenerSpec) => void
   #publishing = false
@@ -240,6 +241,20 @@ export class ListenerHub {
     }
   }
 
+  /**
+   * Calls `watcher` with every published transaction, after the listeners got their events and in
+   * the same commit order; returns its unsubscribe function. A throwing watcher is logged and
+   * does not affect others.
+   */
+  watch(watcher: (tx: CommittedTransaction) => void): () => void {
+    // A fresh entry per call, so the same function watched twice is two subscriptions.
+    const entry = (tx: CommittedTransaction) => watcher(tx)
+    this.#watchers.add(entry)
+    return () => {
+      this.#watchers.delete(entry)
+    }
+  }
+
   publish(tx: CommittedTransaction): void {
     this.#queue.push(tx)
     if (this.#publishing) return
@@ -253,6 +268,10 @@ export class ListenerHub {
 
   get size(): number {
     return this.#subscribers.size
+  }
+
+  get watchers(): number {
+    return this.#watchers.size
   }
 
   #deliverAll(tx: CommittedTransaction): void {
@@ -274,6 +293,14 @@ export class ListenerHub {
           this.#report(err, subscriber.spec)
           break
         }
+      }
+    }
+    for (const watcher of [...this.#watchers]) {
+      if (!this.#watchers.has(watcher)) continue
+      try {
+        watcher(tx)
+      } catch (err) {
+        console.error('[lake] transaction watcher failed:', err)
       }
     }
   }
