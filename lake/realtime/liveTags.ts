@@ -9,7 +9,7 @@
  *   `slug.current ==/in` → one `slug` key per slug, `_type ==/in` → one `type` key per type; a `*`
  *   with none of them (or `releases::all()`) contributes the dataset-wide key;
  * - every document the evaluation looked up by id (`->` dereferences, id lookups) contributes its
- *   `id` key, unless the query already has the `type` key of that document's type (or the
+ *   `id` key, unless the query already has the `type` or `slug` key of that document (or the
  *   dataset-wide key, which is then its only tag);
  * - a transaction invalidates, for each changed document the stream may see, its `id` key, the
  *   `type` and `slug` keys of its before and after states, and the dataset-wide key.
@@ -117,7 +117,10 @@ export function queryTags(
   for (const slug of keys.slugs) tags.add(syncTag(dataset, 'slug', slug))
   for (const id of keys.ids) tags.add(syncTag(dataset, 'id', id))
   for (const [id, doc] of reads) {
-    if (doc && keys.types.includes(doc._type)) continue
+    // A document found through a narrowed `*` changes that `*`'s key whenever it changes.
+    if (doc && (keys.types.includes(doc._type) || keys.slugs.includes(slugOf(doc) as string))) {
+      continue
+    }
     tags.add(syncTag(dataset, 'id', publishedId(id)))
   }
   return [...tags].sort()
@@ -139,9 +142,14 @@ export function changeTags(dataset: string, changes: readonly ChangedDocument[])
     for (const state of [change.before, change.after]) {
       if (!state) continue
       if (typeof state._type === 'string') tags.add(syncTag(dataset, 'type', state._type))
-      const slug = (state.slug as {current?: unknown} | undefined)?.current
-      if (typeof slug === 'string') tags.add(syncTag(dataset, 'slug', slug))
+      const slug = slugOf(state)
+      if (slug !== undefined) tags.add(syncTag(dataset, 'slug', slug))
     }
   }
   return [...tags].sort()
+}
+
+function slugOf(doc: LakeDocument): string | undefined {
+  const slug = (doc.slug as {current?: unknown} | undefined)?.current
+  return typeof slug === 'string' ? slug : undefined
 }
