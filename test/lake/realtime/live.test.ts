@@ -55,20 +55,19 @@ function collect<T>(
       wake()
     },
   )
-  return {
-    events,
-    stop,
-    async next(predicate: (event: T) => boolean = () => true): Promise<T> {
-      for (;;) {
-        if (failure !== undefined) throw failure
-        while (taken < events.length) {
-          const event = events[taken++]
-          if (predicate(event)) return event
-        }
-        await new Promise<void>((resolve) => waiters.push(resolve))
+  function next<S extends T>(predicate: (event: T) => event is S): Promise<S>
+  function next(predicate?: (event: T) => boolean): Promise<T>
+  async function next(predicate: (event: T) => boolean = () => true): Promise<T> {
+    for (;;) {
+      if (failure !== undefined) throw failure
+      while (taken < events.length) {
+        const event = events[taken++]
+        if (predicate(event)) return event
       }
-    },
+      await new Promise<void>((resolve) => waiters.push(resolve))
+    }
   }
+  return {events, stop, next}
 }
 
 function liveEvents(client: SanityClient, options: {includeDrafts?: boolean} = {}) {
