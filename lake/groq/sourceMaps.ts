@@ -105,8 +105,18 @@ function origin(doc: LakeDocument, path: Segment[]): Provenance {
   return {kind: 'origin', doc, path}
 }
 
+/**
+ * Perspective views (drafts, releases) rewrite `_id` and add `_originalId` to the raw document
+ * they show: those two values are not the raw document's.
+ */
+function isRewritten(doc: LakeDocument, path: Segment[], key: string): boolean {
+  return path.length === 0 && (key === '_id' || key === '_originalId') && '_originalId' in doc
+}
+
 function childOf(p: Provenance, key: string): Provenance {
-  if (p?.kind === 'origin') return origin(p.doc, [...p.path, key])
+  if (p?.kind === 'origin') {
+    return isRewritten(p.doc, p.path, key) ? null : origin(p.doc, [...p.path, key])
+  }
   if (p?.kind === 'fields') return p.fields[key] ?? null
   return null
 }
@@ -459,8 +469,19 @@ class SourceMapBuilder {
   ): void {
     if (p === null || value === OPAQUE) return
     if (p.kind === 'origin') {
-      if (result !== null && result !== undefined && sameValue(result, value))
+      if (p.path.length === 0 && '_originalId' in p.doc && isObject(result) && isObject(value)) {
+        // A whole view document: map its fields one by one, except the rewritten ones.
+        for (const key of Object.keys(result)) {
+          const child = childOf(p, key)
+          if (child && Object.hasOwn(value, key)) {
+            this.collect(result[key], value[key], child, [...resultPath, key])
+          }
+        }
+        return
+      }
+      if (result !== null && result !== undefined && sameValue(result, value)) {
         this.#emit(resultPath, p)
+      }
       return
     }
     if (p.kind === 'fields') {
