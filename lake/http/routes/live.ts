@@ -4,11 +4,10 @@
  * lake closes the stream. The protocol lives in lake/realtime/live.ts.
  */
 import {accessFor, flag, requireDataset, type RequestContext} from '../context.ts'
-import {gatewayError} from '../respond.ts'
 import {apiVersionAtLeast} from '../../realtime/listeners.ts'
 import {liveMessage, resumeLive, type LiveStreamSpec} from '../../realtime/live.ts'
 import {openEventStream, type EventStream} from '../../realtime/sse.ts'
-import {LakeError} from '../../core/types.ts'
+import {authenticationRequired, forbidden, invalidInput} from '../../core/errors.ts'
 
 /** The first API version with the live events endpoint (@sanity/client `live.ts`). */
 const LIVE_API_VERSION = '2021-03-25'
@@ -17,28 +16,20 @@ export const LIVE_MAX_CONNECTION_MS = 30 * 60 * 1000
 
 export function handleLiveEvents(ctx: RequestContext): void {
   if (!apiVersionAtLeast(ctx.apiVersion, LIVE_API_VERSION)) {
-    throw new LakeError(
-      400,
-      gatewayError(400, `The live events API requires API version ${LIVE_API_VERSION} or later`),
-    )
+    throw invalidInput(`The live events API requires API version ${LIVE_API_VERSION} or later`)
   }
   const dataset = requireDataset(ctx)
   const includeDrafts = flag(ctx.search, 'includeDrafts')
   const waitFor = ctx.search.get('waitFor')
   // The lake runs no Sanity Functions, so there is nothing to wait for: events go out at commit.
   if (waitFor !== null && waitFor !== 'function') {
-    throw new LakeError(400, gatewayError(400, `Invalid "waitFor" value "${waitFor}"`))
+    throw invalidInput(`Invalid "waitFor" value "${waitFor}" (expected "function")`)
   }
   // The read rule: drafts need a caller who may read them.
   const access = accessFor(ctx, dataset)
   if (includeDrafts && access !== 'all') {
-    throw new LakeError(
-      ctx.caller.role ? 403 : 401,
-      gatewayError(
-        ctx.caller.role ? 403 : 401,
-        'includeDrafts=true requires a token that may read drafts',
-      ),
-    )
+    const reason = 'includeDrafts=true requires a token that may read drafts'
+    throw ctx.caller.role ? forbidden(reason) : authenticationRequired(reason)
   }
   const spec: LiveStreamSpec = {dataset: dataset.name, includeDrafts}
   const lastEventId = headerValue(ctx.req.headers['last-event-id'])
