@@ -190,6 +190,8 @@ function buildEvent(
 export interface ListenerHubOptions {
   /** Called when a listener's filter fails to evaluate or its deliver callback throws. */
   onError?: (error: unknown, spec: ListenerSpec) => void
+  /** Called when a transaction watcher ({@link ListenerHub.watch}) throws. */
+  onWatchError?: (error: unknown) => void
 }
 
 interface Subscriber {
@@ -214,6 +216,7 @@ export class ListenerHub {
   readonly #watchers = new Set<(tx: CommittedTransaction) => void>()
   readonly #queue: CommittedTransaction[] = []
   readonly #onError: (error: unknown, spec: ListenerSpec) => void
+  readonly #onWatchError: (error: unknown) => void
   #publishing = false
 
   constructor(options: ListenerHubOptions = {}) {
@@ -222,6 +225,9 @@ export class ListenerHub {
       ((error, spec) => {
         console.error(`[lake] listener ${JSON.stringify(spec.query)} failed:`, error)
       })
+    this.#onWatchError =
+      options.onWatchError ??
+      ((error) => console.error('[lake] transaction watcher failed:', error))
   }
 
   /**
@@ -243,8 +249,8 @@ export class ListenerHub {
 
   /**
    * Calls `watcher` with every published transaction, after the listeners got their events and in
-   * the same commit order; returns its unsubscribe function. A throwing watcher is logged and
-   * does not affect others.
+   * the same commit order; returns its unsubscribe function. A throwing watcher is reported
+   * through `onWatchError` and does not affect others.
    */
   watch(watcher: (tx: CommittedTransaction) => void): () => void {
     // A fresh entry per call, so the same function watched twice is two subscriptions.
@@ -300,7 +306,11 @@ export class ListenerHub {
       try {
         watcher(tx)
       } catch (err) {
-        console.error('[lake] transaction watcher failed:', err)
+        try {
+          this.#onWatchError(err)
+        } catch {
+          // As for listeners: reporting must not stop delivery.
+        }
       }
     }
   }
