@@ -7,7 +7,7 @@
  * sites groq-js evaluates) is walked by a small interpreter that carries provenance alongside
  * values for the node kinds that move document values around unchanged: attribute access,
  * element access and slices, `->`, `[]` traversal (Map/FlatMap), projections, `...` splats,
- * `coalesce`, parameters and `*`. Every other node (filters' conditions, `order`, `select`,
+ * array literals, `coalesce`, parameters and `*`. Every other node (filters' conditions, `order`, `select`,
  * functions, operators) is evaluated by groq-js itself in the same scope, and its result keeps a
  * provenance only where it is made of whole documents or of items of an array the interpreter
  * knows (filters and `order` only pick and permute items); computed values get no mapping.
@@ -267,6 +267,8 @@ class ProvenanceInterpreter {
       }
       case 'Object':
         return this.#object(node, scope)
+      case 'Array':
+        return this.#array(node, scope)
       case 'Filter':
       case 'PipeFuncCall':
         return this.#pick(node, scope)
@@ -358,6 +360,26 @@ class ProvenanceInterpreter {
       }
     }
     return {v: value, p: {kind: 'fields', fields}}
+  }
+
+  /** An array literal `[a, ...b]`: each element keeps its provenance; splats add their items. */
+  #array(node: Node, scope: Scope): Tracked {
+    const values: unknown[] = []
+    const items: Provenance[] = []
+    for (const element of node.elements as Node[]) {
+      const tracked = this.evaluate(element.value as Node, scope)
+      if (tracked.v === OPAQUE) return UNKNOWN
+      if (!element.isSplat) {
+        values.push(tracked.v)
+        items.push(tracked.p)
+      } else if (Array.isArray(tracked.v)) {
+        tracked.v.forEach((item: unknown, index) => {
+          values.push(item)
+          items.push(itemOf(tracked.p, index, item))
+        })
+      }
+    }
+    return {v: values, p: {kind: 'items', items}}
   }
 
   /**

@@ -55,6 +55,12 @@ async function mapped(
   return {result, map, sources: describeMappings(result, map)}
 }
 
+/** The computed fields of a city row (for comparing the rest with a plain query). */
+function pick(row: object): object {
+  const {scored, text, deep} = row as Record<string, unknown>
+  return {scored, text, deep}
+}
+
 /** Follows a parsed JSONPath through a value (`{_key}` segments by key, as the client does). */
 function follow(value: unknown, path: ContentSourceMapParsedPath): unknown {
   let current = value
@@ -179,6 +185,7 @@ describe('content source maps', () => {
         "firstQuestion": questions[0].question,
         "lastTwo": questions[-2..-1]{question},
         "picked": questions[_key == "q3"][0].question,
+        "people": [interviewee->name, "literal", ...tags],
       }`,
     )
     expect(sources).toMatchObject({
@@ -190,10 +197,31 @@ describe('content source maps', () => {
       "$['firstQuestion']": "interview-boras:$['questions'][?(@._key=='q1')]['question']",
       "$['lastTwo'][0]['question']": "interview-boras:$['questions'][?(@._key=='q2')]['question']",
       "$['picked']": "interview-boras:$['questions'][?(@._key=='q3')]['question']",
+      "$['people'][0]": "person-anna:$['name']",
+      "$['people'][2]": "interview-boras:$['tags'][0]",
     })
-    for (const computed of ["$['kind']", "$['constant']", "$['upper']"]) {
+    for (const computed of ["$['kind']", "$['constant']", "$['upper']", "$['people'][1]"]) {
       expect(sources).not.toHaveProperty(computed)
     }
+  })
+
+  it('loses mappings, never results, where the interpreter stops (score, pt::text, ^.^)', async () => {
+    const {result, sources} = await mapped(
+      `*[_type == "city"]{
+        name,
+        "scored": *[_type == "interview"] | score(title match "Borås") | order(_score desc)[0]{title},
+        "text": pt::text(*[_type == "interview" && city._ref == ^._id][0].questions[0].answer),
+        "deep": *[_type == "interview" && city._ref == ^._id]{"org": *[_id == ^.^.cityCentreOrganization._ref][0].name},
+      }`,
+    )
+    expect(result).toEqual(
+      await runQuery(source, '*[_type == "city"]{name}', {}, PUBLISHED).then((plain) =>
+        (plain as object[]).map((city, i) => ({...city, ...pick((result as object[])[i])})),
+      ),
+    )
+    expect(sources["$[0]['name']"]).toBe("city-boras:$['name']")
+    expect(sources["$[0]['deep'][0]['org']"]).toBe("org-boras:$['name']")
+    expect(sources).not.toHaveProperty("$[0]['text']")
   })
 
   it('names the draft a value came from in the drafts perspective', async () => {
