@@ -55,12 +55,6 @@ async function mapped(
   return {result, map, sources: describeMappings(result, map)}
 }
 
-/** The computed fields of a city row (for comparing the rest with a plain query). */
-function pick(row: object): object {
-  const {scored, text, deep} = row as Record<string, unknown>
-  return {scored, text, deep}
-}
-
 /** Follows a parsed JSONPath through a value (`{_key}` segments by key, as the client does). */
 function follow(value: unknown, path: ContentSourceMapParsedPath): unknown {
   let current = value
@@ -214,11 +208,9 @@ describe('content source maps', () => {
         "deep": *[_type == "interview" && city._ref == ^._id]{"org": *[_id == ^.^.cityCentreOrganization._ref][0].name},
       }`,
     )
-    expect(result).toEqual(
-      await runQuery(source, '*[_type == "city"]{name}', {}, PUBLISHED).then((plain) =>
-        (plain as object[]).map((city, i) => ({...city, ...pick((result as object[])[i])})),
-      ),
-    )
+    const [boras] = result as Array<{scored: {title: string}; text: string}>
+    expect(boras.scored.title).toMatch(/Borås/)
+    expect(boras.text).toMatch(/kvitto/)
     expect(sources["$[0]['name']"]).toBe("city-boras:$['name']")
     expect(sources["$[0]['deep'][0]['org']"]).toBe("org-boras:$['name']")
     expect(sources).not.toHaveProperty("$[0]['text']")
