@@ -68,6 +68,11 @@ export function unauthorized(): LakeError {
   return gateway(401, 'Session not found', {errorCode: 'SIO-401-ANF'})
 }
 
+/** 401 for an anonymous caller asking for something only a token may see (e.g. live drafts). */
+export function authenticationRequired(message: string): LakeError {
+  return gateway(401, message)
+}
+
 /** 403 for a caller whose role does not allow the operation (outside the data API's writes). */
 export function forbidden(reason: string): LakeError {
   return gateway(403, `You are not allowed to access this resource (${reason})`)

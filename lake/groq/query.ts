@@ -531,7 +531,8 @@ export class PerspectiveView {
 
 type EvaluationContext = Omit<EvaluateOptions, 'dataset' | 'params'>
 
-function evaluationPlan(
+/** The tree and groq-js options a query is evaluated with (also walked by lake/groq/sourceMaps.ts). */
+export function evaluationPlan(
   prepared: PreparedQuery,
   view: PerspectiveView,
   params: Record<string, unknown>,

@@ -27,6 +27,7 @@ import {handleExport} from './routes/export.ts'
 import {handleHistoryDocuments, handleHistoryTransactions} from './routes/history.ts'
 import {handleImport} from './routes/import.ts'
 import {handleListen} from './routes/listen.ts'
+import {handleLiveEvents} from './routes/live.ts'
 import {handleMutate} from './routes/mutate.ts'
 import {handleCorsCheck, handleDataPing, handlePing} from './routes/ping.ts'
 import {
@@ -72,6 +73,7 @@ export const routes: Route[] = [
   {methods: ['GET'], pattern: '/data/actions/:dataset', handler: handleActionsProbe},
   {methods: ['POST'], pattern: '/data/actions/:dataset', handler: handleActions},
   {methods: ['GET'], pattern: '/data/listen/:dataset', handler: handleListen},
+  {methods: ['GET'], pattern: '/data/live/events/:dataset', handler: handleLiveEvents},
   {methods: ['GET'], pattern: '/data/export/:dataset', handler: handleExport},
   {methods: ['POST'], pattern: '/data/import/:dataset', handler: handleImport},
   {

@@ -99,6 +99,7 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
   const hub = new ListenerHub({
     onError: (error, spec) =>
       log(`lake: listener ${JSON.stringify(spec.query)} failed: ${String(error)}`),
+    onWatchError: (error) => log(`lake: live event stream failed: ${String(error)}`),
   })
   const streams = new Set<EventStream>()
   const router = new Router()

@@ -7,7 +7,7 @@
  * - {@link eventsForListener} is pure: one event per changed document that matches the filter
  *   before or after the transaction, numbered 1…N where N counts this listener's events only.
  * - {@link ListenerHub} fans committed transactions out to subscribers, synchronously and in
- *   commit order.
+ *   commit order, and then to watchers of whole transactions (the Live Content API).
  */
 import {evaluateSync, GroqSyntaxError, parse, toJS} from 'groq-js'
 
@@ -190,6 +190,8 @@ function buildEvent(
 export interface ListenerHubOptions {
   /** Called when a listener's filter fails to evaluate or its deliver callback throws. */
   onError?: (error: unknown, spec: ListenerSpec) => void
+  /** Called when a transaction watcher ({@link ListenerHub.watch}) throws. */
+  onWatchError?: (error: unknown) => void
 }
 
 interface Subscriber {
@@ -211,8 +213,10 @@ interface Subscriber {
  */
 export class ListenerHub {
   readonly #subscribers = new Set<Subscriber>()
+  readonly #watchers = new Set<(tx: CommittedTransaction) => void>()
   readonly #queue: CommittedTransaction[] = []
   readonly #onError: (error: unknown, spec: ListenerSpec) => void
+  readonly #onWatchError: (error: unknown) => void
   #publishing = false
 
   constructor(options: ListenerHubOptions = {}) {
@@ -221,6 +225,9 @@ export class ListenerHub {
       ((error, spec) => {
         console.error(`[lake] listener ${JSON.stringify(spec.query)} failed:`, error)
       })
+    this.#onWatchError =
+      options.onWatchError ??
+      ((error) => console.error('[lake] transaction watcher failed:', error))
   }
 
   /**
@@ -240,6 +247,20 @@ export class ListenerHub {
     }
   }
 
+  /**
+   * Calls `watcher` with every published transaction, after the listeners got their events and in
+   * the same commit order; returns its unsubscribe function. A throwing watcher is reported
+   * through `onWatchError` and does not affect others.
+   */
+  watch(watcher: (tx: CommittedTransaction) => void): () => void {
+    // A fresh entry per call, so the same function watched twice is two subscriptions.
+    const entry = (tx: CommittedTransaction) => watcher(tx)
+    this.#watchers.add(entry)
+    return () => {
+      this.#watchers.delete(entry)
+    }
+  }
+
   publish(tx: CommittedTransaction): void {
     this.#queue.push(tx)
     if (this.#publishing) return
@@ -253,6 +274,10 @@ export class ListenerHub {
 
   get size(): number {
     return this.#subscribers.size
+  }
+
+  get watchers(): number {
+    return this.#watchers.size
   }
 
   #deliverAll(tx: CommittedTransaction): void {
@@ -273,6 +298,18 @@ export class ListenerHub {
           // A closed stream: the rest of this transaction would fail the same way.
           this.#report(err, subscriber.spec)
           break
+        }
+      }
+    }
+    for (const watcher of [...this.#watchers]) {
+      if (!this.#watchers.has(watcher)) continue
+      try {
+        watcher(tx)
+      } catch (err) {
+        try {
+          this.#onWatchError(err)
+        } catch {
+          // As for listeners: reporting must not stop delivery.
         }
       }
     }

@@ -1,4 +1,8 @@
-/** `GET /data/listen/:dataset` — SSE listener (§8): welcome, then mutation events from the hub. */
+/**
+ * `GET /data/listen/:dataset` — SSE listener (§8): welcome, then mutation events from the hub. With
+ * `enableResume=true` and `Last-Event-ID`, `welcomeback` and the missed events from the transaction
+ * log, or `reset` (lake/realtime/listenerResume.ts).
+ */
 import {validateDatasetName, flag, queryStringParams, type RequestContext} from '../context.ts'
 import {randomBase62} from '../../core/ids.ts'
 import {
@@ -6,6 +10,7 @@ import {
   type CompiledFilter,
   type ListenerSpec,
 } from '../../realtime/listeners.ts'
+import {resumeListener} from '../../realtime/listenerResume.ts'
 import {openEventStream, type EventStream} from '../../realtime/sse.ts'
 import {badRequest, datasetNotFound, describeError} from '../../core/errors.ts'
 
@@ -61,7 +66,21 @@ export function handleListen(ctx: RequestContext): void {
   }
 
   const events = open()
-  events.send('welcome', {listenerName: randomBase62(22)})
+  const listenerName = randomBase62(22)
+  const lastEventId = ctx.req.headers['last-event-id']
+  // Resume and subscribe in one synchronous step, so no commit falls between them.
+  if (flag(search, 'enableResume') && typeof lastEventId === 'string' && lastEventId !== '') {
+    const resume = visible
+      ? resumeListener(lake.storage, spec, filter, lastEventId)
+      : {kind: 'welcomeback' as const, events: []}
+    if (resume.kind === 'reset') events.send('reset', {})
+    else {
+      events.send('welcomeback', {listenerName})
+      for (const event of resume.events) events.send('mutation', event, event.eventId)
+    }
+  } else {
+    events.send('welcome', {listenerName})
+  }
   if (visible && !events.closed) {
     unsubscribe = lake.hub.subscribe(
       spec,

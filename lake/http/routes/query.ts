@@ -9,8 +9,19 @@ import {
   type RequestContext,
 } from '../context.ts'
 import {sendJson} from '../respond.ts'
-import {isModernApiVersion, parsePerspective, runQuery} from '../../groq/query.ts'
+import {
+  isModernApiVersion,
+  parsePerspective,
+  runQuery,
+  type QueryOptions,
+} from '../../groq/query.ts'
+import {resultSourceMap, sourceMapMode} from '../../groq/sourceMaps.ts'
+import {apiVersionAtLeast} from '../../realtime/listeners.ts'
+import {queryTags, trackReads} from '../../realtime/liveTags.ts'
 import {badRequest, queryParseError} from '../../core/errors.ts'
+
+/** Responses carry `syncTags` from this API version on (content-lake-api.md §4.2). */
+const SYNC_TAGS_API_VERSION = '2021-03-25'
 
 export async function handleQuery(ctx: RequestContext): Promise<void> {
   const started = performance.now()
@@ -34,7 +45,7 @@ export async function handleQuery(ctx: RequestContext): Promise<void> {
   }
   const dataset = requireDataset(ctx)
   const perspective = parsePerspective(ctx.search.get('perspective'), ctx.apiVersion)
-  const result = await runQuery(storageSource(ctx.lake.storage, dataset.name), query, params, {
+  const options: QueryOptions = {
     perspective,
     access: accessFor(ctx, dataset),
     rawIncludesVersions: isModernApiVersion(ctx.apiVersion),
@@ -42,11 +53,21 @@ export async function handleQuery(ctx: RequestContext): Promise<void> {
     projectId: ctx.projectId,
     dataset: dataset.name,
     timestamp: new Date(),
-  })
-  const ms = Math.round(performance.now() - started)
+  }
+  // `lastLiveEventId` needs no waiting: a commit is queryable before its live event goes out.
+  const source = storageSource(ctx.lake.storage, dataset.name)
+  const reads = trackReads(source)
+  const result = await runQuery(reads.source, query, params, options)
+  const mapMode = sourceMapMode(ctx.search.get('resultSourceMap'))
   const body: Record<string, unknown> = {}
   if (flag(ctx.search, 'returnQuery', true)) body.query = query
   body.result = result
-  body.ms = ms
+  if (mapMode) {
+    body.resultSourceMap = resultSourceMap(source, query, params, options, result, mapMode)
+  }
+  if (apiVersionAtLeast(ctx.apiVersion, SYNC_TAGS_API_VERSION)) {
+    body.syncTags = queryTags(dataset.name, query, params, reads.reads)
+  }
+  body.ms = Math.round(performance.now() - started)
   sendJson(ctx.res, 200, body)
 }

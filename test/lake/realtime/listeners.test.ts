@@ -561,4 +561,22 @@ describe('ListenerHub', () => {
     expect(seen).toEqual(['tx1#a'])
     expect(hub.size).toBe(0)
   })
+
+  it('calls transaction watchers after the listeners, in commit order; one failing watcher spares the rest', () => {
+    const errors: unknown[] = []
+    const hub = new ListenerHub({onWatchError: (err) => errors.push(err)})
+    const order: string[] = []
+    hub.subscribe(spec(), (e) => order.push(`listener ${e.eventId}`))
+    hub.watch(() => {
+      throw new Error('stream closed')
+    })
+    const stop = hub.watch((t) => order.push(`watcher ${t.transactionId}`))
+    expect(hub.watchers).toBe(2)
+    hub.publish(t1)
+    stop()
+    hub.publish(t2)
+    expect(order).toEqual(['listener tx1#a', 'listener tx1#b', 'watcher tx1', 'listener tx2#a'])
+    expect(errors).toHaveLength(2)
+    expect(hub.watchers).toBe(1)
+  })
 })
