@@ -13,6 +13,8 @@ export const AWARD_KINDS = [
   },
 ] as const
 
+export type AwardKind = (typeof AWARD_KINDS)[number]['value']
+
 /** The first year Årets Stadskärna was awarded. */
 export const FIRST_AWARD_YEAR = 1995
 
