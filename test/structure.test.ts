@@ -10,6 +10,7 @@ import {
 import {afterEach, beforeAll, describe, expect, it, vi} from 'vitest'
 
 import {QM_STATUS_GROQ_FILTERS, qmStatusQueryParams} from '../domain/qmStatus.ts'
+import {CreateRevisionAction} from '../studio/actions/createRevisionAction.ts'
 import {STRUCTURE_API_VERSION, structure} from '../studio/structure.ts'
 import {createTestWorkspace} from './helpers/studioWorkspace.ts'
 
@@ -79,6 +80,18 @@ describe('structure', () => {
     const workspace = await createTestWorkspace()
     const structureTool = workspace.tools.find((tool) => tool.name === 'structure')
     expect(structureTool?.options?.structure).toBe(structure)
+  })
+
+  it('offers "Skapa revidering" on certifications, and on nothing else', async () => {
+    const workspace = await createTestWorkspace()
+    const actionsFor = (schemaType: string) =>
+      workspace.document.actions({schemaType, documentId: 'x'} as never)
+    expect(actionsFor('qmCertification')).toContain(CreateRevisionAction)
+    for (const schemaType of ['person', 'interview', 'award']) {
+      expect(actionsFor(schemaType)).not.toContain(CreateRevisionAction)
+    }
+    // The Studio's own actions stay.
+    expect(actionsFor('qmCertification').length).toBe(actionsFor('person').length + 1)
   })
 
   it('lists the content in Swedish', () => {
