@@ -7,6 +7,7 @@ import {createElement as h, type ReactElement} from 'react'
 import {renderToStaticMarkup} from 'react-dom/server'
 import {describe, expect, it} from 'vitest'
 
+import {uniqueContacts} from '../delivery/contacts.ts'
 import {headingLevels} from '../delivery/headings.ts'
 import {createImageUrls, imageDimensions} from '../delivery/images.ts'
 import {linkAttributes, mailtoHref, telHref} from '../delivery/links.ts'
@@ -287,5 +288,19 @@ describe('image URLs', () => {
       height: 400,
     })
     expect(imageDimensions({asset: {_ref: 'file-x-pdf'}})).toBeNull()
+  })
+})
+
+describe('uniqueContacts', () => {
+  it('lists each person once, in order, across lists, and drops missing people', () => {
+    const karin = {_id: 'person-karin', name: 'Karin'}
+    const anna = {_id: 'person-anna', name: 'Anna'}
+    const bo = {_id: 'person-bo', name: 'Bo'}
+    expect(uniqueContacts([karin, null, anna], [anna, karin, bo], undefined, null)).toEqual([
+      karin,
+      anna,
+      bo,
+    ])
+    expect(uniqueContacts()).toEqual([])
   })
 })
