@@ -13,6 +13,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {writeLocalToken} from '../config/localToken.ts'
 import {main} from '../scripts/dataset/cli.ts'
+import {resolveTarget} from '../scripts/dataset/target.ts'
 import {startTestLake, type TestLake} from './helpers/lake.ts'
 import {png} from './helpers/png.ts'
 
@@ -133,6 +134,35 @@ afterAll(async () => {
   await source?.stop()
   await target?.stop()
   for (const dir of dirs) rmSync(dir, {recursive: true, force: true})
+})
+
+describe('copy targets', () => {
+  const env = {SANITY_API_TOKEN: 'sk-configured', LAKE_DATA_DIR: join(tmpdir(), 'no-lake-here')}
+
+  it('takes a side with --*-project alone as a hosted project, with its own token only', () => {
+    const hosted = resolveTarget(env, {project: 'abc123'}, 'to-')
+    expect(hosted.config).toMatchObject({apiHost: undefined, projectId: 'abc123', isLocal: false})
+    expect(hosted.config.token).toBeUndefined()
+    expect(hosted.label).toBe('project abc123 (hosted Sanity)')
+    expect(resolveTarget(env, {project: 'abc123', token: 'sk-hosted'}).config.token).toBe(
+      'sk-hosted',
+    )
+    expect(resolveTarget(env, {project: 'abc123', token: 'sk-hosted'}).tokenSource).toBe('flag')
+  })
+
+  it('uses the configured target and its token for a side without flags', () => {
+    const configured = resolveTarget(env)
+    expect(configured.config).toMatchObject({apiHost: 'http://127.0.0.1:3400', isLocal: true})
+    expect(configured.config.token).toBe('sk-configured')
+    const other = resolveTarget(env, {host: 'http://127.0.0.1:4400'})
+    expect(other.config.apiHost).toBe('http://127.0.0.1:4400')
+    expect(other.config.token).toBeUndefined()
+  })
+
+  it('names the flag that is wrong', () => {
+    expect(() => resolveTarget(env, {host: 'localhost:3400'}, 'from-')).toThrow(/--from-host/)
+    expect(() => resolveTarget(env, {project: 'Bad Id'}, 'to-')).toThrow(/--to-project/)
+  })
 })
 
 describe('npm run dataset', () => {
