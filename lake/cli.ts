@@ -8,15 +8,23 @@
  * `--datasets` are created at start when missing (default with `--tls-port`: `production`).
  * Bad arguments exit with code 2.
  */
-import {existsSync, mkdirSync, statSync} from 'node:fs'
+import {spawn} from 'node:child_process'
+import {existsSync, mkdirSync, readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
 import {parseArgs as parseNodeArgs} from 'node:util'
 
 import {isRole, registerToken, ROLES} from './auth/auth.ts'
 import {isValidDatasetName, isValidProjectId} from './core/ids.ts'
 import {createLakeServer, type LakeListening} from './http/server.ts'
 import {parsePort, PortError} from './ports.ts'
-import {backupLake, BackupError, restoreLake, type BackupManifest} from './store/backup.ts'
+import {
+  BACKUP_MANIFEST,
+  backupLake,
+  BackupError,
+  restoreLake,
+  type BackupManifest,
+} from './store/backup.ts'
 import {parseDuration, startBackupSchedule} from './store/backupSchedule.ts'
 import {LakeStorage, type TokenListing} from './store/storage.ts'
 import type {Role} from './core/types.ts'
@@ -301,6 +309,38 @@ function runBackupCommand(command: Extract<Command, {kind: 'backup' | 'restore'}
   }
 }
 
+/** Runs `backup` in a child process of this CLI, so the serving lake is never blocked by it. */
+function backupInChildProcess(dataDir: string, outDir: string): Promise<BackupManifest> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        fileURLToPath(new URL('./main.ts', import.meta.url)),
+        'backup',
+        '--data',
+        dataDir,
+        '--out',
+        outDir,
+      ],
+      {stdio: ['ignore', 'ignore', 'pipe']},
+    )
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.once('error', reject)
+    child.once('exit', (code) => {
+      if (code !== 0) {
+        reject(new Error(stderr.trim().split('\n')[0] || `backup exited with code ${code}`))
+        return
+      }
+      try {
+        resolve(JSON.parse(readFileSync(join(outDir, BACKUP_MANIFEST), 'utf8')) as BackupManifest)
+      } catch (error) {
+        reject(error as Error)
+      }
+    })
+  })
+}
+
 function describeManifest(manifest: BackupManifest): string {
   const datasets = Object.entries(manifest.documents)
     .map(([name, count]) => `${name} ${count}`)
@@ -376,6 +416,7 @@ export async function runCli(
     ? startBackupSchedule({
         dataDir: command.dataDir,
         ...command.backups,
+        backup: backupInChildProcess,
         log: (line) => console.log(line),
       })
     : undefined

@@ -2,12 +2,16 @@
  * Scheduled backups inside a running lake (`--backup-every 6h --keep 14`): every interval a new
  * verified backup folder `lake-<time>` in the backup folder (lake/store/backup.ts), then all but
  * the newest `keep` are deleted. Runs one at a time (the next is timed from the end of the last);
- * a failed backup is logged and retried at the next interval.
+ * a failed backup is logged and retried at the next interval. The lake's CLI runs each backup in
+ * a child process (`backup` option), so copying a large database never stalls requests.
  */
 import {existsSync, mkdirSync, readdirSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {backupLake, type BackupManifest} from './backup.ts'
+
+/** Makes one backup of `dataDir` into the new folder `outDir`. */
+export type BackupRunner = (dataDir: string, outDir: string) => Promise<BackupManifest>
 
 const UNITS: Record<string, number> = {s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000}
 const BACKUP_NAME = /^lake-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z$/
@@ -43,6 +47,8 @@ export interface BackupScheduleOptions {
   everyMs: number
   keep: number
   log: (line: string) => void
+  /** Default: lake/store/backup.ts in this process. */
+  backup?: BackupRunner
   /** Called after each backup attempt (for tests and callers that want to know). */
   onBackup?: (result: {path: string; manifest: BackupManifest} | {error: Error}) => void
 }
@@ -50,12 +56,15 @@ export interface BackupScheduleOptions {
 export function startBackupSchedule(options: BackupScheduleOptions): {stop(): void} {
   let timer: NodeJS.Timeout | undefined
   let stopped = false
-  const runOnce = () => {
+  const backup: BackupRunner =
+    options.backup ??
+    ((dataDir, outDir) => Promise.resolve().then(() => backupLake(dataDir, outDir)))
+  const runOnce = async () => {
     const started = Date.now()
     const path = join(options.dir, backupName(new Date(started)))
     try {
       mkdirSync(options.dir, {recursive: true, mode: 0o700})
-      const manifest = backupLake(options.dataDir, path)
+      const manifest = await backup(options.dataDir, path)
       const removed = pruneBackups(options.dir, options.keep)
       const documents = Object.values(manifest.documents).reduce((sum, n) => sum + n, 0)
       options.log(
@@ -71,7 +80,7 @@ export function startBackupSchedule(options: BackupScheduleOptions): {stop(): vo
     schedule()
   }
   const schedule = () => {
-    if (!stopped) timer = setTimeout(runOnce, options.everyMs)
+    if (!stopped) timer = setTimeout(() => void runOnce(), options.everyMs)
   }
   schedule()
   return {

@@ -4,7 +4,7 @@
  * write acknowledged before the backup started, and the asset bytes. Also: verification catches a
  * damaged backup, restore refuses a non-empty folder, and the schedule keeps the newest N.
  */
-import {spawn, spawnSync} from 'node:child_process'
+import {spawn} from 'node:child_process'
 import {
   cpSync,
   existsSync,
@@ -16,10 +16,18 @@ import {
 } from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {createInterface} from 'node:readline'
 
 import {afterAll, describe, expect, it} from 'vitest'
 
-import {BACKUP_MANIFEST, type BackupManifest} from '../../../lake/store/backup.ts'
+import {parseArgs} from '../../../lake/cli.ts'
+import {
+  BACKUP_MANIFEST,
+  backupLake,
+  BackupError,
+  restoreLake,
+  type BackupManifest,
+} from '../../../lake/store/backup.ts'
 import {startBackupSchedule} from '../../../lake/store/backupSchedule.ts'
 import {startTestLake} from '../../helpers/lake.ts'
 import {png} from '../../helpers/png.ts'
@@ -122,18 +130,9 @@ describe('lake backup and restore', () => {
     const lake = await startTestLake()
     await lake.client({dataset: 'production'}).create({_id: 'a', _type: 'note'})
     const out = join(tempDir(), 'backup')
-    expect((await lakeCli(['backup', '--data', lake.dataDir, '--out', out])).code).toBe(0)
-    const twice = await lakeCli(['backup', '--data', lake.dataDir, '--out', out])
-    expect(twice.code).toBe(1)
-    expect(twice.stderr).toMatch(/not empty[\s\S]*Nothing was written/)
-    const missing = await lakeCli([
-      'backup',
-      '--data',
-      join(tempDir(), 'none'),
-      '--out',
-      join(tempDir(), 'x'),
-    ])
-    expect(missing.stderr).toMatch(/No lake in/)
+    backupLake(lake.dataDir, out)
+    expect(() => backupLake(lake.dataDir, out)).toThrow(/not empty/)
+    expect(() => backupLake(join(tempDir(), 'none'), join(tempDir(), 'x'))).toThrow(/No lake in/)
     await lake.stop()
 
     const wrongCounts = join(tempDir(), 'wrong-counts')
@@ -145,15 +144,9 @@ describe('lake backup and restore', () => {
       join(wrongCounts, BACKUP_MANIFEST),
       JSON.stringify({...manifest, documents: {production: 2}}),
     )
-    const counted = await lakeCli([
-      'restore',
-      '--from',
-      wrongCounts,
-      '--data',
-      join(tempDir(), 'r1'),
-    ])
-    expect(counted.code).toBe(1)
-    expect(counted.stderr).toMatch(/holds \{"production":1\} documents/)
+    expect(() => restoreLake(wrongCounts, join(tempDir(), 'r1'))).toThrow(
+      /holds \{"production":1\} documents/,
+    )
 
     const damaged = join(tempDir(), 'damaged')
     cpSync(out, damaged, {recursive: true})
@@ -161,9 +154,8 @@ describe('lake backup and restore', () => {
     database.fill(0x55, 4096, database.byteLength)
     writeFileSync(join(damaged, 'lake.sqlite'), database)
     const target = join(tempDir(), 'r2')
-    const broken = await lakeCli(['restore', '--from', damaged, '--data', target])
-    expect(broken.code).toBe(1)
-    expect(broken.stderr).toMatch(/damaged|cannot be opened/)
+    expect(() => restoreLake(damaged, target)).toThrow(BackupError)
+    expect(() => restoreLake(damaged, target)).toThrow(/damaged|cannot be opened/)
     expect(existsSync(target)).toBe(false)
   })
 
@@ -193,12 +185,45 @@ describe('lake backup and restore', () => {
     expect(logs.at(-1)).toMatch(/backup .* \(1 documents, 0 asset files\).*removed 1 older/)
   })
 
-  it('takes --backup-every on the command line and rejects a bad one', () => {
-    const bad = spawnSync(process.execPath, [MAIN, '--backup-every', 'often'], {encoding: 'utf8'})
-    expect(bad.status).toBe(2)
-    expect(bad.stderr).toContain('Bad --backup-every "often"')
-    const keep = spawnSync(process.execPath, [MAIN, '--keep', '3'], {encoding: 'utf8'})
-    expect(keep.status).toBe(2)
-    expect(keep.stderr).toContain('--keep and --backup-dir need --backup-every')
+  it('backs up on the schedule of a lake started with --backup-every (in a child process)', async () => {
+    const data = tempDir()
+    const dir = join(tempDir(), 'scheduled')
+    const child = spawn(process.execPath, [
+      MAIN,
+      '--port',
+      '0',
+      '--data',
+      data,
+      '--backup-every',
+      '1s',
+      '--keep',
+      '1',
+      '--backup-dir',
+      dir,
+    ])
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    const line = await new Promise<string>((resolve, reject) => {
+      createInterface({input: child.stdout}).on('line', (text) => {
+        if (text.startsWith('lake: backup')) resolve(text)
+      })
+      child.once('exit', (code) => reject(new Error(`lake exited with ${code}`)))
+    })
+    child.kill('SIGTERM')
+    await exited
+    expect(line).toMatch(/^lake: backup .*lake-\d{4}.* \(0 documents, 0 asset files\)/)
+    expect(
+      readdirSync(dir).filter((name) => name.startsWith('lake-')).length,
+    ).toBeGreaterThanOrEqual(1)
+  })
+
+  it('parses the schedule options and rejects bad ones', () => {
+    expect(parseArgs(['--backup-every', '6h'])).toMatchObject({
+      backups: {everyMs: 6 * 3_600_000, keep: 14, dir: '.backups'},
+    })
+    expect(() => parseArgs(['--backup-every', 'often'])).toThrow('Bad --backup-every "often"')
+    expect(() => parseArgs(['--backup-every', '1d', '--keep', '0'])).toThrow('Bad --keep "0"')
+    expect(() => parseArgs(['--keep', '3'])).toThrow('--keep and --backup-dir need --backup-every')
+    expect(() => parseArgs(['backup', '--data', 'x'])).toThrow('"backup" needs --out')
+    expect(() => parseArgs(['restore', '--from', 'x'])).toThrow('"restore" needs --data')
   })
 })
