@@ -42,6 +42,17 @@ interface StartOptions {
   dev: boolean
 }
 
+/** A port for `npm start`: not 0, because the Studio is built for the lake's exact address. */
+function fixedPort(value: string, flag: string): number {
+  const port = parsePort(value, flag)
+  if (port === 0) {
+    throw new Error(
+      `--${flag} 0 (any free port) does not work here: the Studio is built for a fixed address`,
+    )
+  }
+  return port
+}
+
 export function parseStartArgs(argv: string[]): StartOptions {
   const {values} = parseArgs({
     args: argv,
@@ -58,10 +69,10 @@ export function parseStartArgs(argv: string[]): StartOptions {
     strict: true,
   })
   return {
-    lakePort: parsePort(values['lake-port'], 'lake-port'),
-    tlsPort: parsePort(values['tls-port'], 'tls-port'),
-    studioPort: parsePort(values['studio-port'], 'studio-port'),
-    webPort: parsePort(values['web-port'], 'web-port'),
+    lakePort: fixedPort(values['lake-port'], 'lake-port'),
+    tlsPort: fixedPort(values['tls-port'], 'tls-port'),
+    studioPort: fixedPort(values['studio-port'], 'studio-port'),
+    webPort: fixedPort(values['web-port'], 'web-port'),
     dataDir: values.data,
     dataset: values.dataset,
     seed: !values['no-seed'],

@@ -243,6 +243,17 @@ describe('npm run dataset', () => {
     expect(noFile.err).toMatch(/does not exist/)
   })
 
+  it('copies a dataset within one lake', async () => {
+    const result = await dataset(['copy', 'production', 'production-2'], envFor(source))
+    expect(result.err).toBe('')
+    expect(result.out).toMatch(/Copied 4 documents and 2 assets/)
+    expect(await contentOf(source.client({dataset: 'production-2'}))).toEqual(
+      await contentOf(source.client({dataset: 'production'})),
+    )
+    const onto = await dataset(['copy', 'production', 'production'], envFor(source))
+    expect(onto.err).toMatch(/onto itself[\s\S]*Next:/)
+  })
+
   it('copies a dataset between two lakes, each side with its own host and token', async () => {
     const result = await dataset(
       [
