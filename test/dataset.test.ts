@@ -4,7 +4,7 @@
  */
 import {spawnSync} from 'node:child_process'
 import {createServer, type AddressInfo} from 'node:net'
-import {existsSync, mkdtempSync, rmSync} from 'node:fs'
+import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -241,6 +241,12 @@ describe('npm run dataset', () => {
     expect(overwrite.err).toMatch(/already exists[\s\S]*--overwrite/)
     const noFile = await dataset(['import', join(tempDir(), 'nope.tar.gz'), 'x'], env)
     expect(noFile.err).toMatch(/does not exist/)
+    const garbage = join(tempDir(), 'garbage.tar.gz')
+    writeFileSync(garbage, 'hello world')
+    const notExport = await dataset(['import', garbage, 'never-created'], env)
+    expect(notExport.code).toBe(1)
+    expect(notExport.err).toMatch(/is not a dataset export[\s\S]*Next: Name a \.tar\.gz/)
+    expect((await dataset(['list'], env)).out).not.toContain('never-created')
   })
 
   it('copies a dataset within one lake', async () => {

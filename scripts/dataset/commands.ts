@@ -203,12 +203,14 @@ export async function importFromFile(
     )
   }
   requireToken(target, 'editor', 'Importing')
+  let created = false
   if (!(await datasetsOf(target)).some((row) => row.name === name)) {
     try {
       await target.client(name).datasets.create(name)
     } catch (error) {
       throw explain(error, target, `Creating dataset "${name}" for the import`, 'administrator')
     }
+    created = true
     io.out(`Created dataset "${name}" on ${target.label}.`)
   }
   const input = statSync(path).isDirectory() ? path : createReadStream(path)
@@ -223,7 +225,29 @@ export async function importFromFile(
     for (const warning of result.warnings) io.out(`Warning: ${warning.message}`)
     return {documents: result.numDocs}
   } catch (error) {
+    if (created) await removeIfEmpty(target, name, io)
+    const message = error instanceof Error ? error.message : String(error)
+    if (/Failed to parse|ndjson|tarball/i.test(message)) {
+      throw new DatasetCommandError(
+        `${file} is not a dataset export: ${message.split('\n')[0]}`,
+        'Name a .tar.gz or .ndjson file made by `npm run dataset -- export` or `sanity dataset export`.',
+      )
+    }
     throw explain(error, target, `Importing ${file} into "${name}"`)
+  }
+}
+
+/** Deletes a dataset this import created when the import failed before writing anything. */
+async function removeIfEmpty(target: DatasetTarget, name: string, io: CommandIo): Promise<void> {
+  try {
+    const client = target.client(name)
+    const count = await client.fetch<number>('count(*)', {}, {perspective: 'raw'})
+    if (count === 0) {
+      await client.datasets.delete(name)
+      io.out(`Removed the empty dataset "${name}" the import had created.`)
+    }
+  } catch {
+    // Best effort: the failure being reported matters more than this clean-up.
   }
 }
 
