@@ -9,7 +9,8 @@
  *   file that looks like an archive.
  * - Import and copy create the target dataset when it is missing (as `sanity dataset import`
  *   offers to); documents that already exist fail the import unless `--replace` (overwrite) or
- *   `--missing` (skip) says otherwise.
+ *   `--missing` (skip) says otherwise. A dataset created for an import that then failed before
+ *   writing anything is deleted again.
  * - Copy exports to a temporary archive and imports that: the same path for local ↔ hosted and
  *   lake ↔ lake, with drafts and asset files.
  */
