@@ -9,7 +9,7 @@
  * Ctrl-C stops all of them.
  */
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
-import {randomBytes, randomInt} from 'node:crypto'
+import {randomInt} from 'node:crypto'
 import {existsSync, mkdirSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 import {createInterface} from 'node:readline'
@@ -18,6 +18,7 @@ import {parseArgs} from 'node:util'
 import {createClient} from '@sanity/client'
 
 import {LOCAL_TOKEN_FILE, readLocalToken, writeLocalToken} from '../config/localToken.ts'
+import {generateToken, hashToken} from '../lake/auth/auth.ts'
 import {parsePort} from '../lake/ports.ts'
 import {seedDemoContent} from './demo/seedDemoContent.ts'
 import {ensureStudioBuild} from './start/studioBuild.ts'
@@ -29,6 +30,7 @@ const USAGE = `Usage: npm start -- [--lake-port 3400] [--tls-port 3443] [--studi
 
 const ROOT = resolve(import.meta.dirname, '..')
 /** Where the served Studio build and its fingerprint live (rebuilt when either changes). */
+const LAKE_MAIN = join(ROOT, 'lake', 'main.ts')
 const STUDIO_BUILD_DIR = join(ROOT, 'node_modules', '.cache', 'stadskarna-studio')
 
 interface StartOptions {
@@ -95,7 +97,7 @@ async function ensureLocalToken(lakeUrl: string, dataDir: string): Promise<strin
   const created = spawnSync(
     process.execPath,
     [
-      join(ROOT, 'lake', 'main.ts'),
+      LAKE_MAIN,
       'token',
       'create',
       '--role',
@@ -155,7 +157,10 @@ async function main(): Promise<void> {
     return
   }
 
-  const adminToken = process.env.LAKE_ADMIN_TOKEN ?? `sk${randomBytes(32).toString('base64url')}`
+  // This session's administrator token (for seeding) is revoked again at Ctrl-C, so the token
+  // list does not fill up with one per start; a LAKE_ADMIN_TOKEN from the environment is kept.
+  const sessionToken = process.env.LAKE_ADMIN_TOKEN === undefined
+  const adminToken = process.env.LAKE_ADMIN_TOKEN ?? generateToken()
   const loginCode = process.env.LAKE_LOGIN_CODE ?? String(randomInt(100000, 1000000))
   const children: ChildProcess[] = []
   let stopping = false
@@ -163,10 +168,26 @@ async function main(): Promise<void> {
     if (stopping) return
     stopping = true
     await Promise.all(children.map(stopChild))
+    if (sessionToken && existsSync(join(options.dataDir, 'lake.sqlite'))) {
+      // The lake registered it with its stable id: the first 12 hex digits of its hash.
+      spawnSync(
+        process.execPath,
+        [
+          LAKE_MAIN,
+          'token',
+          'revoke',
+          hashToken(adminToken).slice(0, 12),
+          '--data',
+          options.dataDir,
+        ],
+        {stdio: 'ignore'},
+      )
+    }
     process.exit(exitCode)
   }
-  process.once('SIGINT', () => void stopAll(0))
-  process.once('SIGTERM', () => void stopAll(0))
+  // `on`, not `once`: npm forwards Ctrl-C too, and a second SIGINT must not kill us mid-cleanup.
+  process.on('SIGINT', () => void stopAll(0))
+  process.on('SIGTERM', () => void stopAll(0))
   try {
     const lakeUrl = `http://127.0.0.1:${options.lakePort}`
     const studioApiHost = `https://localhost:${options.tlsPort}`
