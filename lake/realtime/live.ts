@@ -30,7 +30,7 @@ export interface LiveMessage {
 }
 
 /** At most this many missed transactions are replayed on resume; more answer `restart`. */
-export const MAX_REPLAYED_TRANSACTIONS = 1000
+const MAX_REPLAYED_TRANSACTIONS = 1000
 
 /** The part of the storage the resume reads: the transaction log. */
 export type TransactionLog = Pick<LakeStorage, 'transactionSeq' | 'transactions'>
@@ -70,6 +70,6 @@ export function resumeLive(
 }
 
 /** The id of the dataset's last transaction (`''` when it has none): where a restart continues. */
-export function latestTransactionId(log: TransactionLog, dataset: string): string {
+function latestTransactionId(log: TransactionLog, dataset: string): string {
   return log.transactions(dataset, {reverse: true, limit: 1})[0]?.id ?? ''
 }

@@ -12,7 +12,7 @@ import {authenticationRequired, forbidden, invalidInput} from '../../core/errors
 /** The first API version with the live events endpoint (@sanity/client `live.ts`). */
 const LIVE_API_VERSION = '2021-03-25'
 /** Streams are closed with `goaway` after this long; the client reconnects and resumes. */
-export const LIVE_MAX_CONNECTION_MS = 30 * 60 * 1000
+const LIVE_MAX_CONNECTION_MS = 30 * 60 * 1000
 
 export function handleLiveEvents(ctx: RequestContext): void {
   if (!apiVersionAtLeast(ctx.apiVersion, LIVE_API_VERSION)) {
