@@ -7,14 +7,15 @@
  * sites groq-js evaluates) is walked by a small interpreter that carries provenance alongside
  * values for the node kinds that move document values around unchanged: attribute access,
  * element access and slices, `->`, `[]` traversal (Map/FlatMap), projections, `...` splats,
- * array literals, `coalesce`, parameters and `*`. Every other node (filters' conditions, `order`, `select`,
- * functions, operators) is evaluated by groq-js itself in the same scope, and its result keeps a
+ * array literals, `coalesce`, parameters and `*`. Every other node (filters' conditions, `order`,
+ * `select`, functions, operators) is evaluated by groq-js itself in the same scope (rebuilt with
+ * projections and single-item maps over reserved parameters), and its result keeps a
  * provenance only where it is made of whole documents or of items of an array the interpreter
  * knows (filters and `order` only pick and permute items); computed values get no mapping.
  *
  * The response's result is groq-js's, never the interpreter's: mappings are emitted by walking
  * both side by side and only where the two values agree, so an interpreter gap can lose a mapping
- * but never change a result or map a value to the wrong field.
+ * but never change a result, and a mapped value always equals its source's value.
  *
  * Mappings are emitted at the outermost value that is a document value (a whole object or array
  * maps once; @sanity/client resolves nested values by the longest mapped prefix). Paths address
