@@ -18,18 +18,45 @@ import {qmStatusQueryParams} from '../domain/qmStatus.ts'
 import type {LakeDocument} from '../lake/core/types.ts'
 import {arraySource, runQuery, type QueryOptions} from '../lake/groq/query.ts'
 import {resultSourceMap} from '../lake/groq/sourceMaps.ts'
-import {FIXTURE_AS_OF, fixtureDocuments, seedContent} from '../test/fixtures/content/index.ts'
+import {
+  FIXTURE_AS_OF,
+  fixtureDocuments,
+  seedContent,
+  type FixtureDocument,
+} from '../test/fixtures/content/index.ts'
 import {startTestLake} from '../test/helpers/lake.ts'
 import {ms, percentile, table, type Stats} from './measure.ts'
 
 const iterations = Math.max(10, Number(process.env.BENCH_LIVE_ITERATIONS) || 200)
 const DATASET = 'bench'
-const PARAMS = {
+const SITE_PARAMS: Record<string, unknown> = {
   ...qmStatusQueryParams(FIXTURE_AS_OF),
-  slug: 'sa-blev-boras-stadskarna-tryggare',
   start: 0,
   end: 10,
   limit: 5,
+}
+
+/**
+ * The query's parameters: the site's status and page parameters, and any other `$name` taken from
+ * the first published fixture document that has every such field (`slug`: `slug.current`),
+ * preferring the types the query filters on.
+ */
+function paramsOf(query: string): Record<string, unknown> {
+  const names = [...new Set([...query.matchAll(/\$(\w+)/g)].map((match) => match[1]))]
+  const own = names.filter((name) => !(name in SITE_PARAMS))
+  const field = (doc: FixtureDocument, name: string) =>
+    name === 'slug' ? (doc.slug as {current?: unknown} | undefined)?.current : doc[name]
+  const types = [...query.matchAll(/_type == "(\w+)"/g)].map((match) => match[1])
+  const candidates = fixtureDocuments().filter(
+    (doc) => !doc._id.includes('.') && own.every((name) => field(doc, name) !== undefined),
+  )
+  const doc = candidates.find((d) => types.includes(d._type)) ?? candidates[0]
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      name in SITE_PARAMS ? SITE_PARAMS[name] : ((doc && field(doc, name)) ?? null),
+    ]),
+  )
 }
 
 const lake = await startTestLake()
@@ -41,8 +68,6 @@ try {
   const queries: Array<[string, string]> = Object.entries(deliveryQueries).flatMap(
     ([name, query]: [string, unknown]) => (typeof query === 'string' ? [[name, query]] : []),
   )
-  const paramsOf = (query: string) =>
-    Object.fromEntries(Object.entries(PARAMS).filter(([key]) => query.includes(`$${key}`)))
 
   // In process: the evaluation alone, over the fixture documents in memory.
   const source = arraySource(

@@ -7,14 +7,16 @@
  * sites groq-js evaluates) is walked by a small interpreter that carries provenance alongside
  * values for the node kinds that move document values around unchanged: attribute access,
  * element access and slices, `->`, `[]` traversal (Map/FlatMap), projections, `...` splats,
- * array literals, `coalesce`, parameters and `*`. Every other node (filters' conditions, `order`, `select`,
- * functions, operators) is evaluated by groq-js itself in the same scope, and its result keeps a
- * provenance only where it is made of whole documents or of items of an array the interpreter
- * knows (filters and `order` only pick and permute items); computed values get no mapping.
+ * array literals, `coalesce`, `array::unique`/`array::compact`, parameters and `*`. Every other
+ * node (filters' conditions, `order`, `select`, functions, operators) is evaluated by groq-js
+ * itself in the same scope (rebuilt with projections and single-item maps over reserved
+ * parameters), and its result keeps a provenance only where it is made of whole documents or of
+ * items of an array the interpreter knows (filters and `order` only pick and permute items);
+ * computed values get no mapping.
  *
  * The response's result is groq-js's, never the interpreter's: mappings are emitted by walking
  * both side by side and only where the two values agree, so an interpreter gap can lose a mapping
- * but never change a result or map a value to the wrong field.
+ * but never change a result, and a mapped value always equals its source's value.
  *
  * Mappings are emitted at the outermost value that is a document value (a whole object or array
  * maps once; @sanity/client resolves nested values by the longest mapped prefix). Paths address
@@ -280,6 +282,9 @@ class ProvenanceInterpreter {
           }
           return NULL
         }
+        if (node.namespace === 'array' && (node.name === 'unique' || node.name === 'compact')) {
+          return this.#pick(node, scope)
+        }
         return this.#delegate(node, scope)
       default:
         return this.#delegate(node, scope)
@@ -383,21 +388,20 @@ class ProvenanceInterpreter {
   }
 
   /**
-   * Filters and pipe functions (`order`, `score`) pick and permute the items of their base: let
-   * groq-js do it on the interpreter's base, then match the items it kept back to their source.
+   * Filters, pipe functions (`order`, `score`) and `array::unique`/`array::compact` pick and
+   * permute the items of one array: let groq-js do it on the interpreter's array, then match the
+   * items it kept back to their source (equal items in order, so `unique` keeps the first).
    */
   #pick(node: Node, scope: Scope): Tracked {
-    const base = this.evaluate(node.base as Node, scope)
+    const fromArgs = node.type === 'FuncCall'
+    const base = this.evaluate((fromArgs ? (node.args as Node[])[0] : node.base) as Node, scope)
     if (base.v === OPAQUE) return UNKNOWN
-    if (!Array.isArray(base.v)) return NULL
-    const baseParam = `${RESERVED_PARAM}_base`
-    const picked = this.#delegate(
-      {...node, base: {type: 'Parameter', name: baseParam}} as Node,
-      scope,
-      {
-        [baseParam]: base.v,
-      },
-    )
+    if (!Array.isArray(base.v)) return fromArgs ? this.#delegate(node, scope) : NULL
+    const baseParam = {type: 'Parameter', name: `${RESERVED_PARAM}_base`}
+    const replaced = fromArgs
+      ? {...node, args: [baseParam, ...(node.args as Node[]).slice(1)]}
+      : {...node, base: baseParam}
+    const picked = this.#delegate(replaced, scope, {[baseParam.name]: base.v})
     if (!Array.isArray(picked.v)) return picked
     const baseItems: unknown[] = base.v
     const positions = new Map<unknown, number[]>()

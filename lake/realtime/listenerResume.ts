@@ -20,7 +20,7 @@ import {
 } from './listeners.ts'
 
 /** At most this many transactions are replayed on resume; more answer `reset`. */
-export const MAX_RESUMED_TRANSACTIONS = 1000
+const MAX_RESUMED_TRANSACTIONS = 1000
 
 export type ListenerResume = {kind: 'welcomeback'; events: MutationEvent[]} | {kind: 'reset'}
 

@@ -6,7 +6,8 @@
  *   may see becomes one `message` whose `id` is the transaction id and whose data is
  *   `{tags: […]}` (lake/realtime/liveTags.ts decides the tags);
  * - a stream sees published documents (root ids) only; with `includeDrafts` it also sees drafts
- *   and release versions, folded onto their published id;
+ *   and release versions, folded onto their published id; a transaction changing more than 500 of
+ *   them (a bulk import) sends `restart` instead of its tags;
  * - on reconnect with `Last-Event-ID`, {@link resumeLive} replays the messages of the transactions
  *   committed after that id from the lake's transaction log, or answers `restart` (with the id to
  *   continue from) when the id is unknown or too many transactions were missed;
@@ -23,19 +24,24 @@ export interface LiveStreamSpec {
   includeDrafts: boolean
 }
 
-export interface LiveMessage {
-  /** The transaction id: the position a client resumes from. */
-  id: string
-  tags: SyncTag[]
-}
+/**
+ * What one transaction tells a stream: `message` with the tags it invalidates, or `restart`
+ * (refetch everything) when it changed more than {@link MAX_TAGGED_DOCUMENTS} documents, as a
+ * bulk import does. `id` is the transaction id: the position a client resumes from.
+ */
+export type LiveMessage =
+  {event: 'message'; id: string; tags: SyncTag[]} | {event: 'restart'; id: string}
+
+/** Transactions changing more documents than this send `restart` instead of a list of tags. */
+const MAX_TAGGED_DOCUMENTS = 500
 
 /** At most this many missed transactions are replayed on resume; more answer `restart`. */
-export const MAX_REPLAYED_TRANSACTIONS = 1000
+const MAX_REPLAYED_TRANSACTIONS = 1000
 
 /** The part of the storage the resume reads: the transaction log. */
 export type TransactionLog = Pick<LakeStorage, 'transactionSeq' | 'transactions'>
 
-/** The `message` for one committed transaction, or null when the stream sees none of its changes. */
+/** What one committed transaction sends a stream, or null when it sees none of its changes. */
 export function liveMessage(
   spec: LiveStreamSpec,
   transactionId: string,
@@ -43,7 +49,8 @@ export function liveMessage(
 ): LiveMessage | null {
   const visible = spec.includeDrafts ? changes : changes.filter((change) => isRootId(change.id))
   if (visible.length === 0) return null
-  return {id: transactionId, tags: changeTags(spec.dataset, visible)}
+  if (visible.length > MAX_TAGGED_DOCUMENTS) return {event: 'restart', id: transactionId}
+  return {event: 'message', id: transactionId, tags: changeTags(spec.dataset, visible)}
 }
 
 export type LiveResume = {kind: 'resume'; messages: LiveMessage[]} | {kind: 'restart'; id: string}
@@ -70,6 +77,6 @@ export function resumeLive(
 }
 
 /** The id of the dataset's last transaction (`''` when it has none): where a restart continues. */
-export function latestTransactionId(log: TransactionLog, dataset: string): string {
+function latestTransactionId(log: TransactionLog, dataset: string): string {
   return log.transactions(dataset, {reverse: true, limit: 1})[0]?.id ?? ''
 }

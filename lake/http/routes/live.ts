@@ -5,14 +5,19 @@
  */
 import {accessFor, flag, requireDataset, type RequestContext} from '../context.ts'
 import {apiVersionAtLeast} from '../../realtime/listeners.ts'
-import {liveMessage, resumeLive, type LiveStreamSpec} from '../../realtime/live.ts'
+import {
+  liveMessage,
+  resumeLive,
+  type LiveMessage,
+  type LiveStreamSpec,
+} from '../../realtime/live.ts'
 import {openEventStream, type EventStream} from '../../realtime/sse.ts'
 import {authenticationRequired, forbidden, invalidInput} from '../../core/errors.ts'
 
 /** The first API version with the live events endpoint (@sanity/client `live.ts`). */
 const LIVE_API_VERSION = '2021-03-25'
 /** Streams are closed with `goaway` after this long; the client reconnects and resumes. */
-export const LIVE_MAX_CONNECTION_MS = 30 * 60 * 1000
+const LIVE_MAX_CONNECTION_MS = 30 * 60 * 1000
 
 export function handleLiveEvents(ctx: RequestContext): void {
   if (!apiVersionAtLeast(ctx.apiVersion, LIVE_API_VERSION)) {
@@ -49,6 +54,10 @@ export function handleLiveEvents(ctx: RequestContext): void {
     stream.send(event, data, id)
     lastSentId = id
   }
+  const sendMessage = (message: LiveMessage) => {
+    if (message.event === 'restart') send('restart', {}, message.id)
+    else send('message', {tags: message.tags}, message.id)
+  }
   /** What the server's shutdown calls: say `goaway` with the position, then end. */
   const closer: EventStream = {
     send: stream.send,
@@ -71,13 +80,13 @@ export function handleLiveEvents(ctx: RequestContext): void {
   if (lastEventId) {
     const resume = resumeLive(lake.storage, spec, lastEventId)
     if (resume.kind === 'restart') send('restart', {}, resume.id)
-    else for (const message of resume.messages) send('message', {tags: message.tags}, message.id)
+    else for (const message of resume.messages) sendMessage(message)
   }
   if (stream.closed) return
   unwatch = lake.hub.watch((tx) => {
     if (tx.dataset !== spec.dataset) return
     const message = liveMessage(spec, tx.transactionId, tx.changes)
-    if (message) send('message', {tags: message.tags}, message.id)
+    if (message) sendMessage(message)
   })
 }
 

@@ -278,6 +278,17 @@ describe('live events', () => {
     published.stop()
   })
 
+  it('answers a bulk transaction (over 500 documents) with restart instead of its tags', async () => {
+    const stream = liveEvents(lake.client({dataset: DATASET, token: null}))
+    await stream.next((e) => e.type === 'welcome')
+    const bulk = editor.transaction()
+    for (let i = 0; i < 501; i++) bulk.create({_id: `bulk-${i}`, _type: 'bulk'})
+    const tx = await bulk.commit()
+    const restart = await stream.next((e) => e.type !== 'reconnect')
+    stream.stop()
+    expect(restart).toMatchObject({type: 'restart', id: tx.transactionId})
+  })
+
   it('rejects unknown datasets and bad waitFor values with an HTTP error', async () => {
     const missing = await fetch(`${lake.url}/vX/data/live/events/nope`)
     expect(missing.status).toBe(404)
