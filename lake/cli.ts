@@ -6,6 +6,7 @@
  * `--tls-port` also serves HTTPS + HTTP/2 (for the Studio) with a self-signed certificate kept in
  * `<data>/tls/`; `--tls-projects` adds `<id>.localhost` names to it (`local` is always there).
  * `--datasets` are created at start when missing (default with `--tls-port`: `production`).
+ * `LAKE_LOGIN_CODE=<code>` sets the Studio login form's code (default: generated, printed at start).
  * Bad arguments exit with code 2.
  */
 import {spawn} from 'node:child_process'
@@ -43,7 +44,7 @@ export const USAGE = `Usage:
   node lake/main.ts token list [--data .lake]       one line per token: id, role, label, created, last used
   node lake/main.ts token revoke <id> [--data .lake]  the token gets 401 at once, also on a running lake
 Environment: LAKE_ADMIN_TOKEN=<token> registers an administrator token at start;
-LAKE_LOGIN_CODE=<code> makes the Studio login form require that code.`
+LAKE_LOGIN_CODE=<code> sets the Studio login code (default: a random code, printed at start).`
 
 export type Command =
   | {
@@ -436,6 +437,7 @@ export async function runCli(
   process.once('SIGINT', () => stop('SIGINT'))
   process.once('SIGTERM', () => stop('SIGTERM'))
   console.log(`Content Lake listening on ${listening.url} (data: ${command.dataDir})`)
+  if (lake.loginCode.generated) console.log(`Studio login code: ${lake.loginCode.code}`)
   if (listening.tlsUrl && listening.certificate) {
     const {certificate} = listening
     console.log(

@@ -5,8 +5,8 @@
  */
 import {createHash, randomBytes} from 'node:crypto'
 import {randomBase62} from '../core/ids.ts'
-import type {LakeStorage, AclMode} from '../store/storage.ts'
-import {forbidden, insufficientPermissions, unauthorized} from '../core/errors.ts'
+import type {LakeStorage} from '../store/storage.ts'
+import {unauthorized} from '../core/errors.ts'
 import type {Caller, Role} from '../core/types.ts'
 
 export const ROLES: readonly Role[] = ['administrator', 'editor', 'viewer']
@@ -62,35 +62,4 @@ export function resolveCaller(storage: LakeStorage, authorization: string | unde
   if (!record) throw unauthorized()
   storage.recordTokenUse(record.id)
   return {identity: record.identity, role: record.role, tokenId: record.id}
-}
-
-export function canWrite(caller: Caller): boolean {
-  return caller.role === 'administrator' || caller.role === 'editor'
-}
-
-export function isAdmin(caller: Caller): boolean {
-  return caller.role === 'administrator'
-}
-
-/** Which documents the caller may read in a dataset with the given ACL mode. */
-export type ReadAccess = 'none' | 'root' | 'all'
-
-export function readAccess(caller: Caller, aclMode: AclMode): ReadAccess {
-  if (caller.role) return 'all'
-  return aclMode === 'private' ? 'none' : 'root'
-}
-
-/** 401 without a token, 403 mutationError for a token without write grants. */
-export function requireWrite(caller: Caller, permission: 'create' | 'update' = 'create'): void {
-  if (!caller.role) throw unauthorized()
-  if (!canWrite(caller)) {
-    throw insufficientPermissions(permission)
-  }
-}
-
-export function requireAdmin(caller: Caller): void {
-  if (!caller.role) throw unauthorized()
-  if (!isAdmin(caller)) {
-    throw forbidden('administrator required')
-  }
 }

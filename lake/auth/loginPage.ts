@@ -1,6 +1,6 @@
 /**
  * The local login provider's page (Swedish, for editors): choose a role and a display name, and
- * the login code when the lake was started with `LAKE_LOGIN_CODE`. Plain HTML, no scripts.
+ * give the login code the lake printed at start (lake/auth/loginCode.ts). Plain HTML, no scripts.
  */
 import type {Role} from '../core/types.ts'
 
@@ -9,7 +9,6 @@ export interface LoginPageOptions {
   action: string
   /** The validated Studio origin to return to. */
   origin: string
-  needsCode: boolean
   error?: string
   name?: string
   role?: Role
@@ -39,12 +38,10 @@ export function renderLoginPage(options: LoginPageOptions): string {
           <span><strong>${title}</strong> – ${hint}</span>
         </label>`,
   ).join('')
-  const code = options.needsCode
-    ? `
+  const code = `
       <label for="code">Inloggningskod</label>
       <input id="code" name="code" type="password" autocomplete="one-time-code" required>
-      <p class="hint">Koden skrivs ut i terminalen där <code>npm start</code> körs.</p>`
-    : ''
+      <p class="hint">Koden skrivs ut i terminalen där <code>npm start</code> (eller <code>npm run lake</code>) körs.</p>`
   const error = options.error
     ? `\n      <p class="error" role="alert">${escapeHtml(options.error)}</p>`
     : ''

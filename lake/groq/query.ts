@@ -25,7 +25,7 @@ import {
   type EvaluateOptions,
   type ExprNode,
 } from 'groq-js'
-import type {ReadAccess} from '../auth/auth.ts'
+import {mayRead, type ReadAccess} from '../auth/access.ts'
 import {
   FIELD_PREFERENCE,
   applyNative,
@@ -45,14 +45,8 @@ import {
   type SiteFilter,
   type TopKSite,
 } from './queryPlan.ts'
-import {
-  compareIds,
-  isDraftId,
-  isRootId,
-  isVersionId,
-  publishedId,
-  versionRelease,
-} from '../core/ids.ts'
+import {compareIds, isDraftId, isVersionId, publishedId, versionRelease} from '../core/ids.ts'
+import {isModernApiVersion} from '../core/apiVersion.ts'
 import {
   describeError,
   missingParam,
@@ -106,14 +100,6 @@ export interface PreparedQuery {
    * by `*` over exactly the matching documents (the filter need not run per document).
    */
   exact: {conjuncts: Constraint[]; tree: ExprNode} | null
-}
-
-const API_VERSION_PUBLISHED_DEFAULT = '2025-02-19'
-
-/** apiVersion `X` or a date ≥ 2025-02-19 gets the new defaults (published perspective, versions in raw). */
-export function isModernApiVersion(apiVersion: string): boolean {
-  if (apiVersion === 'X') return true
-  return /^\d{4}-\d{2}-\d{2}$/.test(apiVersion) && apiVersion >= API_VERSION_PUBLISHED_DEFAULT
 }
 
 export function parsePerspective(
@@ -307,8 +293,7 @@ export class PerspectiveView {
   }
 
   readable(id: string): boolean {
-    const {access} = this.options
-    return access === 'all' || (access === 'root' && isRootId(id))
+    return mayRead(this.options.access, id)
   }
 
   /** Whether a raw document takes part in this perspective at all (as some layer). */

@@ -1,7 +1,8 @@
 /** Per-request context and the shared state the route handlers work with. */
 import type {ListenerHub} from '../realtime/listeners.ts'
 import type {EventStream} from '../realtime/sse.ts'
-import {readAccess, type ReadAccess} from '../auth/auth.ts'
+import {readAccess, type ReadAccess} from '../auth/access.ts'
+import type {LoginThrottle} from '../auth/loginCode.ts'
 import {isValidDatasetName} from '../core/ids.ts'
 import type {QuerySource} from '../groq/query.ts'
 import type {DatasetInfo, LakeStorage} from '../store/storage.ts'
@@ -15,6 +16,8 @@ export interface Lake {
   hub: ListenerHub
   streams: Set<EventStream>
   log(line: string): void
+  /** The login form's code and its wrong-code throttle (lake/auth/loginCode.ts). */
+  login: {code: string; throttle: LoginThrottle}
 }
 
 export interface RequestContext {

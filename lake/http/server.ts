@@ -12,6 +12,7 @@ import {createServer, type Server} from 'node:http'
 import {createSecureServer, type Http2SecureServer, type Http2Session} from 'node:http2'
 import type {AddressInfo, Socket} from 'node:net'
 import {registerToken, resolveCaller} from '../auth/auth.ts'
+import {LoginThrottle, resolveLoginCode, type LoginCode} from '../auth/loginCode.ts'
 import type {Lake, RequestContext} from './context.ts'
 import {
   http1,
@@ -22,6 +23,7 @@ import {
   type LakeResponse,
 } from './respond.ts'
 import {Router} from './router.ts'
+import {requireApiVersion} from '../core/apiVersion.ts'
 import {isValidProjectId} from '../core/ids.ts'
 import {ListenerHub} from '../realtime/listeners.ts'
 import {createPresenceSockets} from './routes/socket.ts'
@@ -49,6 +51,11 @@ export interface LakeServerOptions {
   tlsProjectIds?: string[]
   /** Datasets created (public) at start when missing, e.g. the Studio's `production`. */
   datasets?: string[]
+  /**
+   * The code the login form requires. Default: `LAKE_LOGIN_CODE`, else generated at start (see
+   * {@link LakeServer.loginCode}; the CLI prints it).
+   */
+  loginCode?: string
 }
 
 export interface LakeListening {
@@ -61,6 +68,8 @@ export interface LakeListening {
 }
 
 export interface LakeServer extends Lake {
+  /** The login form's code; `generated` when the lake made it (it must be shown to the user). */
+  loginCode: LoginCode
   handler: (req: LakeRequest, res: LakeResponse) => void
   listen(): Promise<LakeListening>
   close(): Promise<void>
@@ -107,7 +116,14 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
   let secureServer: Http2SecureServer | undefined
   const sessions = new Set<Http2Session>()
   const secureSockets = new Set<Socket>()
-  const lake: Lake = {storage, hub, streams, log}
+  const loginCode = resolveLoginCode(options.loginCode ?? process.env.LAKE_LOGIN_CODE)
+  const lake: Lake = {
+    storage,
+    hub,
+    streams,
+    log,
+    login: {code: loginCode.code, throttle: new LoginThrottle()},
+  }
   const presence = createPresenceSockets(lake)
 
   const fail = (req: LakeRequest, res: LakeResponse, error: unknown, where: string) => {
@@ -138,6 +154,7 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
         return
       }
       const {apiVersion, path} = splitVersion(url.pathname)
+      requireApiVersion(apiVersion)
       const match = router.match(method, path)
       if (match === null || match === 'method') {
         const error = match === null ? unknownEndpoint(where) : methodNotAllowed(where)
@@ -173,6 +190,7 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
 
   return {
     ...lake,
+    loginCode,
     handler,
     async listen() {
       const plain = await new Promise<{port: number; url: string}>((resolve, reject) => {

@@ -11,6 +11,8 @@
  */
 import {evaluateSync, GroqSyntaxError, parse, toJS} from 'groq-js'
 
+import {mayRead, type ReadAccess} from '../auth/access.ts'
+import {isModernApiVersion} from '../core/apiVersion.ts'
 import {mendozaEffects, type MendozaEffects} from '../core/effects.ts'
 import {describeError, missingParam, queryParseError, type LakeError} from '../core/errors.ts'
 import type {CommittedTransaction, DocumentChange, LakeDocument, Mutation} from '../core/types.ts'
@@ -27,8 +29,8 @@ export interface ListenerSpec {
   visibility: 'transaction' | 'query'
   /** e.g. '2025-02-19', 'X', '1' (a leading `v` is tolerated). */
   apiVersion: string
-  /** Whether the caller may see ids with a dot (drafts.*, versions.*, other paths): false for anonymous callers. */
-  canReadNonRootIds: boolean
+  /** The caller's read access to the dataset (lake/auth/access.ts). */
+  access: ReadAccess
   /** The listener's identity isn't needed; events carry the writer's identity from the transaction. */
 }
 
@@ -69,9 +71,6 @@ export interface CompiledFilter {
   readonly tree: ReturnType<typeof parse>
 }
 
-/** The first apiVersion on which listeners only get published documents by default. */
-const PUBLISHED_ONLY_API_VERSION = '2025-02-19'
-
 /**
  * Parses a listener query. Throws a 400 {@link LakeError} shaped like the query endpoint's errors
  * (`{error: {type: 'queryParseError', description, query, start?, end?}}`) when the query does not
@@ -102,21 +101,13 @@ export function compileListenerFilter(
 
 /** Whether the listener may see events for this id at all (ACL and version rules of §8.3). */
 export function isVisibleToListener(spec: ListenerSpec, id: string): boolean {
-  if (!spec.canReadNonRootIds && id.includes('.')) return false
+  if (!mayRead(spec.access, id)) return false
   if (spec.includeAllVersions) return true
   const isDraft = id.startsWith('drafts.')
   const isVersion = id.startsWith('versions.')
-  if (apiVersionAtLeast(spec.apiVersion, PUBLISHED_ONLY_API_VERSION)) return !isDraft && !isVersion
+  if (isModernApiVersion(spec.apiVersion)) return !isDraft && !isVersion
   // Before 2025-02-19 drafts were included; versions only with includeAllVersions.
   return !isVersion
-}
-
-/** Compares API versions: `X` is the newest, dates compare as strings, anything else is oldest. */
-export function apiVersionAtLeast(apiVersion: string, minimum: string): boolean {
-  const version = apiVersion.replace(/^v/i, '')
-  if (version === 'X' || version === 'x') return true
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(version)) return false
-  return version >= minimum
 }
 
 /** Whether one document matches the listener filter (a non-empty array or a truthy result). */

@@ -14,7 +14,7 @@
  * - `goaway` tells the client the server is closing the stream (shutdown, or the maximum
  *   connection age), with the last id it sent, so the client reconnects and resumes from it.
  */
-import {isRootId} from '../core/ids.ts'
+import {mayRead, type ReadAccess} from '../auth/access.ts'
 import type {LakeStorage} from '../store/storage.ts'
 import {changeTags, type ChangedDocument, type SyncTag} from './liveTags.ts'
 
@@ -47,7 +47,9 @@ export function liveMessage(
   transactionId: string,
   changes: readonly ChangedDocument[],
 ): LiveMessage | null {
-  const visible = spec.includeDrafts ? changes : changes.filter((change) => isRootId(change.id))
+  // The route allows includeDrafts only to callers reading everything (lake/auth/access.ts).
+  const access: ReadAccess = spec.includeDrafts ? 'all' : 'root'
+  const visible = changes.filter((change) => mayRead(access, change.id))
   if (visible.length === 0) return null
   if (visible.length > MAX_TAGGED_DOCUMENTS) return {event: 'restart', id: transactionId}
   return {event: 'message', id: transactionId, tags: changeTags(spec.dataset, visible)}

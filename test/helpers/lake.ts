@@ -22,6 +22,8 @@ export interface TestLake {
   url: string
   port: number
   adminToken: string
+  /** The code the login form requires. */
+  loginCode: string
   dataDir: string
   /** Log lines the lake wrote (404s, 500s, …). */
   logs: string[]
@@ -37,6 +39,7 @@ export interface TestLake {
 export interface StartTestLakeOptions {
   dataDir?: string
   adminToken?: string
+  loginCode?: string
 }
 
 export async function startTestLake(options: StartTestLakeOptions = {}): Promise<TestLake> {
@@ -44,8 +47,16 @@ export async function startTestLake(options: StartTestLakeOptions = {}): Promise
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'lake-test-'))
   const adminToken = options.adminToken ?? generateToken()
   const logs: string[] = []
+  let loginCode = options.loginCode
   const start = async (port: number) => {
-    const server = createLakeServer({dataDir, port, adminToken, log: (line) => logs.push(line)})
+    const server = createLakeServer({
+      dataDir,
+      port,
+      adminToken,
+      loginCode,
+      log: (line) => logs.push(line),
+    })
+    loginCode = server.loginCode.code
     const address = await server.listen()
     return {server, ...address}
   }
@@ -54,6 +65,7 @@ export async function startTestLake(options: StartTestLakeOptions = {}): Promise
     url: current.url,
     port: current.port,
     adminToken,
+    loginCode: current.server.loginCode.code,
     dataDir,
     logs,
     server: current.server,

@@ -5,11 +5,12 @@
  * - `GET /auth/id`, `POST /auth/logout`, `GET /auth/providers`.
  *
  * Safety: the lake listens on 127.0.0.1 only; `origin` must be an http(s) URL on localhost,
- * 127.0.0.1, [::1] or `*.localhost` (no open redirect); with `LAKE_LOGIN_CODE` set the form also
- * requires that code.
+ * 127.0.0.1, [::1] or `*.localhost` (no open redirect); the form always
+ * requires the login code the lake printed at start (lake/auth/loginCode.ts), compared in
+ * constant time, with repeated wrong codes throttled per client address.
  */
-import {timingSafeEqual, createHash} from 'node:crypto'
 import {isRole} from '../../auth/auth.ts'
+import {codeMatches} from '../../auth/loginCode.ts'
 import {unauthorized} from '../../core/errors.ts'
 import {readBody} from '../body.ts'
 import type {RequestContext} from '../context.ts'
@@ -19,11 +20,6 @@ import type {Role} from '../../core/types.ts'
 import {issueLoginToken, normalizeDisplayName, revokeLoginToken} from '../../auth/users.ts'
 
 export const LOGIN_PATH = '/v1/auth/login/local'
-
-/** The login code required by the form, from `LAKE_LOGIN_CODE` (read per request). */
-export function loginCode(env: Record<string, string | undefined> = process.env): string | null {
-  return env.LAKE_LOGIN_CODE?.trim() || null
-}
 
 /**
  * The Studio origin to redirect back to, or null when it is not an http(s) URL on a loopback
@@ -65,12 +61,6 @@ function sendHtml(ctx: RequestContext, status: number, html: string): void {
   http1(res).end(html)
 }
 
-function codeMatches(expected: string, given: string): boolean {
-  const a = createHash('sha256').update(expected).digest()
-  const b = createHash('sha256').update(given).digest()
-  return timingSafeEqual(a, b)
-}
-
 export function handleLoginForm(ctx: RequestContext): void {
   const origin = validateOrigin(ctx.search.get('origin'))
   if (!origin) {
@@ -83,7 +73,7 @@ export function handleLoginForm(ctx: RequestContext): void {
     )
     return
   }
-  sendHtml(ctx, 200, renderLoginPage({action: LOGIN_PATH, origin, needsCode: loginCode() !== null}))
+  sendHtml(ctx, 200, renderLoginPage({action: LOGIN_PATH, origin}))
 }
 
 export async function handleLoginSubmit(ctx: RequestContext): Promise<void> {
@@ -101,13 +91,10 @@ export async function handleLoginSubmit(ctx: RequestContext): Promise<void> {
   const roleValue = form.get('role') ?? ''
   const role: Role = isRole(roleValue) ? roleValue : 'editor'
   const name = normalizeDisplayName(form.get('name') ?? '')
-  const code = loginCode()
+  const {code, throttle} = ctx.lake.login
+  const client = ctx.req.socket?.remoteAddress ?? 'unknown'
   const again = (status: number, error: string) =>
-    sendHtml(
-      ctx,
-      status,
-      renderLoginPage({action: LOGIN_PATH, origin, needsCode: code !== null, error, name, role}),
-    )
+    sendHtml(ctx, status, renderLoginPage({action: LOGIN_PATH, origin, error, name, role}))
   if (!isRole(roleValue)) {
     again(400, 'Välj en roll.')
     return
@@ -116,11 +103,18 @@ export async function handleLoginSubmit(ctx: RequestContext): Promise<void> {
     again(400, 'Skriv ditt namn.')
     return
   }
-  if (code !== null && !codeMatches(code, (form.get('code') ?? '').trim())) {
+  if (throttle.blocked(client)) {
+    ctx.lake.log(`lake: login refused for "${name}": too many wrong login codes from ${client}`)
+    again(429, 'För många felaktiga försök. Vänta en minut och försök igen.')
+    return
+  }
+  if (!codeMatches(code, (form.get('code') ?? '').trim())) {
+    throttle.recordFailure(client)
     ctx.lake.log(`lake: login refused for "${name}": wrong login code`)
     again(403, 'Fel inloggningskod.')
     return
   }
+  throttle.recordSuccess(client)
   const {token, user} = issueLoginToken(ctx.lake.storage, role, name)
   ctx.lake.log(`lake: login: "${user.name}" (${user.id}) as ${role}`)
   const {res} = ctx

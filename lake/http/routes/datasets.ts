@@ -3,7 +3,7 @@
  * `PUT|PATCH|DELETE /datasets/:name` (also under `/projects/:projectId/datasets/:name`).
  * One lake holds one set of datasets, whatever the project id (see lake/http/server.ts).
  */
-import {requireAdmin} from '../../auth/auth.ts'
+import {requireWrite} from '../../auth/access.ts'
 import {readJson} from '../body.ts'
 import {validateDatasetName, type RequestContext} from '../context.ts'
 import {sendJson} from '../respond.ts'
@@ -29,7 +29,7 @@ async function readAclMode(ctx: RequestContext): Promise<AclMode | undefined> {
 }
 
 export async function handleCreateDataset(ctx: RequestContext): Promise<void> {
-  requireAdmin(ctx.caller)
+  requireWrite(ctx.caller, 'administration')
   const name = ctx.params.name
   validateDatasetName(name)
   const aclMode = await readAclMode(ctx)
@@ -41,7 +41,7 @@ export async function handleCreateDataset(ctx: RequestContext): Promise<void> {
 }
 
 export async function handleEditDataset(ctx: RequestContext): Promise<void> {
-  requireAdmin(ctx.caller)
+  requireWrite(ctx.caller, 'administration')
   const name = ctx.params.name
   validateDatasetName(name)
   const aclMode = await readAclMode(ctx)
@@ -52,7 +52,7 @@ export async function handleEditDataset(ctx: RequestContext): Promise<void> {
 }
 
 export function handleDeleteDataset(ctx: RequestContext): void {
-  requireAdmin(ctx.caller)
+  requireWrite(ctx.caller, 'administration')
   const name = ctx.params.name
   validateDatasetName(name)
   if (!ctx.lake.storage.deleteDataset(name)) throw datasetNotFound(name)

@@ -1,7 +1,8 @@
 /** `GET /data/doc/:dataset/:ids` — raw documents by exact id, no perspective (§5). */
 import {accessFor, commaList, flag, requireDataset, type RequestContext} from '../context.ts'
 import {sendJson} from '../respond.ts'
-import {isRootId, publishedId} from '../../core/ids.ts'
+import {mayRead} from '../../auth/access.ts'
+import {publishedId} from '../../core/ids.ts'
 import type {LakeDocument} from '../../core/types.ts'
 
 export function handleDoc(ctx: RequestContext): void {
@@ -18,7 +19,7 @@ export function handleDoc(ctx: RequestContext): void {
       ids.push(id)
     }
   }
-  const readable = (id: string) => access === 'all' || (access === 'root' && isRootId(id))
+  const readable = (id: string) => mayRead(access, id)
   for (const id of requested) add(id)
   if (flag(ctx.search, 'includeAllVersions')) {
     // Variants the caller may not read are left out (not reported), so their existence stays hidden.

@@ -1,7 +1,7 @@
 /** `GET /data/export/:dataset[?types=a,b]` — NDJSON of every readable raw document, by `_id` (§11.1). */
 import {accessFor, requireDataset, type RequestContext} from '../context.ts'
 import {sendNdjson} from '../respond.ts'
-import {isRootId} from '../../core/ids.ts'
+import {mayRead} from '../../auth/access.ts'
 
 export function handleExport(ctx: RequestContext): void {
   const dataset = requireDataset(ctx)
@@ -10,11 +10,7 @@ export function handleExport(ctx: RequestContext): void {
   const types = typesParam ? new Set(typesParam.split(',').filter(Boolean)) : null
   const documents = ctx.lake.storage
     .allDocuments(dataset.name)
-    .filter(
-      (doc) =>
-        (access === 'all' || (access === 'root' && isRootId(doc._id))) &&
-        (!types || types.has(doc._type)),
-    )
+    .filter((doc) => mayRead(access, doc._id) && (!types || types.has(doc._type)))
   // No cursor paging: one page, and no `nextCursor` line means the export is complete.
   sendNdjson(ctx.res, documents)
 }

@@ -2,14 +2,20 @@
  * History (§10): `GET /data/history/:dataset/documents/:ids?revision=|time=|lastRevision=true` and
  * `GET /data/history/:dataset/transactions/:ids?…` (NDJSON). Served from the transaction log,
  * which stores each transaction's before/after per document.
+ *
+ * A transaction line shows only what the caller may read (lake/auth/access.ts), and with
+ * `includeIdentifiedDocumentsOnly=true` only the requested ids: `documentIDs`, `effects` and
+ * `mutations` are filtered alike. A mutation is kept when the id it targets is shown; a mutation
+ * whose target is not written in it (patch or delete by query, `create` without `_id`) is kept
+ * only when nothing of the transaction is hidden, since it could have touched a hidden document.
  */
 import {accessFor, commaList, flag, requireDataset, type RequestContext} from '../context.ts'
 import {sendJson, sendNdjson} from '../respond.ts'
 import {mendozaEffects} from '../../core/effects.ts'
-import {isRootId} from '../../core/ids.ts'
+import {mayRead} from '../../auth/access.ts'
 import type {TransactionFilter} from '../../store/storage.ts'
 import {badRequest, notFound} from '../../core/errors.ts'
-import type {LakeDocument} from '../../core/types.ts'
+import type {LakeDocument, Mutation} from '../../core/types.ts'
 
 export function handleHistoryDocuments(ctx: RequestContext): void {
   const dataset = requireDataset(ctx)
@@ -34,7 +40,7 @@ export function handleHistoryDocuments(ctx: RequestContext): void {
   const at = time ? new Date(time).toISOString() : undefined
   const documents: LakeDocument[] = []
   for (const id of commaList(ctx.params.ids)) {
-    if (!(access === 'all' || (access === 'root' && isRootId(id)))) continue
+    if (!mayRead(access, id)) continue
     if (lastRevision) {
       const current = storage.getDocument(dataset.name, id)
       const state = current ? null : storage.documentStateAt(dataset.name, id, {})
@@ -53,9 +59,7 @@ export function handleHistoryTransactions(ctx: RequestContext): void {
   const access = accessFor(ctx, dataset)
   const {storage} = ctx.lake
   const {search} = ctx
-  const ids = commaList(ctx.params.ids).filter(
-    (id) => access === 'all' || (access === 'root' && isRootId(id)),
-  )
+  const ids = commaList(ctx.params.ids).filter((id) => mayRead(access, id))
   if (ids.length === 0) {
     sendNdjson(ctx.res, [])
     return
@@ -92,15 +96,23 @@ export function handleHistoryTransactions(ctx: RequestContext): void {
   const excludeMutations = flag(search, 'excludeMutations')
   const withEffects = search.get('effectFormat') === 'mendoza'
   const wanted = new Set(ids)
+  const shown = (id: string) => mayRead(access, id) && (!onlyIdentified || wanted.has(id))
   const lines = storage.transactions(dataset.name, filter).map((tx) => {
-    const documents = onlyIdentified ? tx.documents.filter((d) => wanted.has(d.id)) : tx.documents
+    const documents = tx.documents.filter((d) => shown(d.id))
+    const documentIDs = tx.documentIDs.filter(shown)
+    const complete = documentIDs.length === tx.documentIDs.length
     const line: Record<string, unknown> = {
       id: tx.id,
       timestamp: tx.timestamp,
       author: tx.author,
-      documentIDs: onlyIdentified ? tx.documentIDs.filter((id) => wanted.has(id)) : tx.documentIDs,
+      documentIDs,
     }
-    if (!excludeMutations) line.mutations = tx.mutations
+    if (!excludeMutations) {
+      line.mutations = (tx.mutations as Mutation[]).filter((mutation) => {
+        const target = mutationTarget(mutation)
+        return target === null ? complete : shown(target)
+      })
+    }
     if (withEffects) {
       line.effects = Object.fromEntries(
         documents.map((d) => [d.id, mendozaEffects(d.before, d.after)]),
@@ -109,4 +121,17 @@ export function handleHistoryTransactions(ctx: RequestContext): void {
     return line
   })
   sendNdjson(ctx.res, lines)
+}
+
+/** The document id a stored mutation names, or null when it is chosen by a query or generated. */
+export function mutationTarget(mutation: Mutation): string | null {
+  const [kind] = Object.keys(mutation)
+  const body = mutation[kind] as Record<string, unknown> | null
+  if (!body || typeof body !== 'object') return null
+  const id =
+    kind === 'create' || kind === 'createOrReplace' || kind === 'createIfNotExists'
+      ? body._id
+      : body.id
+  if (typeof id !== 'string' || id === '' || (kind === 'create' && id.endsWith('.'))) return null
+  return id
 }

@@ -3,6 +3,7 @@
  * `enableResume=true` and `Last-Event-ID`, `welcomeback` and the missed events from the transaction
  * log, or `reset` (lake/realtime/listenerResume.ts).
  */
+import {readAccess} from '../../auth/access.ts'
 import {validateDatasetName, flag, queryStringParams, type RequestContext} from '../context.ts'
 import {randomBase62} from '../../core/ids.ts'
 import {
@@ -53,11 +54,11 @@ export function handleListen(ctx: RequestContext): void {
       effectFormat: effectFormat === 'mendoza' ? 'mendoza' : undefined,
       visibility: search.get('visibility') === 'query' ? 'query' : 'transaction',
       apiVersion: ctx.apiVersion,
-      canReadNonRootIds: ctx.caller.role !== null,
+      access: readAccess(ctx.caller, info.aclMode),
     }
     filter = compileListenerFilter(query, params)
     // A private dataset without a token: the stream stays silent (like an empty query result).
-    visible = ctx.caller.role !== null || info.aclMode === 'public'
+    visible = spec.access !== 'none'
   } catch (error) {
     const events = open()
     events.send('channelError', {message: describeError(error)})

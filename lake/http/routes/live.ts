@@ -4,7 +4,7 @@
  * lake closes the stream. The protocol lives in lake/realtime/live.ts.
  */
 import {accessFor, flag, requireDataset, type RequestContext} from '../context.ts'
-import {apiVersionAtLeast} from '../../realtime/listeners.ts'
+import {apiVersionAtLeast} from '../../core/apiVersion.ts'
 import {
   liveMessage,
   resumeLive,

@@ -9,14 +9,9 @@ import {
   type RequestContext,
 } from '../context.ts'
 import {sendJson} from '../respond.ts'
-import {
-  isModernApiVersion,
-  parsePerspective,
-  runQuery,
-  type QueryOptions,
-} from '../../groq/query.ts'
+import {apiVersionAtLeast, isModernApiVersion} from '../../core/apiVersion.ts'
+import {parsePerspective, runQuery, type QueryOptions} from '../../groq/query.ts'
 import {resultSourceMap, sourceMapMode} from '../../groq/sourceMaps.ts'
-import {apiVersionAtLeast} from '../../realtime/listeners.ts'
 import {queryTags, trackReads} from '../../realtime/liveTags.ts'
 import {badRequest, queryParseError} from '../../core/errors.ts'
 

@@ -6,7 +6,8 @@
  */
 import {accessFor, requireDataset, type RequestContext} from '../context.ts'
 import {sendJson} from '../respond.ts'
-import {isRootId, publishedId} from '../../core/ids.ts'
+import {mayRead} from '../../auth/access.ts'
+import {publishedId} from '../../core/ids.ts'
 import {findReferences} from '../../core/references.ts'
 
 interface CrossDatasetReference {
@@ -24,7 +25,7 @@ export function handleCrossDatasetReferences(ctx: RequestContext): void {
     const access = accessFor(ctx, dataset)
     if (access === 'none') continue
     for (const doc of ctx.lake.storage.allDocuments(dataset.name)) {
-      if (access === 'root' && !isRootId(doc._id)) continue
+      if (!mayRead(access, doc._id)) continue
       const pointsHere = findReferences(doc).some(
         (reference) => reference.dataset === target.name && publishedId(reference.ref) === targetId,
       )

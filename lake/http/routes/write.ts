@@ -1,5 +1,5 @@
 /** Shared by the write routes: permission and dataset checks. */
-import {isAdmin, requireWrite} from '../../auth/auth.ts'
+import {mayWrite, requireWrite} from '../../auth/access.ts'
 import {validateDatasetName, type RequestContext} from '../context.ts'
 import {datasetNotFound} from '../../core/errors.ts'
 
@@ -12,6 +12,6 @@ export function prepareWrite(ctx: RequestContext): {dataset: string; createDatas
   const dataset = ctx.params.dataset
   validateDatasetName(dataset)
   const exists = ctx.lake.storage.getDataset(dataset) !== null
-  if (!exists && !isAdmin(ctx.caller)) throw datasetNotFound(dataset)
+  if (!exists && !mayWrite(ctx.caller, 'administration')) throw datasetNotFound(dataset)
   return {dataset, createDataset: !exists}
 }

@@ -2,7 +2,7 @@
  * The endpoints the Studio calls besides the data API (studio-offline §5, §6): login provider,
  * users, project and ACL, and the stubs it only needs to degrade.
  */
-import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {validateOrigin} from '../../../lake/http/routes/auth.ts'
 import {startTestLake, type TestLake} from '../../helpers/lake.ts'
 
@@ -12,9 +12,6 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await lake.stop()
-})
-afterEach(() => {
-  delete process.env.LAKE_LOGIN_CODE
 })
 
 const STUDIO = 'http://localhost:3333/'
@@ -36,7 +33,7 @@ function login(form: Record<string, string>) {
 
 /** Logs in through the form; returns the token from the redirect's fragment. */
 async function loginToken(name: string, role: string): Promise<string> {
-  const res = await login({origin: STUDIO, name, role})
+  const res = await login({origin: STUDIO, name, role, code: lake.loginCode})
   expect(res.status).toBe(303)
   const location = res.headers.get('location') ?? ''
   const match = /^http:\/\/localhost:3333\/#token=(.+)$/.exec(location)
@@ -57,7 +54,7 @@ describe('local login provider', () => {
     for (const word of ['Redaktör', 'Administratör', 'Läsare', 'Ditt namn'])
       expect(html).toContain(word)
     expect(html).toContain(`value="${STUDIO}"`)
-    expect(html).not.toContain('Inloggningskod')
+    expect(html).toContain('Inloggningskod')
   })
 
   it('refuses non-local origins (no open redirect)', async () => {
@@ -72,7 +69,12 @@ describe('local login provider', () => {
       `/v1/auth/login/local?origin=${encodeURIComponent('https://evil.example/')}`,
     )
     expect(page.status).toBe(400)
-    const post = await login({origin: 'https://evil.example/', name: 'X', role: 'editor'})
+    const post = await login({
+      origin: 'https://evil.example/',
+      name: 'X',
+      role: 'editor',
+      code: lake.loginCode,
+    })
     expect(post.status).toBe(400)
     expect(post.headers.get('location')).toBeNull()
   })
@@ -104,16 +106,11 @@ describe('local login provider', () => {
     expect(noRole.status).toBe(400)
   })
 
-  it('requires LAKE_LOGIN_CODE when it is set', async () => {
-    process.env.LAKE_LOGIN_CODE = 'hemlig-kod'
-    const form = await (
-      await get(`/v1/auth/login/local?origin=${encodeURIComponent(STUDIO)}`)
-    ).text()
-    expect(form).toContain('Inloggningskod')
+  it('requires the login code', async () => {
     const wrong = await login({origin: STUDIO, name: 'Anna', role: 'editor', code: 'fel'})
     expect(wrong.status).toBe(403)
     expect(await wrong.text()).toContain('Fel inloggningskod.')
-    const right = await login({origin: STUDIO, name: 'Anna', role: 'editor', code: 'hemlig-kod'})
+    const right = await login({origin: STUDIO, name: 'Anna', role: 'editor', code: lake.loginCode})
     expect(right.status).toBe(303)
     expect(right.headers.get('location')).toMatch(/#token=.{32,}$/)
   })

@@ -1,9 +1,9 @@
 import {applyPatch} from 'mendoza'
 import {describe, expect, it} from 'vitest'
 
+import {apiVersionAtLeast} from '../../../lake/core/apiVersion.ts'
 import {mendozaEffects} from '../../../lake/core/effects.ts'
 import {
-  apiVersionAtLeast,
   type CompiledFilter,
   compileListenerFilter,
   eventsForListener,
@@ -72,7 +72,7 @@ function spec(overrides: Partial<ListenerSpec> = {}): ListenerSpec {
     effectFormat: undefined,
     visibility: 'transaction',
     apiVersion: '2025-02-19',
-    canReadNonRootIds: true,
+    access: 'all',
     ...overrides,
   }
 }
@@ -389,12 +389,12 @@ describe('versions, drafts and the ACL', () => {
   })
 
   it('an anonymous listener never sees dotted ids', () => {
-    expect(seen({canReadNonRootIds: false, includeAllVersions: true})).toEqual(['p1'])
-    expect(seen({canReadNonRootIds: false, apiVersion: '1'})).toEqual(['p1'])
+    expect(seen({access: 'root', includeAllVersions: true})).toEqual(['p1'])
+    expect(seen({access: 'root', apiVersion: '1'})).toEqual(['p1'])
   })
 
   it('the transaction count only includes visible documents', () => {
-    const result = events(spec({apiVersion: '2025-02-19', canReadNonRootIds: false}), t)
+    const result = events(spec({apiVersion: '2025-02-19', access: 'root'}), t)
     expect(result).toHaveLength(1)
     expect(result[0].transactionTotalEvents).toBe(1)
   })
