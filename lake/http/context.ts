@@ -8,6 +8,7 @@ import type {QuerySource} from '../groq/query.ts'
 import type {DatasetInfo, LakeStorage} from '../store/storage.ts'
 import {datasetNotFound, invalidInput, queryParseError} from '../core/errors.ts'
 import type {Caller} from '../core/types.ts'
+import {jsonDepthExceeds, MAX_JSON_DEPTH} from './body.ts'
 import type {LakeRequest, LakeResponse} from './respond.ts'
 
 /** What every handler can reach: storage, the listener hub, open streams, logging. */
@@ -87,6 +88,9 @@ export function queryStringParams(search: URLSearchParams): Record<string, unkno
   const params: Record<string, unknown> = {}
   for (const [key, value] of search) {
     if (!key.startsWith('$')) continue
+    if (jsonDepthExceeds(value)) {
+      throw queryParseError(`Value of "${key}" nests deeper than ${MAX_JSON_DEPTH} levels`)
+    }
     try {
       params[key.slice(1)] = JSON.parse(value)
     } catch {

@@ -13,6 +13,7 @@ import {createSecureServer, type Http2SecureServer, type Http2Session} from 'nod
 import type {AddressInfo, Socket} from 'node:net'
 import {registerToken, resolveCaller} from '../auth/auth.ts'
 import {LoginThrottle, resolveLoginCode, type LoginCode} from '../auth/loginCode.ts'
+import {BodyTooLargeError} from './body.ts'
 import type {Lake, RequestContext} from './context.ts'
 import {
   http1,
@@ -137,7 +138,8 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
       res.destroy()
       return
     }
-    if (answer.status === 413 && req.httpVersionMajor === 1) {
+    // An oversized body not read to its end: close, or the rest would be parsed as a request.
+    if (answer instanceof BodyTooLargeError && !answer.drained && req.httpVersionMajor === 1) {
       http1(res).setHeader('Connection', 'close')
     }
     sendError(res, answer)

@@ -12,7 +12,7 @@
 import {isRole} from '../../auth/auth.ts'
 import {codeMatches} from '../../auth/loginCode.ts'
 import {unauthorized} from '../../core/errors.ts'
-import {readBody} from '../body.ts'
+import {readText} from '../body.ts'
 import type {RequestContext} from '../context.ts'
 import {http1, sendJson} from '../respond.ts'
 import {renderLoginErrorPage, renderLoginPage} from '../../auth/loginPage.ts'
@@ -77,8 +77,7 @@ export function handleLoginForm(ctx: RequestContext): void {
 }
 
 export async function handleLoginSubmit(ctx: RequestContext): Promise<void> {
-  const body = await readBody(ctx.req, 16 * 1024)
-  const form = new URLSearchParams(body.toString('utf8'))
+  const form = new URLSearchParams(await readText(ctx.req, 16 * 1024))
   const origin = validateOrigin(form.get('origin'))
   if (!origin) {
     sendHtml(

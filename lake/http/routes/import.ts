@@ -1,10 +1,13 @@
 /**
  * `POST /data/import/:dataset` (lake extension, administrator only): an NDJSON body written as one
- * transaction, documents taken verbatim (lake/write/imports.ts). Body limit 256 MiB.
+ * transaction, documents taken verbatim (lake/write/imports.ts). Body limit 256 MiB. Each line must
+ * be valid UTF-8 and nest at most MAX_JSON_DEPTH levels (lake/http/body.ts), or the import is a 400
+ * naming the line.
  */
 import {requireWrite} from '../../auth/access.ts'
+import {importError} from '../../core/errors.ts'
 import {commitImport, validateTransactionId} from '../../write/commit.ts'
-import {readBody} from '../body.ts'
+import {decodeUtf8, jsonDepthExceeds, MAX_JSON_DEPTH, readBody} from '../body.ts'
 import {validateDatasetName, type RequestContext} from '../context.ts'
 import {sendJson} from '../respond.ts'
 
@@ -14,7 +17,7 @@ export async function handleImport(ctx: RequestContext): Promise<void> {
   requireWrite(ctx.caller, 'administration')
   const dataset = ctx.params.dataset
   validateDatasetName(dataset)
-  const ndjson = (await readBody(ctx.req, IMPORT_BODY_LIMIT)).toString('utf8')
+  const ndjson = checkedNdjson(await readBody(ctx.req, IMPORT_BODY_LIMIT))
   const tx = commitImport(ctx.lake.storage, ctx.lake.hub, {
     dataset,
     ndjson,
@@ -22,4 +25,28 @@ export async function handleImport(ctx: RequestContext): Promise<void> {
     identity: ctx.caller.identity ?? '',
   })
   sendJson(ctx.res, 200, {transactionId: tx.transactionId, count: tx.changes.length})
+}
+
+/** The body as text, after checking every line's encoding and depth (`\n` never occurs inside a
+ *  UTF-8 sequence, so each line decodes alone). */
+function checkedNdjson(body: Buffer): string {
+  const lines: string[] = []
+  let start = 0
+  while (start <= body.length) {
+    const newline = body.indexOf(10, start)
+    const end = newline === -1 ? body.length : newline
+    const number = lines.length + 1
+    let line: string
+    try {
+      line = decodeUtf8(body.subarray(start, end))
+    } catch {
+      throw importError(number, 'not valid UTF-8')
+    }
+    if (jsonDepthExceeds(line)) {
+      throw importError(number, `nesting deeper than ${MAX_JSON_DEPTH} levels`)
+    }
+    lines.push(line)
+    start = end + 1
+  }
+  return lines.join('\n')
 }
