@@ -21,12 +21,16 @@
  * - Reference integrity is checked against the state after the whole transaction. Only strong
  *   references that a document did not already hold strongly before the transaction are checked
  *   for existence, so pre-existing dangling data never blocks unrelated edits.
+ * - Patch paths are JSONMatch, parsed strictly before anything is applied; a path that does not
+ *   parse completely (`a[`, `a]`) is a 400 `invalidPatchPathError`, never a field name.
+ *
+ * Input checks (ids, patch operations and paths) live in lake/write/mutationInput.ts, the
+ * reference-integrity check in lake/write/integrity.ts.
  */
 import {randomBytes} from 'node:crypto'
 
-import {extract, Mutation as MutatorMutation} from '@sanity/mutator'
+import {Mutation as MutatorMutation} from '@sanity/mutator'
 
-import {findReferences, isLocalReference, strongLocalTargets} from '../core/references.ts'
 import {
   isRecord,
   type CommittedTransaction,
@@ -34,14 +38,16 @@ import {
   type LakeDocument,
   type Mutation,
 } from '../core/types.ts'
+import {describeError, LakeError, mutationError} from '../core/errors.ts'
+import {randomBase62} from '../core/ids.ts'
+import {integrityErrors} from './integrity.ts'
 import {
-  describeError,
-  LakeError,
-  mutationError,
-  type ErrorItem,
-  type ErrorItemDetail,
-} from '../core/errors.ts'
-import {isValidDocumentId, randomBase62} from '../core/ids.ts'
+  fail,
+  invalid,
+  patchOperations,
+  validateId,
+  validatePatchOperations,
+} from './mutationInput.ts'
 
 export interface DocumentSource {
   /** Committed raw document by exact id, or null. */
@@ -73,26 +79,6 @@ export interface TransactionInput {
 }
 
 export type MutationResult = CommittedTransaction['results'][number]
-
-function fail(status: number, index: number, error: ErrorItemDetail): never {
-  throw mutationError(status, [{index, error}])
-}
-
-/** 400 for malformed input. */
-function invalid(index: number, description: string, extra: Record<string, unknown> = {}): never {
-  return fail(400, index, {type: 'invalidMutationError', description, ...extra})
-}
-
-function validateId(id: unknown, index: number): string {
-  if (typeof id !== 'string') return invalid(index, `Document ID must be a string`)
-  if (!isValidDocumentId(id)) {
-    return invalid(index, `Malformed document ID: ${JSON.stringify(id)}`, {
-      type: 'invalidDocumentIdError',
-      id,
-    })
-  }
-  return id
-}
 
 /** A random 12-hex-char array `_key`, as Studio generates. */
 export function randomKey(): string {
@@ -136,85 +122,6 @@ export function addMissingArrayKeys(value: unknown): void {
   if (isRecord(value)) {
     for (const child of Object.values(value)) addMissingArrayKeys(child)
   }
-}
-
-const PATCH_KEYS = new Set([
-  'id',
-  'query',
-  'params',
-  'ifRevisionID',
-  'set',
-  'setIfMissing',
-  'unset',
-  'inc',
-  'dec',
-  'insert',
-  'diffMatchPatch',
-])
-
-function validatePath(path: string, index: number, operation: string): void {
-  if (typeof path !== 'string' || path.trim() === '') {
-    invalid(index, `Invalid path ${JSON.stringify(path)} in "${operation}"`)
-  }
-  try {
-    extract(path, {})
-  } catch (error) {
-    invalid(
-      index,
-      `Invalid path ${JSON.stringify(path)} in "${operation}": ${describeError(error)}`,
-    )
-  }
-}
-
-/** Validates the operations of a patch body (400 on anything malformed). */
-function validatePatchOperations(body: Record<string, unknown>, index: number): void {
-  for (const key of Object.keys(body)) {
-    if (!PATCH_KEYS.has(key)) invalid(index, `Unknown patch operation "${key}"`)
-  }
-  for (const operation of ['set', 'setIfMissing', 'inc', 'dec', 'diffMatchPatch'] as const) {
-    const value = body[operation]
-    if (value === undefined) continue
-    if (!isRecord(value)) invalid(index, `Patch operation "${operation}" must be an object`)
-    for (const [path, operand] of Object.entries(value)) {
-      validatePath(path, index, operation)
-      if ((operation === 'inc' || operation === 'dec') && !Number.isFinite(operand)) {
-        invalid(index, `Patch operation "${operation}" needs a number at ${JSON.stringify(path)}`)
-      }
-      if (operation === 'diffMatchPatch' && typeof operand !== 'string') {
-        invalid(
-          index,
-          `Patch operation "diffMatchPatch" needs a patch string at ${JSON.stringify(path)}`,
-        )
-      }
-    }
-  }
-  if (body.unset !== undefined) {
-    if (!Array.isArray(body.unset))
-      invalid(index, `Patch operation "unset" must be an array of paths`)
-    for (const path of body.unset) validatePath(path as string, index, 'unset')
-  }
-  if (body.insert !== undefined) {
-    const insert = body.insert
-    if (!isRecord(insert)) invalid(index, `Patch operation "insert" must be an object`)
-    const locations = ['before', 'after', 'replace'].filter((location) => location in insert)
-    if (locations.length !== 1) {
-      invalid(index, `Patch operation "insert" needs exactly one of "before", "after" or "replace"`)
-    }
-    const extra = Object.keys(insert).filter((key) => key !== 'items' && key !== locations[0])
-    if (extra.length > 0) invalid(index, `Unknown key "${extra[0]}" in "insert"`)
-    validatePath(insert[locations[0]] as string, index, 'insert')
-    if (!Array.isArray(insert.items))
-      invalid(index, `Patch operation "insert" needs an "items" array`)
-  }
-  if (body.ifRevisionID !== undefined && typeof body.ifRevisionID !== 'string') {
-    invalid(index, `"ifRevisionID" must be a string`)
-  }
-}
-
-/** The operations of a patch body, without its target (`id`, `query`, `params`). */
-function patchOperations(body: Record<string, unknown>): Record<string, unknown> {
-  const {id: _id, query: _query, params: _params, ...operations} = body
-  return operations
 }
 
 export interface TransactionStateOptions {
@@ -454,83 +361,6 @@ export class TransactionState {
       this.results.push({id, operation: 'update'})
     }
   }
-}
-
-/** Reference-integrity errors for the transaction's end state (§6.6). */
-function integrityErrors(state: TransactionState, input: TransactionInput): ErrorItem[] {
-  const items: ErrorItem[] = []
-  const {dataset, source, skipCrossDatasetReferenceValidation: skipCross} = input
-
-  // Outgoing: strong references a written document gained must point at existing documents.
-  for (const id of state.writeOrder) {
-    const after = state.get(id)
-    if (after === null) continue
-    const before = state.committed(id)
-    const heldBefore = before ? strongLocalTargets(before, dataset) : new Set<string>()
-    const reported = new Set<string>()
-    for (const reference of findReferences(after)) {
-      if (reference.weak || reported.has(reference.ref)) continue
-      let exists: boolean
-      if (isLocalReference(reference, dataset)) {
-        // Targets that existed before and are gone now are reported by the incoming check below.
-        if (heldBefore.has(reference.ref) || state.committed(reference.ref) !== null) continue
-        exists = state.get(reference.ref) !== null
-      } else {
-        if (reference.global || skipCross || !source.crossDatasetDocumentExists) continue
-        exists = source.crossDatasetDocumentExists({
-          dataset: reference.dataset,
-          projectId: reference.projectId,
-          id: reference.ref,
-        })
-      }
-      if (exists) continue
-      reported.add(reference.ref)
-      items.push({
-        index: state.lastWrite.get(id) ?? 0,
-        error: {
-          type: 'documentReferenceDoesNotExistError',
-          id,
-          referenceID: reference.ref,
-          description: `Document "${id}" references non-existent document "${reference.ref}"`,
-        },
-      })
-    }
-  }
-
-  // Incoming: a document that existed and is now gone (or changed `_type`) must not be strongly
-  // referenced by any document remaining after the transaction.
-  const pendingReferrers = new Map<string, string[]>()
-  for (const [id, doc] of state.pending) {
-    if (!doc) continue
-    for (const target of strongLocalTargets(doc, dataset)) {
-      const referrers = pendingReferrers.get(target)
-      if (referrers) referrers.push(id)
-      else pendingReferrers.set(target, [id])
-    }
-  }
-  for (const id of state.writeOrder) {
-    const before = state.committed(id)
-    if (!before) continue
-    const after = state.get(id)
-    if (after && after._type === before._type) continue
-    const referrers = new Set<string>()
-    for (const referrer of source.referencingIds(id)) {
-      if (referrer !== id && !state.pending.has(referrer)) referrers.add(referrer)
-    }
-    for (const referrer of pendingReferrers.get(id) ?? []) {
-      if (referrer !== id) referrers.add(referrer)
-    }
-    if (referrers.size === 0) continue
-    const referencingIDs = [...referrers].sort()
-    const description = after
-      ? `Document "${id}" cannot change type from "${before._type}" to "${after._type}" as there are references to it from "${referencingIDs.join('", "')}"`
-      : `Document "${id}" cannot be deleted as there are references to it from "${referencingIDs.join('", "')}"`
-    items.push({
-      index: state.lastWrite.get(id) ?? 0,
-      error: {type: 'documentHasExistingReferencesError', id, referencingIDs, description},
-    })
-  }
-  return items.sort((a, b) => a.index - b.index)
 }
 
 /** Applies mutations in order, atomically (pure; nothing is written). Throws LakeError with Sanity's
