@@ -10,7 +10,7 @@ import {join} from 'node:path'
 import {imageSize} from 'image-size'
 import mime from 'mime'
 import {writeFileAtomic} from '../core/atomicWrite.ts'
-import {invalidInput, type LakeError} from '../core/errors.ts'
+import {checkPixelLimit, invalidImage} from './imageDecode.ts'
 
 export type AssetKind = 'image' | 'file'
 
@@ -40,10 +40,6 @@ export interface ImageInfo extends ImageFormat {
   hasAlpha: boolean
 }
 
-function invalidImage(detail: string): LakeError {
-  return invalidInput(`Invalid image, could not read metadata: ${detail}`)
-}
-
 /** PNG alpha: color type 4/6 in IHDR, or a tRNS chunk. Other formats: by format. */
 function sniffAlpha(bytes: Uint8Array, extension: string): boolean {
   if (extension === 'png') {
@@ -64,6 +60,7 @@ export function sniffImage(bytes: Uint8Array): ImageInfo {
   if (!format) throw invalidImage(`unsupported image type "${size.type ?? 'unknown'}"`)
   let {width, height} = size
   if (!(width > 0 && height > 0)) throw invalidImage('no dimensions')
+  checkPixelLimit(width, height)
   // EXIF orientations 5-8 rotate by 90°: report the displayed dimensions.
   if (size.orientation !== undefined && size.orientation >= 5) [width, height] = [height, width]
   return {...format, width, height, hasAlpha: sniffAlpha(bytes, format.extension)}

@@ -17,6 +17,8 @@ import sharp from 'sharp'
 import {writeFileAtomic} from '../core/atomicWrite.ts'
 import {clamp, planGeometry} from './imageGeometry.ts'
 import type {ImageTransformSpec, OutputFormat, Rgba} from './imageParams.ts'
+import {LakeError} from '../core/errors.ts'
+import {DECODE_OPTIONS, invalidImage} from './imageDecode.ts'
 
 /** Bump when the rendering changes, so old cache files are not served. */
 const RENDERER_VERSION = 1
@@ -30,7 +32,7 @@ async function renderImageTransform(
   spec: ImageTransformSpec,
   format: OutputFormat,
 ): Promise<Buffer> {
-  let image = sharp(input, {autoOrient: true})
+  let image = sharp(input, {autoOrient: true, ...DECODE_OPTIONS})
   let source: {width: number; height: number}
   if (spec.orientation !== 0 || spec.flipHorizontal || spec.flipVertical) {
     // sharp orders rotate, flip and extract internally, whatever the call order: orienting into
@@ -142,7 +144,14 @@ export async function transformImageCached(options: {
 }): Promise<Buffer> {
   const path = transformCachePath(options.dataDir, options.key, options.format)
   if (existsSync(path)) return readFileSync(path)
-  const bytes = await renderImageTransform(options.source(), options.spec, options.format)
+  let bytes: Buffer
+  try {
+    bytes = await renderImageTransform(options.source(), options.spec, options.format)
+  } catch (error) {
+    // A stored image sharp cannot decode (corrupt, or stored before uploads were verified).
+    if (error instanceof LakeError) throw error
+    throw invalidImage(error instanceof Error ? error.message : String(error))
+  }
   writeFileAtomic(path, bytes)
   return bytes
 }

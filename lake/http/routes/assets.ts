@@ -21,6 +21,7 @@ import {
   storeAssetBytes,
   type AssetKind,
 } from '../../assets/assets.ts'
+import {verifyDecodable} from '../../assets/imageDecode.ts'
 import {commitMutations} from '../../write/commit.ts'
 import {readBody} from '../body.ts'
 import {validateDatasetName, type RequestContext} from '../context.ts'
@@ -63,6 +64,9 @@ async function upload(ctx: RequestContext, kind: AssetKind): Promise<void> {
     dataset,
     search: ctx.search,
   })
+  if (kind === 'image' && isTransformableImage(doc.extension as string)) {
+    await verifyDecodable(bytes)
+  }
   const {storage, hub} = ctx.lake
   const existing = storage.getDocument(dataset, doc._id)
   if (existing) {
