@@ -83,8 +83,12 @@ export function notFound(message: string): LakeError {
   return gateway(404, message)
 }
 
-export function datasetNotFound(name: string): LakeError {
-  return notFound(`Dataset "${name}" not found`)
+/** The hosted API's 404 for an unknown dataset (its own shape; @sanity/client and groq-store match on it). */
+export function datasetNotFound(name: string, projectId: string): LakeError {
+  return new LakeError(404, {
+    error: 'Dataset not found',
+    message: `Dataset "${name}" not found for project ID "${projectId}"`,
+  })
 }
 
 export function assetNotFound(): LakeError {

@@ -49,7 +49,7 @@ export function validateDatasetName(name: string): void {
 export function requireDataset(ctx: RequestContext, name = ctx.params.dataset): DatasetInfo {
   validateDatasetName(name)
   const dataset = ctx.lake.storage.getDataset(name)
-  if (!dataset) throw datasetNotFound(name)
+  if (!dataset) throw datasetNotFound(name, ctx.projectId)
   return dataset
 }
 

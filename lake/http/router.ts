@@ -32,7 +32,9 @@ import {handleMutate} from './routes/mutate.ts'
 import {handleCorsCheck, handleDataPing, handlePing} from './routes/ping.ts'
 import {
   handleDatasetAcl,
+  handleEmbeddingsSettings,
   handleProject,
+  handleProjects,
   handleProjectDatasets,
   handleProjectGrants,
   handleUserApplications,
@@ -107,7 +109,18 @@ export const routes: Route[] = [
   {methods: ['GET'], pattern: '/users/me/keyvalue/:keys', handler: handleGetKeyValues},
   {methods: ['PUT'], pattern: '/users/me/keyvalue', handler: handleSetKeyValues},
   {methods: ['GET'], pattern: '/users/:ids', handler: handleUsersByIds},
+  {methods: ['GET'], pattern: '/projects', handler: handleProjects},
   {methods: ['GET'], pattern: '/projects/:projectId', handler: handleProject},
+  {
+    methods: ['GET'],
+    pattern: '/projects/:projectId/datasets/:dataset/settings/embeddings',
+    handler: handleEmbeddingsSettings,
+  },
+  {
+    methods: ['GET'],
+    pattern: '/datasets/:dataset/settings/embeddings',
+    handler: handleEmbeddingsSettings,
+  },
   {
     methods: ['GET'],
     pattern: '/projects/:projectId/datasets/:dataset/acl',

@@ -46,7 +46,7 @@ export async function handleEditDataset(ctx: RequestContext): Promise<void> {
   validateDatasetName(name)
   const aclMode = await readAclMode(ctx)
   const {storage} = ctx.lake
-  if (!storage.getDataset(name)) throw datasetNotFound(name)
+  if (!storage.getDataset(name)) throw datasetNotFound(name, ctx.projectId)
   if (aclMode) storage.setDatasetAclMode(name, aclMode)
   sendJson(ctx.res, 200, {datasetName: name, aclMode: storage.getDataset(name)?.aclMode})
 }
@@ -55,6 +55,6 @@ export function handleDeleteDataset(ctx: RequestContext): void {
   requireWrite(ctx.caller, 'administration')
   const name = ctx.params.name
   validateDatasetName(name)
-  if (!ctx.lake.storage.deleteDataset(name)) throw datasetNotFound(name)
+  if (!ctx.lake.storage.deleteDataset(name)) throw datasetNotFound(name, ctx.projectId)
   sendJson(ctx.res, 200, {deleted: true})
 }

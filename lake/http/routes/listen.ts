@@ -38,7 +38,7 @@ export function handleListen(ctx: RequestContext): void {
     const dataset = ctx.params.dataset
     validateDatasetName(dataset)
     const info = lake.storage.getDataset(dataset)
-    if (!info) throw datasetNotFound(dataset)
+    if (!info) throw datasetNotFound(dataset, ctx.projectId)
     const query = search.get('query')
     if (!query) throw badRequest('Missing "query" parameter')
     const params = queryStringParams(search)

@@ -3,7 +3,7 @@
  * no agent-bundles stream), the dataset ACL by role, grants and user applications.
  */
 import {unauthorized} from '../../core/errors.ts'
-import {validateDatasetName, type RequestContext} from '../context.ts'
+import {requireDataset, validateDatasetName, type RequestContext} from '../context.ts'
 import {sendJson} from '../respond.ts'
 import type {Role} from '../../core/types.ts'
 import {handleListDatasets} from './datasets.ts'
@@ -18,8 +18,25 @@ export const ROLE_GRANTS: Record<Role, string[]> = {
 }
 
 export function handleProject(ctx: RequestContext): void {
-  const id = ctx.params.projectId ?? ctx.projectId
-  sendJson(ctx.res, 200, {
+  sendJson(ctx.res, 200, projectBody(ctx.params.projectId ?? ctx.projectId))
+}
+
+/** `GET /projects` (`client.projects.list()`): the one project this lake answers as. */
+export function handleProjects(ctx: RequestContext): void {
+  sendJson(ctx.res, 200, [projectBody(ctx.projectId)])
+}
+
+/**
+ * `GET /projects/:id/datasets/:dataset/settings/embeddings` (`client.datasets.getEmbeddingsSettings`):
+ * the lake has no embeddings index, so they are disabled.
+ */
+export function handleEmbeddingsSettings(ctx: RequestContext): void {
+  requireDataset(ctx)
+  sendJson(ctx.res, 200, {enabled: false, status: 'disabled'})
+}
+
+function projectBody(id: string): Record<string, unknown> {
+  return {
     id,
     displayName: id === 'local' ? 'Stadskärna CMS (lokal)' : id,
     studioHost: null,
@@ -32,7 +49,7 @@ export function handleProject(ctx: RequestContext): void {
     features: [],
     pendingInvites: 0,
     createdAt: '2026-01-01T00:00:00Z',
-  })
+  }
 }
 
 export function handleDatasetAcl(ctx: RequestContext): void {

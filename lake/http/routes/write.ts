@@ -12,6 +12,7 @@ export function prepareWrite(ctx: RequestContext): {dataset: string; createDatas
   const dataset = ctx.params.dataset
   validateDatasetName(dataset)
   const exists = ctx.lake.storage.getDataset(dataset) !== null
-  if (!exists && !mayWrite(ctx.caller, 'administration')) throw datasetNotFound(dataset)
+  if (!exists && !mayWrite(ctx.caller, 'administration'))
+    throw datasetNotFound(dataset, ctx.projectId)
   return {dataset, createDataset: !exists}
 }

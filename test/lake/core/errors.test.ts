@@ -14,9 +14,14 @@ import {
 
 describe('lake errors', () => {
   it('gateway family: {statusCode, error, message}', () => {
-    expect(datasetNotFound('x')).toMatchObject({
+    expect(unauthorized()).toMatchObject({
+      status: 401,
+      body: {statusCode: 401, error: 'Unauthorized', message: 'Session not found'},
+    })
+    // An unknown dataset has the hosted API's own shape, which clients match on.
+    expect(datasetNotFound('x', 'y')).toMatchObject({
       status: 404,
-      body: {statusCode: 404, error: 'Not Found', message: 'Dataset "x" not found'},
+      body: {error: 'Dataset not found', message: 'Dataset "x" not found for project ID "y"'},
     })
     expect(unauthorized().body).toEqual({
       statusCode: 401,
@@ -54,7 +59,9 @@ describe('lake errors', () => {
   })
 
   it('describes any error by its description', () => {
-    expect(describeError(datasetNotFound('x'))).toBe('Dataset "x" not found')
+    expect(describeError(datasetNotFound('x', 'y'))).toBe(
+      'Dataset "x" not found for project ID "y"',
+    )
     expect(describeError(badRequest('no'))).toBe('no')
     expect(describeError('plain')).toBe('plain')
   })

@@ -152,9 +152,8 @@ describe('query', () => {
     const res = await raw('/v1/data/query/nosuch?query=*')
     expect(res.status).toBe(404)
     expect(res.body).toEqual({
-      statusCode: 404,
-      error: 'Not Found',
-      message: 'Dataset "nosuch" not found',
+      error: 'Dataset not found',
+      message: 'Dataset "nosuch" not found for project ID "local"',
     })
     const doc = await raw('/v1/data/doc/nosuch/a')
     expect(doc.status).toBe(404)
