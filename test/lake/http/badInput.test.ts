@@ -224,7 +224,7 @@ const CASES: Case[] = [
     shape: 'error',
   },
   {
-    name: 'deep document, 33 levels',
+    name: 'document 30 levels below the envelope (34 in all)',
     method: 'POST',
     path: `${D}/mutate/bad`,
     body: `{"mutations":[{"create":{"_id":"d","_type":"t","a":${deepArrays(30)}}}]}`,
