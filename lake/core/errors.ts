@@ -156,8 +156,9 @@ function queryError(
   description: string,
   query: string | undefined,
   span: QuerySpan | undefined,
+  status = 400,
 ): LakeError {
-  return new LakeError(400, {
+  return new LakeError(status, {
     error: {type, description, ...(query === undefined ? {} : {query}), ...(span ?? {})},
   })
 }
@@ -178,6 +179,36 @@ export function queryExecutionError(
   span?: QuerySpan,
 ): LakeError {
   return queryError('queryExecutionError', description, query, span)
+}
+
+/** 413 for a query over the size limit (hosted Sanity: "Query Size Exceeded", 300 KB). */
+export function queryTooLarge(query: string, maxBytes: number): LakeError {
+  const bytes = Buffer.byteLength(query)
+  return new LakeError(413, {
+    error: {
+      type: 'queryTooLargeError',
+      description: `Query size exceeded: the query is ${bytes} bytes, the limit is ${maxBytes} bytes`,
+    },
+  })
+}
+
+/** 400 for a query nested too deeply for groq-js's recursive parser or evaluator. */
+export function queryTooComplex(query: string): LakeError {
+  return queryParseError('query is too complex (nested too deeply to evaluate)', query, {
+    start: 0,
+    end: query.length,
+  })
+}
+
+/** 408 for a query stopped at its time limit (lake/groq/limits.ts). */
+export function queryTimeout(query: string, limitMs: number): LakeError {
+  return queryError(
+    'queryTimeoutError',
+    `Query timed out: it ran longer than the limit of ${limitMs} ms`,
+    query,
+    undefined,
+    408,
+  )
 }
 
 // ------------------------------------------------------------------ mutation family

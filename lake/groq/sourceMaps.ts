@@ -25,13 +25,10 @@
 import {evaluateSync, toJS, type EvaluateOptions, type ExprNode} from 'groq-js'
 
 import type {LakeDocument} from '../core/types.ts'
-import {
-  evaluationPlan,
-  PerspectiveView,
-  prepareQuery,
-  type QueryOptions,
-  type QuerySource,
-} from './query.ts'
+import {evaluationPlan} from './evaluate.ts'
+import {PerspectiveView, type QueryOptions} from './perspective.ts'
+import {prepareQuery} from './prepare.ts'
+import type {QuerySource} from './source.ts'
 
 export type SourceMapMode = 'index' | 'key'
 

@@ -17,6 +17,7 @@
  */
 import {badRequest, bodyTooLarge, LakeError} from '../core/errors.ts'
 import type {LakeRequest} from './respond.ts'
+import {nextTurn} from './turns.ts'
 
 export const BODY_LIMIT = 4_000_000
 /** After rejecting an oversized body we keep draining (discarding) at most this much, then cut. */
@@ -132,6 +133,8 @@ export async function readText(req: LakeRequest, limit = BODY_LIMIT): Promise<st
 /** Reads and parses a JSON body (empty body → undefined). */
 export async function readJson(req: LakeRequest, limit = BODY_LIMIT): Promise<unknown> {
   const text = await readText(req, limit)
+  // What follows (parsing, then a commit or a query) is the request's next piece of work.
+  await nextTurn()
   if (text.length === 0) return undefined
   return parseJsonText(text)
 }

@@ -4,7 +4,7 @@ import type {EventStream} from '../realtime/sse.ts'
 import {readAccess, type ReadAccess} from '../auth/access.ts'
 import type {LoginThrottle} from '../auth/loginCode.ts'
 import {isValidDatasetName} from '../core/ids.ts'
-import type {QuerySource} from '../groq/query.ts'
+import type {QueryPool} from '../groq/pool.ts'
 import type {DatasetInfo, LakeStorage} from '../store/storage.ts'
 import {datasetNotFound, invalidInput, queryParseError} from '../core/errors.ts'
 import type {Caller} from '../core/types.ts'
@@ -16,6 +16,8 @@ export interface Lake {
   storage: LakeStorage
   hub: ListenerHub
   streams: Set<EventStream>
+  /** Where queries are evaluated (worker threads with a time limit per query). */
+  queries: QueryPool
   log(line: string): void
   /** The login form's code and its wrong-code throttle (lake/auth/loginCode.ts). */
   login: {code: string; throttle: LoginThrottle}
@@ -55,17 +57,6 @@ export function requireDataset(ctx: RequestContext, name = ctx.params.dataset): 
 
 export function accessFor(ctx: RequestContext, dataset: DatasetInfo): ReadAccess {
   return readAccess(ctx.caller, dataset.aclMode)
-}
-
-/** A GROQ QuerySource over one dataset of the storage. */
-export function storageSource(storage: LakeStorage, dataset: string): QuerySource {
-  return {
-    get: (id) => storage.getDocument(dataset, id),
-    all: () => storage.allDocuments(dataset),
-    idsByType: (types) => storage.idsByType(dataset, types),
-    docsByType: (type) => storage.documentsByType(dataset, type),
-    idsBySlug: (slugs) => storage.idsBySlug(dataset, slugs),
-  }
 }
 
 /** A comma-separated path or query value (`:ids`, `:keys`, `types`): trimmed, empty items dropped. */

@@ -47,6 +47,14 @@ export function sendJson(res: LakeResponse, status: number, body: unknown): void
   http1(res).end(text)
 }
 
+/** Sends a body that is already JSON text (e.g. a query result serialized by a query worker). */
+export function sendJsonText(res: LakeResponse, status: number, text: string): void {
+  res.setHeader('Content-Type', JSON_CONTENT_TYPE)
+  res.setHeader('Content-Length', Buffer.byteLength(text))
+  http1(res).writeHead(status)
+  http1(res).end(text)
+}
+
 /** Sends NDJSON lines (one JSON value each, newline-terminated). */
 export function sendNdjson(res: LakeResponse, lines: Iterable<unknown>): void {
   res.setHeader('Content-Type', NDJSON_CONTENT_TYPE)

@@ -25,7 +25,10 @@ import {
 } from './respond.ts'
 import {Router} from './router.ts'
 import {requireApiVersion} from '../core/apiVersion.ts'
+import {nextTurn} from './turns.ts'
 import {isValidProjectId} from '../core/ids.ts'
+import {QueryPool} from '../groq/pool.ts'
+import type {QueryLimits} from '../groq/limits.ts'
 import {ListenerHub} from '../realtime/listeners.ts'
 import {createPresenceSockets} from './routes/socket.ts'
 import type {EventStream} from '../realtime/sse.ts'
@@ -57,6 +60,8 @@ export interface LakeServerOptions {
    * {@link LakeServer.loginCode}; the CLI prints it).
    */
   loginCode?: string
+  /** Overrides of the query limits (lake/groq/limits.ts; default from the environment). */
+  queryLimits?: Partial<QueryLimits>
 }
 
 export interface LakeListening {
@@ -118,10 +123,17 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
   const sessions = new Set<Http2Session>()
   const secureSockets = new Set<Socket>()
   const loginCode = resolveLoginCode(options.loginCode ?? process.env.LAKE_LOGIN_CODE)
+  const queries = new QueryPool({
+    databasePath: storage.path,
+    workerUrl: new URL('./queryWorker.ts', import.meta.url),
+    limits: options.queryLimits,
+    log,
+  })
   const lake: Lake = {
     storage,
     hub,
     streams,
+    queries,
     log,
     login: {code: loginCode.code, throttle: new LoginThrottle()},
   }
@@ -187,7 +199,8 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
   }
 
   const handler = (req: LakeRequest, res: LakeResponse) => {
-    void handle(req, res)
+    // One request's synchronous work per event-loop turn (see lake/http/turns.ts).
+    void nextTurn().then(() => handle(req, res))
   }
 
   return {
@@ -250,6 +263,7 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
         await closing
         server = undefined
       }
+      await queries.close()
       storage.close()
     },
   }

@@ -9,13 +9,22 @@
  * - {@link ListenerHub} fans committed transactions out to subscribers, synchronously and in
  *   commit order, and then to watchers of whole transactions (the Live Content API).
  */
-import {evaluateSync, GroqSyntaxError, parse, toJS} from 'groq-js'
+import {evaluateSync, toJS, type ExprNode} from 'groq-js'
 
 import {mayRead, type ReadAccess} from '../auth/access.ts'
 import {isModernApiVersion} from '../core/apiVersion.ts'
 import {mendozaEffects, type MendozaEffects} from '../core/effects.ts'
-import {describeError, missingParam, queryParseError, type LakeError} from '../core/errors.ts'
-import type {CommittedTransaction, DocumentChange, LakeDocument, Mutation} from '../core/types.ts'
+import {queryLimits} from '../groq/limits.ts'
+import {parseQuery} from '../groq/parse.ts'
+import {queryTimeout} from '../core/errors.ts'
+import {TimeLimitExceeded, withTimeLimit} from '../groq/timeLimit.ts'
+import {rewriteTree, someNode} from '../groq/walk.ts'
+import {
+  type CommittedTransaction,
+  type DocumentChange,
+  type LakeDocument,
+  type Mutation,
+} from '../core/types.ts'
 
 export interface ListenerSpec {
   dataset: string
@@ -68,7 +77,13 @@ export interface CompiledFilter {
   readonly query: string
   readonly params: Record<string, unknown>
   /** The groq-js syntax tree (params inlined, `text::query(…)` replaced by `true`). */
-  readonly tree: ReturnType<typeof parse>
+  readonly tree: ExprNode
+  /**
+   * Whether evaluating it per document needs a time limit: only `match` (regular expressions
+   * that can backtrack catastrophically) and the functions built on it can run away on one
+   * document; the limit costs a fraction of a millisecond per call, too much for every filter.
+   */
+  readonly timeLimited: boolean
 }
 
 /**
@@ -81,22 +96,15 @@ export function compileListenerFilter(
   query: string,
   params: Record<string, unknown>,
 ): CompiledFilter {
-  let tree: ReturnType<typeof parse>
+  const limit = queryLimits().syncTimeoutMs
+  let tree: ExprNode
   try {
-    tree = parse(query, {params})
-  } catch (err) {
-    throw queryError(query, err)
+    tree = withTimeLimit(() => parseQuery(query, params), limit)
+  } catch (error) {
+    throw error instanceof TimeLimitExceeded ? queryTimeout(query, limit) : error
   }
-  const missing = findParameters(tree).find((name) => params[name] === undefined)
-  if (missing !== undefined) {
-    const position = findParamPosition(query, missing)
-    throw missingParam(
-      missing,
-      query,
-      position === -1 ? undefined : {start: position, end: position + missing.length + 1},
-    )
-  }
-  return {query, params, tree: rewriteUnsupported(tree) as ReturnType<typeof parse>}
+  const rewritten = rewriteUnsupported(tree)
+  return {query, params, tree: rewritten, timeLimited: usesMatch(rewritten)}
 }
 
 /** Whether the listener may see events for this id at all (ACL and version rules of §8.3). */
@@ -116,13 +124,18 @@ export function matchesFilter(
   doc: LakeDocument,
   options: {timestamp?: Date} = {},
 ): boolean {
-  const value = toJS(
-    evaluateSync(filter.tree, {
-      dataset: [doc],
-      params: filter.params,
-      timestamp: options.timestamp,
-    }),
-  )
+  const evaluateFilter = () =>
+    toJS(
+      evaluateSync(filter.tree, {
+        dataset: [doc],
+        params: filter.params,
+        timestamp: options.timestamp,
+      }),
+    )
+  // A runaway filter fails this listener's event only (reported through the hub's onError).
+  const value = filter.timeLimited
+    ? withTimeLimit(evaluateFilter, queryLimits().listenerFilterTimeoutMs)
+    : evaluateFilter()
   if (Array.isArray(value)) return value.length > 0
   return Boolean(value)
 }
@@ -315,54 +328,25 @@ export class ListenerHub {
   }
 }
 
-function queryError(query: string, err: unknown): LakeError {
-  const description = describeError(err)
-  const position = err instanceof GroqSyntaxError ? err.position : undefined
-  return queryParseError(
-    description,
-    query,
-    typeof position === 'number' ? {start: position, end: position + 1} : undefined,
-  )
-}
-
-/** Names of the `$param` nodes left in a tree parsed with params (i.e. the missing ones). */
-function findParameters(node: unknown, names: string[] = []): string[] {
-  if (Array.isArray(node)) {
-    for (const item of node) findParameters(item, names)
-  } else if (node !== null && typeof node === 'object') {
-    const record = node as Record<string, unknown>
-    // Inlined param values are user data: never look inside them.
-    if (record.type === 'Value') return names
-    if (record.type === 'Parameter' && typeof record.name === 'string') {
-      if (!names.includes(record.name)) names.push(record.name)
-      return names
-    }
-    for (const value of Object.values(record)) findParameters(value, names)
-  }
-  return names
-}
-
-/** Offset of `$name` (not followed by more identifier characters) in the query, or -1. */
-function findParamPosition(query: string, name: string): number {
-  const pattern = new RegExp(`\\$${name.replace(/[^\w]/g, '\\$&')}(?![\\w])`)
-  return query.search(pattern)
-}
-
 /**
  * groq-js throws "not implemented" for `text::query()`; like Sanity's bench mock, treat it as
  * `true` so search listeners get (more) events instead of none.
  */
-function rewriteUnsupported(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(rewriteUnsupported)
-  if (node === null || typeof node !== 'object') return node
-  const record = node as Record<string, unknown>
-  if (record.type === 'Value') return node
-  if (record.type === 'FuncCall' && record.namespace === 'text' && record.name === 'query') {
-    return {type: 'Value', value: true}
-  }
-  const copy: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(record)) copy[key] = rewriteUnsupported(value)
-  return copy
+function rewriteUnsupported(tree: ExprNode): ExprNode {
+  return rewriteTree(tree, (node) =>
+    node.type === 'FuncCall' && node.namespace === 'text' && node.name === 'query'
+      ? {type: 'Value', value: true}
+      : undefined,
+  )
+}
+
+function usesMatch(tree: ExprNode): boolean {
+  return someNode(
+    tree,
+    (node) =>
+      (node.type === 'OpCall' && node.op === 'match') ||
+      (node.type === 'FuncCall' && (node.name === 'score' || node.name === 'boost')),
+  )
 }
 
 function parseTimestamp(timestamp: string): Date | undefined {

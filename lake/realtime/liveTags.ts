@@ -5,7 +5,7 @@
  *
  * Granularity (documented in README.md, "Live Content API"):
  * - every `*` of a query contributes the keys of its most selective indexable filter conjunct
- *   (the narrowing rule of lake/groq/queryPlan.ts): `_id ==/in` → one `id` key per id,
+ *   (the narrowing rule of lake/groq/plan/narrowing.ts): `_id ==/in` → one `id` key per id,
  *   `slug.current ==/in` → one `slug` key per slug, `_type ==/in` → one `type` key per type; a `*`
  *   with none of them (or `releases::all()`) contributes the dataset-wide key;
  * - every document the evaluation looked up by id (`->` dereferences, id lookups) contributes its
@@ -24,8 +24,9 @@ import {parse, type ExprNode} from 'groq-js'
 
 import {publishedId} from '../core/ids.ts'
 import type {LakeDocument} from '../core/types.ts'
-import {constraintOf, walk, type AnyNode, type Constraint} from '../groq/queryPlan.ts'
-import type {QuerySource} from '../groq/query.ts'
+import {constraintOf, type Constraint} from '../groq/plan/constraints.ts'
+import type {QuerySource} from '../groq/source.ts'
+import {walk, type GroqNode} from '../groq/walk.ts'
 
 export type SyncTag = `s1:${string}`
 
@@ -60,10 +61,10 @@ function queryKeys(query: string, params: Record<string, unknown>): QueryKeys {
     // The query route reports parse errors; a query that does not parse reads nothing.
     return keys
   }
-  const narrowedBy = new Map<AnyNode, Constraint | null>()
+  const narrowedBy = new Map<GroqNode, Constraint | null>()
   walk(tree, (node) => {
-    if (node.type === 'Filter' && (node.base as AnyNode).type === 'Everything') {
-      narrowedBy.set(node.base as AnyNode, constraintOf(node.expr))
+    if (node.type === 'Filter' && node.base.type === 'Everything') {
+      narrowedBy.set(node.base, constraintOf(node.expr))
     }
   })
   walk(tree, (node) => {

@@ -13,7 +13,15 @@ import {
 } from '../../realtime/listeners.ts'
 import {resumeListener} from '../../realtime/listenerResume.ts'
 import {openEventStream, type EventStream} from '../../realtime/sse.ts'
-import {badRequest, datasetNotFound, describeError} from '../../core/errors.ts'
+import {badRequest, datasetNotFound, describeError, LakeError} from '../../core/errors.ts'
+
+/** Hosted Sanity words a bad listener query as a GROQ parse error. */
+function channelErrorMessage(error: unknown): string {
+  const detail =
+    error instanceof LakeError ? (error.body as {error?: {type?: unknown}}).error : null
+  const message = describeError(error)
+  return detail?.type === 'queryParseError' ? `GROQ query parse error: ${message}` : message
+}
 
 export function handleListen(ctx: RequestContext): void {
   const {lake, search} = ctx
@@ -61,7 +69,7 @@ export function handleListen(ctx: RequestContext): void {
     visible = spec.access !== 'none'
   } catch (error) {
     const events = open()
-    events.send('channelError', {message: describeError(error)})
+    events.send('channelError', {message: channelErrorMessage(error)})
     events.close()
     return
   }

@@ -5,14 +5,12 @@ import {
   flag,
   queryStringParams,
   requireDataset,
-  storageSource,
   type RequestContext,
 } from '../context.ts'
-import {sendJson} from '../respond.ts'
+import {sendJsonText} from '../respond.ts'
 import {apiVersionAtLeast, isModernApiVersion} from '../../core/apiVersion.ts'
-import {parsePerspective, runQuery, type QueryOptions} from '../../groq/query.ts'
-import {resultSourceMap, sourceMapMode} from '../../groq/sourceMaps.ts'
-import {queryTags, trackReads} from '../../realtime/liveTags.ts'
+import {parsePerspective} from '../../groq/perspective.ts'
+import {sourceMapMode} from '../../groq/sourceMaps.ts'
 import {badRequest, queryParseError} from '../../core/errors.ts'
 
 /** Responses carry `syncTags` from this API version on (content-lake-api.md §4.2). */
@@ -40,29 +38,28 @@ export async function handleQuery(ctx: RequestContext): Promise<void> {
   }
   const dataset = requireDataset(ctx)
   const perspective = parsePerspective(ctx.search.get('perspective'), ctx.apiVersion)
-  const options: QueryOptions = {
-    perspective,
-    access: accessFor(ctx, dataset),
-    rawIncludesVersions: isModernApiVersion(ctx.apiVersion),
-    identity: ctx.caller.identity ?? '',
-    projectId: ctx.projectId,
+  // Evaluated by a query worker (lake/http/queryWorker.ts), which also makes the source map and
+  // the sync tags, and returns JSON text. `lastLiveEventId` needs no waiting: a commit is
+  // queryable before its live event goes out.
+  const answer = await ctx.lake.queries.run({
     dataset: dataset.name,
-    timestamp: new Date(),
-  }
-  // `lastLiveEventId` needs no waiting: a commit is queryable before its live event goes out.
-  const source = storageSource(ctx.lake.storage, dataset.name)
-  const reads = trackReads(source)
-  const result = await runQuery(reads.source, query, params, options)
-  const mapMode = sourceMapMode(ctx.search.get('resultSourceMap'))
-  const body: Record<string, unknown> = {}
-  if (flag(ctx.search, 'returnQuery', true)) body.query = query
-  body.result = result
-  if (mapMode) {
-    body.resultSourceMap = resultSourceMap(source, query, params, options, result, mapMode)
-  }
-  if (apiVersionAtLeast(ctx.apiVersion, SYNC_TAGS_API_VERSION)) {
-    body.syncTags = queryTags(dataset.name, query, params, reads.reads)
-  }
-  body.ms = Math.round(performance.now() - started)
-  sendJson(ctx.res, 200, body)
+    query,
+    params,
+    options: {
+      perspective,
+      access: accessFor(ctx, dataset),
+      rawIncludesVersions: isModernApiVersion(ctx.apiVersion),
+      identity: ctx.caller.identity ?? '',
+      projectId: ctx.projectId,
+      dataset: dataset.name,
+      timestamp: new Date(),
+    },
+    extras: {
+      sourceMap: sourceMapMode(ctx.search.get('resultSourceMap')),
+      syncTags: apiVersionAtLeast(ctx.apiVersion, SYNC_TAGS_API_VERSION),
+    },
+  })
+  const ms = Math.round(performance.now() - started)
+  const head = flag(ctx.search, 'returnQuery', true) ? `"query":${JSON.stringify(query)},` : ''
+  sendJsonText(ctx.res, 200, `{${head}"result":${answer.json}${answer.extra},"ms":${ms}}`)
 }

@@ -507,7 +507,12 @@ describe('ListenerHub', () => {
   it('a failing filter or deliver only affects that listener', () => {
     const errors: unknown[] = []
     const hub = new ListenerHub({onError: (err) => errors.push(err)})
-    const broken: CompiledFilter = {query: '*', params: {}, tree: {type: 'Bogus'} as never}
+    const broken: CompiledFilter = {
+      query: '*',
+      params: {},
+      tree: {type: 'Bogus'} as never,
+      timeLimited: false,
+    }
     const good: string[] = []
     const throwing: string[] = []
     hub.subscribe(spec(), noop, broken)

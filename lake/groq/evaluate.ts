@@ -1,0 +1,195 @@
+/**
+ * Evaluation of a prepared query over a perspective view: binds the planner's sites (ordered
+ * slices, counts) and the narrowed dataset, then runs groq-js. Dereferences go through a
+ * `dereference` callback doing an id lookup in the same view.
+ */
+import {evaluate, evaluateSync, toJS, type EvaluateOptions, type ExprNode} from 'groq-js'
+import {isStackOverflow} from './parse.ts'
+import type {PerspectiveView} from './perspective.ts'
+import type {PreparedQuery} from './prepare.ts'
+import {FIELD_PREFERENCE, satisfies} from './plan/constraints.ts'
+import {applyNative, selectTopCandidates, selection, type Selection} from './plan/selection.ts'
+import type {SiteFilter, TopKSite} from './plan/sites.ts'
+import {queryExecutionError, queryTooComplex, type LakeError} from '../core/errors.ts'
+import type {LakeDocument} from '../core/types.ts'
+
+type EvaluationContext = Omit<EvaluateOptions, 'dataset' | 'params'>
+
+export function evaluationPlan(
+  prepared: PreparedQuery,
+  view: PerspectiveView,
+  params: Record<string, unknown>,
+): {tree: ExprNode; options: EvaluateOptions} {
+  const {options} = view
+  const context: EvaluationContext = {
+    timestamp: options.timestamp ?? new Date(),
+    identity: options.identity ?? '',
+    sanity:
+      options.projectId && options.dataset
+        ? {projectId: options.projectId, dataset: options.dataset}
+        : undefined,
+    dereference: ({_ref}) => view.get(_ref),
+  }
+  let bound = params
+  if (prepared.sites.length > 0) {
+    bound = {...params}
+    for (const site of prepared.sites) {
+      bound[site.param] =
+        site.kind === 'count'
+          ? siteSelection(site.filter, view).idx.length
+          : topCandidates(site, view, params, context)
+    }
+  }
+  let dataset: LakeDocument[]
+  let tree = prepared.tree
+  if (options.access === 'none') {
+    dataset = []
+  } else if (prepared.exact) {
+    // Look up the most selective conjunct, then check all of them on the view documents. In the
+    // raw and published perspectives view ids are raw ids, so the lookup is already exact.
+    const all = [...prepared.exact.conjuncts].sort(
+      (a, b) => FIELD_PREFERENCE[a.field] - FIELD_PREFERENCE[b.field],
+    )
+    const [first] = all
+    const stack = options.perspective.kind === 'stack'
+    const docs = stack ? view.byIds(new Set(view.candidates(first))) : view.exactDocs(first)
+    const check = stack ? all : all.slice(1)
+    dataset = docs.filter((doc) => check.every((constraint) => satisfies(doc, constraint)))
+    tree = prepared.exact.tree
+  } else if (prepared.constraints) {
+    const ids = new Set<string>()
+    for (const constraint of prepared.constraints) {
+      for (const id of view.candidates(constraint)) ids.add(id)
+    }
+    dataset = view.byIds(ids)
+  } else {
+    dataset = view.all()
+  }
+  return {tree, options: {...context, dataset, params: bound}}
+}
+
+/** The view documents passing a site's native predicates (in `_id` order). */
+function siteSelection(filter: SiteFilter, view: PerspectiveView): Selection {
+  if (view.options.access === 'none') return selection([], {shared: false})
+  const {lookup, native} = filter
+  const {source} = view
+  let sel: Selection
+  if (view.options.perspective.kind === 'stack') {
+    const {docsByType} = source
+    if (!lookup) sel = view.overlayOfRaw(source.all())
+    else if (lookup.field === '_type' && lookup.values.length === 1 && docsByType) {
+      sel = view.overlayOfRaw(docsByType(lookup.values[0]))
+    } else sel = view.overlay(new Set(view.candidates(lookup)))
+  } else if (!lookup) {
+    const shared = source.all()
+    sel = selection(shared, {shared: true, idx: view.keptPositions(shared)})
+  } else if (lookup.field === '_type' && lookup.values.length === 1 && source.docsByType) {
+    const type = lookup.values[0]
+    const shared = source.docsByType(type)
+    sel = selection(shared, {shared: true, idx: view.keptPositions(shared)})
+    // Every document of the per-type array satisfies `_type == type`.
+    return applyNative(
+      sel,
+      native.filter(
+        (p) =>
+          p.kind !== 'constraint' ||
+          p.constraint.field !== '_type' ||
+          !p.constraint.values.includes(type),
+      ),
+    )
+  } else {
+    sel = selection(view.exactDocs(lookup), {shared: false})
+  }
+  return applyNative(sel, native)
+}
+
+const CHUNK_PARAM = '__lake_chunk'
+
+/** The candidates of an ordered-slice site that can reach its slice (see selectTopCandidates). */
+function topCandidates(
+  site: TopKSite,
+  view: PerspectiveView,
+  params: Record<string, unknown>,
+  context: EvaluationContext,
+): LakeDocument[] {
+  const sel = siteSelection(site.filter, view)
+  const {residual} = site.filter
+  if (!residual) return selectTopCandidates(sel, site, null)
+  const counter: ExprNode = {
+    type: 'FuncCall',
+    namespace: 'global',
+    name: 'count',
+    args: [{type: 'Filter', base: {type: 'Parameter', name: CHUNK_PARAM}, expr: residual}],
+  }
+  return selectTopCandidates(sel, site, (chunk) => {
+    const count = toJS(
+      evaluateSync(counter, {...context, dataset: [], params: {...params, [CHUNK_PARAM]: chunk}}),
+    )
+    if (typeof count !== 'number') throw new Error('residual count failed')
+    return count
+  })
+}
+
+/** groq-js's "not implemented" functions reached at run time: a 400, not a 500. */
+function notImplemented(error: unknown, prepared: PreparedQuery): LakeError | null {
+  if (!(error instanceof Error) || !/not implemented/i.test(error.message)) return null
+  return queryExecutionError(
+    `The query uses a GROQ function the local Content Lake does not support (${error.message})`,
+    prepared.query,
+  )
+}
+
+/** Runs a prepared query against a view (async groq-js); returns plain JSON (undefined → null). */
+export async function evaluatePrepared(
+  prepared: PreparedQuery,
+  view: PerspectiveView,
+  params: Record<string, unknown>,
+): Promise<unknown> {
+  const plan = evaluationPlan(prepared, view, params)
+  let result: unknown
+  try {
+    const value = await evaluate(plan.tree, plan.options)
+    result = await value.get()
+  } catch (error) {
+    throw executionError(error, prepared)
+  }
+  return result === undefined ? null : result
+}
+
+/**
+ * groq-js's synchronous evaluator over a view (plain JSON, undefined → null). Throws
+ * {@link SyncUnsupported} for the few expressions only the async evaluator handles.
+ */
+export function evaluatePreparedSync(
+  prepared: PreparedQuery,
+  view: PerspectiveView,
+  params: Record<string, unknown>,
+): unknown {
+  const plan = evaluationPlan(prepared, view, params)
+  let result: unknown
+  try {
+    result = toJS(evaluateSync(plan.tree, plan.options))
+  } catch (error) {
+    if (error instanceof Error && SYNC_UNSUPPORTED.test(error.message)) {
+      throw new SyncUnsupported(error.message)
+    }
+    throw executionError(error, prepared)
+  }
+  return result === undefined ? null : result
+}
+
+/** groq-js's messages for what `evaluateSync` cannot do (the async evaluator can). */
+const SYNC_UNSUPPORTED =
+  /executeSync not supported|not supported in synchronous mode|Stream encountered in evaluateSync|Found synchronous value/
+
+export class SyncUnsupported extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'SyncUnsupported'
+  }
+}
+
+function executionError(error: unknown, prepared: PreparedQuery): unknown {
+  if (isStackOverflow(error)) return queryTooComplex(prepared.query)
+  return notImplemented(error, prepared) ?? error
+}

@@ -1,0 +1,141 @@
+/**
+ * Filter conjuncts the lake understands itself (lake/groq/plan/):
+ *
+ * - indexable constraints (`_id ==/in`, `_type ==/in`, `slug.current ==/in` with string constants)
+ *   used to narrow which documents a `*` can yield;
+ * - native predicates: conjuncts the lake decides exactly like groq-js would (indexable
+ *   constraints, `defined(path)`, `!defined(path)`).
+ */
+import type {ExprNode} from 'groq-js'
+import type {LakeDocument} from '../../core/types.ts'
+
+export type Constraint =
+  | {field: '_id'; values: string[]}
+  | {field: '_type'; values: string[]}
+  | {field: 'slug'; values: string[]}
+
+export const FIELD_PREFERENCE: Record<Constraint['field'], number> = {_id: 0, slug: 1, _type: 2}
+
+/** The top-level conjuncts of a filter expression (`a && (b && c)` → a, b, c). */
+export function conjuncts(expr: ExprNode, out: ExprNode[] = []): ExprNode[] {
+  if (expr.type === 'And') {
+    conjuncts(expr.left, out)
+    conjuncts(expr.right, out)
+  } else if (expr.type === 'Group') {
+    conjuncts(expr.base, out)
+  } else {
+    out.push(expr)
+  }
+  return out
+}
+
+/** `name`, `a.b.c` (from the current document) as a list of attribute names, else null. */
+export function attributePath(node: ExprNode): string[] | null {
+  const path: string[] = []
+  let n: ExprNode | undefined = node
+  while (n && n.type === 'AccessAttribute') {
+    path.unshift(n.name)
+    n = n.base
+  }
+  if (path.length === 0) return null
+  return n === undefined || n.type === 'This' ? path : null
+}
+
+function fieldOf(node: ExprNode): Constraint['field'] | null {
+  const path = attributePath(node)
+  if (!path) return null
+  if (path.length === 1 && (path[0] === '_id' || path[0] === '_type')) return path[0]
+  if (path.length === 2 && path[0] === 'slug' && path[1] === 'current') return 'slug'
+  return null
+}
+
+function stringsOf(node: ExprNode, many: boolean): string[] | null {
+  if (!many) return node.type === 'Value' && typeof node.value === 'string' ? [node.value] : null
+  if (node.type === 'Value' && Array.isArray(node.value)) {
+    return node.value.every((v) => typeof v === 'string') ? (node.value as string[]) : null
+  }
+  if (node.type === 'Array') {
+    const out: string[] = []
+    for (const element of node.elements) {
+      if (element.isSplat) return null
+      const value = element.value
+      if (value.type !== 'Value' || typeof value.value !== 'string') return null
+      out.push(value.value)
+    }
+    return out
+  }
+  return null
+}
+
+/** The constraint a single conjunct expresses, if it is indexable. */
+export function conjunctConstraint(c: ExprNode): Constraint | null {
+  if (c.type !== 'OpCall' || (c.op !== '==' && c.op !== 'in')) return null
+  let field = fieldOf(c.left)
+  let values = field ? stringsOf(c.right, c.op === 'in') : null
+  if (!values && c.op === '==') {
+    field = fieldOf(c.right)
+    values = field ? stringsOf(c.left, false) : null
+  }
+  return field && values ? ({field, values} as Constraint) : null
+}
+
+/** The most selective indexable conjunct of a filter, or null. */
+export function constraintOf(expr: ExprNode): Constraint | null {
+  let best: Constraint | null = null
+  for (const c of conjuncts(expr)) {
+    const candidate = conjunctConstraint(c)
+    if (!candidate) continue
+    if (
+      !best ||
+      FIELD_PREFERENCE[candidate.field] < FIELD_PREFERENCE[best.field] ||
+      (candidate.field === best.field && candidate.values.length < best.values.length)
+    ) {
+      best = candidate
+    }
+  }
+  return best
+}
+
+/** Whether a document satisfies an indexable constraint (exactly GROQ's `==` / `in` here). */
+export function satisfies(doc: LakeDocument, constraint: Constraint): boolean {
+  const value =
+    constraint.field === 'slug' ? valueAt(doc, ['slug', 'current']) : doc[constraint.field]
+  return typeof value === 'string' && constraint.values.includes(value)
+}
+
+/** groq-js attribute access on plain JSON: only own keys of objects; anything else is null. */
+export function valueAt(doc: unknown, path: readonly string[]): unknown {
+  let current = doc
+  for (const name of path) {
+    if (
+      current === null ||
+      typeof current !== 'object' ||
+      Array.isArray(current) ||
+      !Object.prototype.hasOwnProperty.call(current, name)
+    ) {
+      return null
+    }
+    current = (current as Record<string, unknown>)[name]
+  }
+  return current === undefined ? null : current
+}
+
+export type NativePredicate =
+  {kind: 'constraint'; constraint: Constraint} | {kind: 'defined'; path: string[]; negated: boolean}
+
+/** The native predicate a conjunct expresses, or null when groq-js must evaluate it. */
+export function nativePredicate(c: ExprNode): NativePredicate | null {
+  const constraint = conjunctConstraint(c)
+  if (constraint) return {kind: 'constraint', constraint}
+  let negated = false
+  let n = c
+  if (n.type === 'Not') {
+    negated = true
+    n = n.base
+  }
+  if (n.type === 'FuncCall' && n.namespace === 'global' && n.name === 'defined') {
+    const path = n.args.length === 1 ? attributePath(n.args[0]) : null
+    if (path) return {kind: 'defined', path, negated}
+  }
+  return null
+}

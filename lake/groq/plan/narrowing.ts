@@ -1,0 +1,66 @@
+/**
+ * Which documents a query can read at all (lake/groq/evaluate.ts binds them per request).
+ *
+ * Narrowing keeps results identical to evaluating over the whole (overlaid) dataset: every `*` of
+ * the query must sit directly under a filter whose top-level conjunction contains an indexable
+ * constraint (`_id ==/in`, `_type ==/in`, `slug.current ==/in` with string constants). Such a `*`
+ * can only yield documents matching that constraint, so evaluating over the union of the
+ * constraints' candidates (the filter itself still runs exactly) gives the same result. If any
+ * `*` is not narrowable (or `releases::all()` is used, which reads the dataset implicitly), the
+ * whole dataset is used.
+ */
+import type {ExprNode, FilterNode} from 'groq-js'
+import {conjunctConstraint, conjuncts, constraintOf, type Constraint} from './constraints.ts'
+import {children, rewriteTree, walk, type GroqNode} from '../walk.ts'
+
+/** One constraint per `*` occurrence, or null if any `*` is not directly and indexably filtered. */
+export function planNarrowing(tree: ExprNode): Constraint[] | null {
+  const constraints: Constraint[] = []
+  let everything = 0
+  let blocked = false
+  const stack: Array<{node: GroqNode; parent: GroqNode | null}> = [{node: tree, parent: null}]
+  while (stack.length > 0) {
+    const {node, parent} = stack.pop() as {node: GroqNode; parent: GroqNode | null}
+    if (node.type === 'Everything') {
+      everything++
+      const constraint =
+        parent && parent.type === 'Filter' && parent.base === node
+          ? constraintOf(parent.expr)
+          : null
+      if (constraint) constraints.push(constraint)
+      else blocked = true
+    } else if (node.type === 'FuncCall' && node.namespace === 'releases') {
+      blocked = true
+    }
+    for (const child of children(node)) stack.push({node: child, parent: node})
+  }
+  if (blocked || everything === 0) return blocked ? null : []
+  return constraints
+}
+
+/** A query with ONE `*`, filtered only by indexable conjuncts (see PreparedQuery.exact). */
+export interface ExactPlan {
+  conjuncts: Constraint[]
+  /** The tree with that filter replaced by `*` (bound to exactly the matching documents). */
+  tree: ExprNode
+}
+
+/** The single `*` of a query whose filter consists solely of indexable conjuncts, or null. */
+export function planExact(tree: ExprNode): ExactPlan | null {
+  let filter: FilterNode | null = null
+  let count = 0
+  walk(tree, (node) => {
+    if (node.type === 'Everything') count++
+    if (node.type === 'Filter' && node.base.type === 'Everything') filter = node
+  })
+  if (count !== 1 || !filter) return null
+  const target: FilterNode = filter
+  const found: Constraint[] = []
+  for (const conjunct of conjuncts(target.expr)) {
+    const constraint = conjunctConstraint(conjunct)
+    if (!constraint) return null
+    found.push(constraint)
+  }
+  const replaced = rewriteTree(tree, (node) => (node === target ? {type: 'Everything'} : undefined))
+  return {conjuncts: found, tree: replaced}
+}

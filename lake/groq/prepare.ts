@@ -1,0 +1,80 @@
+/**
+ * A query parsed and planned once (cached by query + params): its sites, narrowing and exact plan
+ * (lake/groq/plan/), ready for lake/groq/evaluate.ts.
+ */
+import type {ExprNode} from 'groq-js'
+import {isStackOverflow, parseQuery} from './parse.ts'
+import {planExact, planNarrowing, type ExactPlan} from './plan/narrowing.ts'
+import {planSites, type Site} from './plan/sites.ts'
+import {unsupportedFunction} from './plan/unsupported.ts'
+import type {Constraint} from './plan/constraints.ts'
+import {queryExecutionError, queryTooComplex, type LakeError} from '../core/errors.ts'
+
+/** A parsed query with its narrowing plan. */
+export interface PreparedQuery {
+  query: string
+  /** The parsed query with its sites replaced by reserved parameters. */
+  tree: ExprNode
+  /** Sub-expressions the planner binds per request (see lake/groq/plan/sites.ts). */
+  sites: Site[]
+  /** One candidate constraint per `*`, or null when some `*` can't be narrowed. */
+  constraints: Constraint[] | null
+  /**
+   * Set when the query has ONE `*`, filtered only by indexable conjuncts: in the raw and published
+   * perspectives the index lookup is then exact, so `tree` is evaluated with that filter replaced
+   * by `*` over exactly the matching documents (the filter need not run per document).
+   */
+  exact: ExactPlan | null
+}
+
+const preparedCache = new Map<string, PreparedQuery>()
+const PREPARED_CACHE_LIMIT = 500
+/** Longer keys are not cached, so the cache stays small (500 × 64 KB at most). */
+const CACHED_KEY_LIMIT = 64 * 1024
+
+/** A function groq-js parses but can't evaluate (`text::query`, `geo::*`, …): a 400, not a 500. */
+function unsupportedFunctionError(
+  query: string,
+  func: {namespace: string; name: string},
+): LakeError {
+  const display = func.namespace === 'global' ? func.name : `${func.namespace}::${func.name}`
+  const match = new RegExp(`${display.replace(/[^\w]/g, '\\$&')}\\s*\\(`).exec(query)
+  return queryExecutionError(
+    `${display}() is not supported by the local Content Lake (its GROQ engine, groq-js, does not implement it)`,
+    query,
+    match ? {start: match.index, end: match.index + display.length} : undefined,
+  )
+}
+
+function plan(query: string, params: Record<string, unknown>): PreparedQuery {
+  const tree = parseQuery(query, params)
+  const unsupported = unsupportedFunction(tree)
+  if (unsupported) throw unsupportedFunctionError(query, unsupported)
+  try {
+    const planned = planSites(tree)
+    const constraints = planNarrowing(planned.tree)
+    return {
+      query,
+      tree: planned.tree,
+      sites: planned.sites,
+      constraints,
+      exact: constraints ? planExact(planned.tree) : null,
+    }
+  } catch (error) {
+    throw isStackOverflow(error) ? queryTooComplex(query) : error
+  }
+}
+
+/** Parses (cached by query + params) and plans narrowing. Throws LakeError 400 queryParseError. */
+export function prepareQuery(query: string, params: Record<string, unknown>): PreparedQuery {
+  const key = `${query}\u0000${JSON.stringify(params)}`
+  const cached = preparedCache.get(key)
+  if (cached) return cached
+  const prepared = plan(query, params)
+  if (key.length > CACHED_KEY_LIMIT) return prepared
+  if (preparedCache.size >= PREPARED_CACHE_LIMIT) {
+    preparedCache.delete(preparedCache.keys().next().value as string)
+  }
+  preparedCache.set(key, prepared)
+  return prepared
+}

@@ -1,0 +1,32 @@
+/** Where a query's documents come from: the storage of one dataset, a worker's cache, or an array. */
+import {compareIds} from '../core/ids.ts'
+import type {LakeDocument} from '../core/types.ts'
+
+/** The committed documents of one dataset, with the lookups the planner uses. */
+export interface QuerySource {
+  get(id: string): LakeDocument | null
+  /** Every document, sorted by `_id` ascending. */
+  all(): readonly LakeDocument[]
+  idsByType(types: readonly string[]): string[]
+  idsBySlug(slugs: readonly string[]): string[]
+  /** Optional fast path: the documents of one type, sorted by `_id`. */
+  docsByType?(type: string): readonly LakeDocument[]
+}
+
+/** A QuerySource over a plain array (tests, dry runs). */
+export function arraySource(documents: readonly LakeDocument[]): QuerySource {
+  const byId = new Map(documents.map((doc) => [doc._id, doc]))
+  const sorted = [...documents].sort((a, b) => compareIds(a._id, b._id))
+  return {
+    get: (id) => byId.get(id) ?? null,
+    all: () => sorted,
+    idsByType: (types) => sorted.filter((d) => types.includes(d._type)).map((d) => d._id),
+    idsBySlug: (slugs) =>
+      sorted
+        .filter((d) => {
+          const slug = (d.slug as {current?: unknown} | undefined)?.current
+          return typeof slug === 'string' && slugs.includes(slug)
+        })
+        .map((d) => d._id),
+  }
+}
