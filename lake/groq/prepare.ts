@@ -7,6 +7,7 @@ import {isStackOverflow, parseQuery} from './parse.ts'
 import {planExact, planNarrowing, type ExactPlan} from './plan/narrowing.ts'
 import {planSites, type Site} from './plan/sites.ts'
 import {unsupportedFunction} from './plan/unsupported.ts'
+import {someNode} from './walk.ts'
 import type {Constraint} from './plan/constraints.ts'
 import {queryExecutionError, queryTooComplex, type LakeError} from '../core/errors.ts'
 
@@ -25,6 +26,13 @@ export interface PreparedQuery {
    * by `*` over exactly the matching documents (the filter need not run per document).
    */
   exact: ExactPlan | null
+  /**
+   * Whether its evaluation is linear in the documents it reads: an exact plan (one `*`, so no
+   * sub-query over the dataset) without `match` or `score()` (regular expressions can backtrack
+   * catastrophically). The query workers skip the time limit's per-call cost for these once
+   * they are parsed (lake/groq/workerLoop.ts).
+   */
+  linear: boolean
 }
 
 const preparedCache = new Map<string, PreparedQuery>()
@@ -53,16 +61,36 @@ function plan(query: string, params: Record<string, unknown>): PreparedQuery {
   try {
     const planned = planSites(tree)
     const constraints = planNarrowing(planned.tree)
+    const exact = constraints ? planExact(planned.tree) : null
     return {
       query,
       tree: planned.tree,
       sites: planned.sites,
       constraints,
-      exact: constraints ? planExact(planned.tree) : null,
+      exact,
+      linear: exact !== null && !usesMatch(tree),
     }
   } catch (error) {
     throw isStackOverflow(error) ? queryTooComplex(query) : error
   }
+}
+
+/** Whether a tree uses `match` (or `score()`/`boost()`, built on it): regular expressions that can backtrack. */
+export function usesMatch(tree: ExprNode): boolean {
+  return someNode(
+    tree,
+    (node) =>
+      (node.type === 'OpCall' && node.op === 'match') ||
+      (node.type === 'FuncCall' && (node.name === 'score' || node.name === 'boost')),
+  )
+}
+
+/** The prepared query if it is in the cache (nothing is parsed). */
+export function cachedPreparedQuery(
+  query: string,
+  params: Record<string, unknown>,
+): PreparedQuery | undefined {
+  return preparedCache.get(`${query}\u0000${JSON.stringify(params)}`)
 }
 
 /** Parses (cached by query + params) and plans narrowing. Throws LakeError 400 queryParseError. */

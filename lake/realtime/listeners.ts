@@ -16,9 +16,10 @@ import {isModernApiVersion} from '../core/apiVersion.ts'
 import {mendozaEffects, type MendozaEffects} from '../core/effects.ts'
 import {queryLimits} from '../groq/limits.ts'
 import {parseQuery} from '../groq/parse.ts'
+import {usesMatch} from '../groq/prepare.ts'
 import {queryTimeout} from '../core/errors.ts'
 import {TimeLimitExceeded, withTimeLimit} from '../groq/timeLimit.ts'
-import {rewriteTree, someNode} from '../groq/walk.ts'
+import {rewriteTree} from '../groq/walk.ts'
 import {
   type CommittedTransaction,
   type DocumentChange,
@@ -337,15 +338,6 @@ function rewriteUnsupported(tree: ExprNode): ExprNode {
     node.type === 'FuncCall' && node.namespace === 'text' && node.name === 'query'
       ? {type: 'Value', value: true}
       : undefined,
-  )
-}
-
-function usesMatch(tree: ExprNode): boolean {
-  return someNode(
-    tree,
-    (node) =>
-      (node.type === 'OpCall' && node.op === 'match') ||
-      (node.type === 'FuncCall' && (node.name === 'score' || node.name === 'boost')),
   )
 }
 
