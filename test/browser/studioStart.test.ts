@@ -77,6 +77,7 @@ describe('the Studio npm start serves (Chromium)', () => {
       const loginPageMs = Date.now() - started
       await page.fill('#name', 'Anna Andersson')
       await page.check('input[name=role][value=editor]')
+      await page.fill('#code', lake.loginCode.code)
       await page.click('button[type=submit]')
       await page.locator('[data-testid="document-list-pane"]').waitFor({timeout: STEP})
       const firstMs = Date.now() - started
