@@ -1,4 +1,5 @@
 import type {ParsedInterview, ParsedPerson} from './parseInterview.ts'
+import type {SourceImage} from './sourceBlocks.ts'
 import {deterministicKey} from './portableText.ts'
 import {slugify} from './slug.ts'
 
@@ -71,16 +72,35 @@ export function documentId(type: ImportedType, slug: string): string {
 /** The interview's title: the file's own, or "Name, Organisation". */
 export function interviewTitle(parsed: ParsedInterview): string {
   if (parsed.title) return parsed.title
-  const {name, organization} = parsed.interviewee
+  const {name} = parsed.interviewee
+  const organization = parsed.organization ?? parsed.interviewee.organization
   return organization ? `${name}, ${organization}` : name
+}
+
+export interface ToDocumentsOptions {
+  /**
+   * Organisations that already exist, by normalised name (lower case, single spaces): a
+   * contact's "Role, Organisation" links to one of these when the part after the comma names it.
+   */
+  knownOrganizations?: Map<string, string>
+  /** The asset id of each image of the file that has been (or would be) uploaded. */
+  assetIds?: Map<SourceImage, string>
+}
+
+/** Lower case with single spaces: how names are compared. */
+export function normalizeName(name: string): string {
+  return name.replace(/\s+/g, ' ').trim().toLowerCase()
 }
 
 /**
  * Turns a parsed interview into the documents it consists of, with ids derived from their slugs
  * (`person-pia-sandin`, `interview-<slug>` …). Documents that are referenced come before the
- * documents referencing them.
+ * documents referencing them. Notes about contacts' organisations are added to `parsed.warnings`.
  */
-export function toDocuments(parsed: ParsedInterview): PlannedDocument[] {
+export function toDocuments(
+  parsed: ParsedInterview,
+  options: ToDocumentsOptions = {},
+): PlannedDocument[] {
   const documents = new Map<string, PlannedDocument>()
   const add = (document: PlannedDocument): string => {
     const existing = documents.get(document._id)
@@ -98,6 +118,15 @@ export function toDocuments(parsed: ParsedInterview): PlannedDocument[] {
       matchName: name,
     })
   }
+  const image = (source: SourceImage | undefined, alt: string | undefined) => {
+    const assetId = source && options.assetIds?.get(source)
+    if (!assetId) return undefined
+    return {
+      _type: 'image',
+      asset: reference(assetId),
+      ...(source.alt || alt ? {alt: source.alt || alt} : {}),
+    }
+  }
   let associationId: string | undefined
   const association = () =>
     (associationId ??= named('organization', ASSOCIATION.name, {
@@ -106,26 +135,45 @@ export function toDocuments(parsed: ParsedInterview): PlannedDocument[] {
     }))
 
   const {interviewee} = parsed
-  const cityName = interviewee.organization && cityFromOrganizationName(interviewee.organization)
+  const organizationName = parsed.organization ?? interviewee.organization
+  const cityName = parsed.city ?? (organizationName && cityFromOrganizationName(organizationName))
   const cityId = cityName ? named('city', cityName) : undefined
-  const organizationId = interviewee.organization
-    ? named('organization', interviewee.organization, {
+  const organizationId = organizationName
+    ? named('organization', organizationName, {
         kind: 'cityCentreOrganization',
         ...(cityId ? {city: reference(cityId)} : {}),
       })
     : undefined
+  const portrait = image(interviewee.portrait, `Porträtt av ${interviewee.name}`)
   const intervieweeId = named('person', interviewee.name, {
     ...(interviewee.role ? {role: interviewee.role} : {}),
     ...(organizationId ? {organization: reference(organizationId)} : {}),
+    ...(portrait ? {portrait} : {}),
   })
 
-  const contactIds = (parsed.contact?.people ?? []).map((person) =>
-    named('person', person.name, contactFields(person, association)),
+  // Organisations a contact's role line may name: those of this file, and those that exist.
+  const organizations = new Map(options.knownOrganizations)
+  organizations.set(
+    normalizeName(ASSOCIATION.name),
+    documentId('organization', slugify(ASSOCIATION.name)),
   )
+  if (organizationName && organizationId)
+    organizations.set(normalizeName(organizationName), organizationId)
+
+  const contactIds: string[] = []
+  for (const person of parsed.contact?.people ?? []) {
+    const id = named(
+      'person',
+      person.name,
+      contactFields(person, organizations, association, parsed.warnings),
+    )
+    if (!contactIds.includes(id)) contactIds.push(id)
+  }
 
   const title = interviewTitle(parsed)
   const slug = slugify(parsed.slug ?? title) || slugify(interviewee.name)
   const interviewId = documentId('interview', slug)
+  const contactRefs = contactIds.map((id) => reference(id, deterministicKey('contact', id)))
 
   let factSheetId: string | undefined
   if (parsed.factSheet) {
@@ -136,9 +184,7 @@ export function toDocuments(parsed: ParsedInterview): PlannedDocument[] {
       fields: {
         title: parsed.factSheet.title,
         body: parsed.factSheet.body,
-        ...(contactIds.length > 0
-          ? {contacts: contactIds.map((id) => reference(id, deterministicKey('contact', id)))}
-          : {}),
+        ...(contactRefs.length > 0 ? {contacts: contactRefs} : {}),
         ...(parsed.contact?.website ? {website: parsed.contact.website} : {}),
         organization: reference(association()),
       },
@@ -146,16 +192,26 @@ export function toDocuments(parsed: ParsedInterview): PlannedDocument[] {
     })
   }
 
+  const mainImage = image(parsed.mainImage?.image, undefined)
+  if (parsed.mainImage && mainImage && !mainImage.alt) {
+    parsed.warnings.push({
+      line: parsed.mainImage.line,
+      message: 'the main image has no alternative text; write one in the Studio before publishing',
+    })
+  }
   add({
     _id: interviewId,
     _type: 'interview',
     fields: {
       title,
       slug: slugValue(slug),
-      language: INTERVIEW_LANGUAGE,
+      language: parsed.language ?? INTERVIEW_LANGUAGE,
+      ...(parsed.publishedAt ? {publishedAt: parsed.publishedAt} : {}),
       interviewee: reference(intervieweeId),
       ...(organizationId ? {organization: reference(organizationId)} : {}),
       ...(cityId ? {city: reference(cityId)} : {}),
+      ...(parsed.lead ? {lead: parsed.lead} : {}),
+      ...(mainImage ? {mainImage} : {}),
       ...(parsed.pullQuote
         ? {
             pullQuote: {
@@ -172,8 +228,10 @@ export function toDocuments(parsed: ParsedInterview): PlannedDocument[] {
         answer: question.answer,
       })),
       ...(factSheetId ? {factSheet: reference(factSheetId)} : {}),
-      ...(contactIds.length > 0 ? {contact: reference(contactIds[0])} : {}),
+      ...(contactRefs.length > 0 ? {contacts: contactRefs} : {}),
+      ...(parsed.tags && parsed.tags.length > 0 ? {tags: parsed.tags} : {}),
     },
+    // `contact` (a single reference) is the old field: the import replaces it by `contacts`.
     ownedFields: [
       'title',
       'slug',
@@ -181,9 +239,11 @@ export function toDocuments(parsed: ParsedInterview): PlannedDocument[] {
       'interviewee',
       'organization',
       'city',
+      'lead',
       'pullQuote',
       'questions',
       'factSheet',
+      'contacts',
       'contact',
     ],
   })
@@ -191,12 +251,33 @@ export function toDocuments(parsed: ParsedInterview): PlannedDocument[] {
   return [...documents.values()]
 }
 
-function contactFields(person: ParsedPerson, association: () => string) {
+function contactFields(
+  person: ParsedPerson,
+  organizations: Map<string, string>,
+  association: () => string,
+  warnings: ParsedInterview['warnings'],
+) {
   const domain = person.email?.split('@')[1]?.toLowerCase()
+  let role = person.role
+  let organizationId: string | undefined
+  if (person.organization) {
+    organizationId = organizations.get(normalizeName(person.organization))
+    if (organizationId === documentId('organization', slugify(ASSOCIATION.name))) {
+      organizationId = association()
+    }
+    if (!organizationId) {
+      role = person.roleLine
+      warnings.push({
+        line: person.line ?? 1,
+        message: `"${person.organization}" (after the comma in ${person.name}'s role) is not a known organisation; it is kept in the role. Create the organisation in the Studio and import again to link it`,
+      })
+    }
+  }
+  if (!organizationId && domain === ASSOCIATION.emailDomain) organizationId = association()
   return {
-    ...(person.role ? {role: person.role} : {}),
+    ...(role ? {role} : {}),
     ...(person.email ? {email: person.email} : {}),
     ...(person.phone ? {phone: person.phone} : {}),
-    ...(domain === ASSOCIATION.emailDomain ? {organization: reference(association())} : {}),
+    ...(organizationId ? {organization: reference(organizationId)} : {}),
   }
 }
