@@ -81,11 +81,11 @@ export function parseContactSection(
     for (const entry of contactLines(block)) {
       const mailto = entry.links.find((href) => href.toLowerCase().startsWith('mailto:'))
       const web = entry.links.find((href) => /^https?:\/\//i.test(href)) ?? bareWeb(entry.text)
-      const email = mailto
-        ? mailto.slice('mailto:'.length).split('?')[0]
-        : EMAIL.exec(entry.text)?.[1]
+      const email =
+        EMAIL.exec(entry.text)?.[1] ??
+        (mailto && !entry.text.includes(',') ? mailtoAddress(mailto) : undefined)
       const phone = PHONE.exec(entry.text)?.[1].trim()
-      if (email && (mailto || EMAIL.test(entry.text))) {
+      if (email) {
         if (!current) ignore(entry, 'an e-mail address before any name')
         else if (current.email) ignore(entry, `${current.name} already has an e-mail address`)
         else current.email = email
@@ -93,24 +93,38 @@ export function parseContactSection(
         if (!current) ignore(entry, 'a phone number before any name')
         else if (current.phone) ignore(entry, `${current.name} already has a phone number`)
         else current.phone = phone
-      } else if (web) {
+      } else if (web && !entry.text.includes('@')) {
         if (!website) website = web
         else ignore(entry, 'a second web link')
       } else if (entry.text.length > MAX_LINE) {
         ignore(entry, 'too long for a name or a role')
       } else {
-        const [first, ...rest] = entry.text.split(',').map((part) => part.trim())
+        // "Name, Role, Organisation, e-mail, phone" on one line: take the address and number out.
+        const parts = entry.text
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean)
+        const partEmail = parts.map((part) => EMAIL.exec(part)?.[1]).find(Boolean)
+        const partPhone = parts.map((part) => PHONE.exec(part)?.[1].trim()).find(Boolean)
+        const [first, ...rest] = parts.filter((part) => !EMAIL.test(part) && !PHONE.test(part))
         const hasDetails = current && (current.role || current.email || current.phone)
-        if (!current || (hasDetails && (entry.opensParagraph || current.email || current.phone))) {
-          if (!isNameLike(first)) {
+        const startsPerson =
+          !current ||
+          (hasDetails && (entry.opensParagraph || current.email || current.phone)) ||
+          ((partEmail || partPhone) && isNameLike(first ?? ''))
+        if (startsPerson) {
+          if (!first || !isNameLike(first)) {
             ignore(entry, 'expected a name (first and last name)')
             continue
           }
           const person = start(first, entry.line)
           if (rest.length > 0) setRole(person, rest.join(', '))
-        } else if (!hasDetails) {
+          if (partEmail) person.email = partEmail
+          else if (mailto) person.email = mailtoAddress(mailto)
+          if (partPhone) person.phone = partPhone
+        } else if (current && !hasDetails) {
           setRole(current, entry.text)
-        } else {
+        } else if (current) {
           ignore(entry, `${current.name} already has the role "${current.roleLine}"`)
         }
       }
@@ -123,6 +137,10 @@ export function parseContactSection(
     })
   }
   return {people, ...(website ? {website} : {}), line: heading.line}
+}
+
+function mailtoAddress(href: string): string {
+  return href.slice('mailto:'.length).split('?')[0]
 }
 
 function isNameLike(text: string): boolean {

@@ -342,6 +342,7 @@ export function recogniseInterview(
     }
   }
 
+  warnings.sort((a, b) => a.line - b.line)
   return {
     ...frontMatter,
     file,

@@ -168,6 +168,12 @@ export function toDocuments(
       contactFields(person, organizations, association, parsed.warnings),
     )
     if (!contactIds.includes(id)) contactIds.push(id)
+    else {
+      parsed.warnings.push({
+        line: person.line ?? 1,
+        message: `${person.name} is listed twice among the contacts; one person is stored`,
+      })
+    }
   }
 
   const title = interviewTitle(parsed)
