@@ -138,10 +138,18 @@ export function recogniseInterview(
     }
   }
   if (!interviewee) {
-    const found = main.find((block) => block.type !== 'heading' || isStrongQuestion(block))
+    const found =
+      main.find((block) => block.type !== 'heading' || isStrongQuestion(block)) ??
+      blocks[firstSection]
+    if (!main.some(isStrongQuestion)) {
+      return fail(
+        lineOf(found),
+        `this does not look like an interview: expected the interviewee line ("Name, role Organisation") and questions such as ${questionExample(format, undefined, true)}, but found ${describe(found)}`,
+      )
+    }
     return fail(
-      lineOf(found ?? blocks[firstSection]),
-      `expected the interviewee line ("Name, role Organisation") but found ${describe(found ?? blocks[firstSection])}`,
+      lineOf(found),
+      `expected the interviewee line ("Name, role Organisation") but found ${describe(found)}`,
     )
   }
 
