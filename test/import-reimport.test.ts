@@ -16,6 +16,7 @@ import {main} from '../scripts/import/cli.ts'
 import {importFiles} from '../scripts/import/index.ts'
 import {readContentLakeConfig} from '../config/contentLake.ts'
 import {startTestLake, type TestLake} from './helpers/lake.ts'
+import {png} from './helpers/png.ts'
 
 const fixtures = fileURLToPath(new URL('./fixtures/interviews/', import.meta.url))
 const layout = (name: string) => join(fixtures, 'layouter', name)
@@ -180,6 +181,30 @@ describe('importing the same file again', () => {
     const afterForce = await transactionCount(client)
     await importFiles([file], {client})
     expect(await transactionCount(client)).toBe(afterForce)
+  })
+})
+
+describe('a Markdown file with a portrait next to it', () => {
+  it('uploads the image beside the name as the portrait, once', async () => {
+    const client = await freshClient()
+    const dir = tempDir()
+    writeFileSync(join(dir, 'ada ek.png'), png(30, 40))
+    const file = join(dir, 'intervju.md')
+    writeFileSync(
+      file,
+      '![Ada Ek vid torget](ada%20ek.png)\nAda Ek, vd, Exempelstad City\n\n### 1. Fråga?\n\nSvar.\n',
+    )
+    const summary = await importFiles([file], {client})
+    expect(summary.files[0].warnings).toEqual([])
+    const person = await client.fetch(
+      '*[_id == "person-ada-ek"][0]{portrait{alt, "asset": asset->{originalFilename, "w": metadata.dimensions.width}}}',
+    )
+    expect(person).toEqual({
+      portrait: {alt: 'Ada Ek vid torget', asset: {originalFilename: 'ada ek.png', w: 30}},
+    })
+    const transactions = await transactionCount(client)
+    await importFiles([file], {client})
+    expect(await transactionCount(client)).toBe(transactions)
   })
 })
 

@@ -84,7 +84,8 @@ export async function resolveImages(
       bytes,
       assetId: `image-${sha1}-${width}x${height}-${extension}`,
       filename:
-        image.src?.split('/').pop() ?? `${what === 'portrait' ? 'portratt' : 'bild'}.${extension}`,
+        (image.src && decodeURI(image.src.split('/').pop() ?? '')) ||
+        `${what === 'portrait' ? 'portratt' : 'bild'}.${extension}`,
     })
   }
   return resolved

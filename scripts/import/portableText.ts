@@ -56,7 +56,7 @@ export function toPortableText(
     if (block.type === 'code' || block.type === 'table') {
       warnings.push({
         line: block.line,
-        message: `${block.type === 'code' ? 'a code block' : 'a table'} cannot be stored as such; its text is kept as plain paragraphs`,
+        message: `${block.type === 'code' ? 'a code block' : 'a table'} cannot be stored as such; its text is kept as a plain paragraph`,
       })
     }
     const markDefs: PortableTextLink[] = []

@@ -245,7 +245,6 @@ export function toDocuments(
       'interviewee',
       'organization',
       'city',
-      'lead',
       'pullQuote',
       'questions',
       'factSheet',
