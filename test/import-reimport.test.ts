@@ -351,6 +351,18 @@ describe('the command line', () => {
     expect(refused.err).toEqual([
       'Dataset "ny-1" does not exist on the local lake, and creating it needs an administrator token (SANITY_API_TOKEN is an editor\'s or viewer\'s). Get one with `npm run lake:token -- --role administrator` and run the import with it once, or pick an existing dataset with --dataset.',
     ])
+    const dry = await run(
+      undefined,
+      [layout('2-fetstil-parentes.md'), '--dataset', 'ny-1', '--dry-run'],
+      env,
+    )
+    expect(dry.err).toEqual([])
+    expect(dry.code).toBe(0)
+    expect(dry.out).toContain('Dataset "ny-1" does not exist yet; a real import creates it.')
+    expect(dry.out).toContain(
+      '  would create interview     interview-karlstad-vagade-satsa-pa-evenemang',
+    )
+    expect((await lake.client().datasets.list()).map((d) => d.name)).not.toContain('ny-1')
     const created = await run(
       undefined,
       [layout('2-fetstil-parentes.md'), '--dataset', 'ny-1'],

@@ -109,6 +109,7 @@ export async function main(args: string[], io: CliIo = {}): Promise<number> {
     client,
     dryRun,
     force: values.force ?? false,
+    datasetMissing: dataset.missing ?? false,
     log,
     logError: json ? undefined : err,
   })
@@ -124,7 +125,7 @@ async function prepareDataset(
   client: SanityClient,
   config: ContentLakeConfig,
   dryRun: boolean,
-): Promise<{error?: string; note?: string}> {
+): Promise<{error?: string; note?: string; missing?: boolean}> {
   try {
     await client.fetch('count(*[_id == "importer.probe"])')
     return {}
@@ -138,8 +139,12 @@ async function prepareDataset(
       error: `Dataset "${config.dataset}" does not exist in project ${config.projectId}. Create it with \`npx sanity dataset create ${config.dataset}\` or pick another with --dataset.`,
     }
   }
-  if (dryRun)
-    return {note: `Dataset "${config.dataset}" does not exist yet; a real import creates it.`}
+  if (dryRun) {
+    return {
+      missing: true,
+      note: `Dataset "${config.dataset}" does not exist yet; a real import creates it.`,
+    }
+  }
   try {
     await client.datasets.create(config.dataset)
     return {note: `Created dataset "${config.dataset}" on the local lake.`}

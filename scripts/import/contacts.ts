@@ -46,7 +46,6 @@ export function parseContactSection(
   heading: SourceBlock,
   blocks: SourceBlock[],
   warnings: ParseWarning[],
-  _fail: (line: number, reason: string) => never,
 ): ParsedContacts {
   const headingText = blockText(heading)
   const people: ParsedPerson[] = []

@@ -64,6 +64,8 @@ export interface ImportOptions {
   dryRun?: boolean
   /** Overwrite fields edited in the Studio since the last import. */
   force?: boolean
+  /** The dataset does not exist yet (a dry run before the first import): plan against nothing. */
+  datasetMissing?: boolean
   /** Receives the report, one line at a time; silent when not given. */
   log?: (line: string) => void
   /** Receives the failures, one line each; `log` when not given. */
@@ -188,7 +190,7 @@ export async function importInterview(
   file: string,
   options: ImportOptions,
 ): Promise<FileResult> {
-  const {client, dryRun = false, force = false, log} = options
+  const {client, dryRun = false, force = false, datasetMissing = false, log} = options
   let parsed: ParsedInterview
   try {
     parsed = await parseFile(source, file)
@@ -203,9 +205,9 @@ export async function importInterview(
   let images: ResolvedImage[]
   try {
     images = await resolveImages(parsed, file, warnings)
-    const known = await knownOrganizations(client, parsed)
+    const known = datasetMissing ? new Map() : await knownOrganizations(client, parsed)
     const existingAssets = new Set(
-      images.length === 0
+      images.length === 0 || datasetMissing
         ? []
         : await client.fetch<string[]>('*[_id in $ids]._id', {ids: images.map((i) => i.assetId)}),
     )
@@ -217,8 +219,8 @@ export async function importInterview(
     log?.(`${file}${dryRun ? ' (dry run: nothing is written)' : ''}`)
     for (const warning of warnings) log?.(`  warning ${formatWarning(file, warning)}`)
 
-    const existing = await fetchExisting(client, planned)
-    const states = await fetchStates(client, planned)
+    const existing = datasetMissing ? [] : await fetchExisting(client, planned)
+    const states = datasetMissing ? [] : await fetchStates(client, planned)
     const plan = planMutations(planned, existing, states, {force})
     if (plan.conflicts.length > 0) {
       const message = conflictMessage(file, plan.conflicts)

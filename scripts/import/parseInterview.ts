@@ -338,7 +338,7 @@ export function recogniseInterview(
         line: heading.line,
       }
     } else {
-      const parsed = parseContactSection(heading, sectionBlocks, warnings, fail)
+      const parsed = parseContactSection(heading, sectionBlocks, warnings)
       if (contact) {
         warnings.push({
           line: heading.line,
