@@ -10,6 +10,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {main} from '../scripts/import/cli.ts'
 import {importFiles, type PortableTextBlock} from '../scripts/import/index.ts'
+import {contactKeyFor} from '../migrations/2026-12-04-interview-contacts-list/index.ts'
 import {startTestLake, type TestLake} from './helpers/lake.ts'
 
 const fixtures = fileURLToPath(new URL('./fixtures/interviews/', import.meta.url))
@@ -166,7 +167,10 @@ describe('importing into a running lake', () => {
         attribution: 'Mirela Kovačević Öberg, verksamhetsledare Alingsås City',
       },
       factSheet: ref(factSheetId),
-      contacts: [{...ref('person-tove-zagar-lindqvist'), _key: expect.any(String)}],
+      // The same key as the migration from `contact` gives, so the two never disagree.
+      contacts: [
+        {...ref('person-tove-zagar-lindqvist'), _key: contactKeyFor('person-tove-zagar-lindqvist')},
+      ],
     })
     const questions = interview.questions as Array<{
       _key: string
@@ -252,6 +256,30 @@ describe('importing into a running lake', () => {
     )
     expect(texts(interview?.questions[3].answer)).toEqual([
       'Nästa steg är en ny handlingsplan för åren framöver, klar till hösten.',
+    ])
+  })
+
+  it('replaces the old single contact of an interview imported before markers existed', async () => {
+    const client = await freshClient()
+    await importFiles([fixture('fullstandig.md')], {client})
+    // As an import before this version left it: one `contact`, no list and no markers.
+    await client
+      .patch(interviewId)
+      .set({contact: ref('person-tove-zagar-lindqvist')})
+      .unset(['contacts'])
+      .commit()
+    await client.delete({query: '*[_id in path("importer.**")]'})
+    const summary = await importFiles([fixture('fullstandig.md')], {client})
+    expect(summary.files[0].changes.find((c) => c.id === interviewId)).toEqual({
+      id: interviewId,
+      type: 'interview',
+      action: 'update',
+      fields: ['contacts', 'contact'],
+    })
+    const interview = await client.getDocument(interviewId)
+    expect(interview?.contact).toBeUndefined()
+    expect(interview?.contacts).toEqual([
+      {...ref('person-tove-zagar-lindqvist'), _key: contactKeyFor('person-tove-zagar-lindqvist')},
     ])
   })
 

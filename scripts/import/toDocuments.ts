@@ -1,3 +1,5 @@
+import {createHash} from 'node:crypto'
+
 import type {ParsedInterview, ParsedPerson} from './parseInterview.ts'
 import type {SourceImage} from './sourceBlocks.ts'
 import {deterministicKey} from './portableText.ts'
@@ -55,6 +57,15 @@ const CITY_AFTER_I = /^(?:\p{L}+)\s+i\s+(\p{Lu}[\p{L}-]*(?:\s\p{Lu}[\p{L}-]*)?)$
 export function cityFromOrganizationName(organization: string): string | undefined {
   const name = organization.replace(/\s+/g, ' ').trim()
   return CITY_SUFFIX.exec(name)?.[1] ?? CITY_AFTER_I.exec(name)?.[1]
+}
+
+/**
+ * The `_key` of a reference to `id` in a list: 12 hex digits of the id's sha256, the same rule as
+ * the migration that turned `contact` into `contacts` (migrations/2026-12-04-interview-contacts-list),
+ * so an interview it migrated and the same interview imported again agree.
+ */
+export function referenceKey(id: string): string {
+  return createHash('sha256').update(id).digest('hex').slice(0, 12)
 }
 
 export function reference(id: string, key?: string): Reference {
@@ -179,7 +190,7 @@ export function toDocuments(
   const title = interviewTitle(parsed)
   const slug = slugify(parsed.slug ?? title) || slugify(interviewee.name)
   const interviewId = documentId('interview', slug)
-  const contactRefs = contactIds.map((id) => reference(id, deterministicKey('contact', id)))
+  const contactRefs = contactIds.map((id) => reference(id, referenceKey(id)))
 
   let factSheetId: string | undefined
   if (parsed.factSheet) {
