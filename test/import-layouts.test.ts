@@ -603,3 +603,114 @@ describe('an English interview: straight-quoted pull quote, two ingress paragrap
     expect(result.ids).not.toContain('organization-svenska-stadskarnor')
   })
 })
+
+describe('bold questions as a numbered list, "**Fakta om QM:**", a contact on one line', () => {
+  const parsed = parse('9-lista-fetstil.md')
+  const result = documentsOf(parsed)
+
+  it('says what it guessed', () => {
+    expect(parsed.warnings).toEqual([
+      {
+        line: 3,
+        message:
+          'the city is read as "Hässleholms" from "Hässleholms Stadskärna"; if the "s" is a genitive, the city is "Hässleholm": create that city in the Studio (or give "city:" in the front matter) and import again',
+      },
+      {
+        line: 9,
+        message:
+          'a second quote before the first question is read as part of the ingress; the first one is the pull quote',
+      },
+      {line: 25, message: 'strike-through is kept as plain text'},
+    ])
+  })
+
+  it('stores every field', () => {
+    expect(parsed.questions.map((q) => [q.number, q.line])).toEqual([
+      [1, 11],
+      [2, 15],
+      [3, 23],
+    ])
+    expect(result.fields).toEqual({
+      title: 'Hässleholm: handeln och kommunen vid samma bord',
+      slug: slug('hassleholm-handeln-och-kommunen-vid-samma-bord'),
+      language: 'sv',
+      interviewee: ref('person-frederic-stahl'),
+      organization: ref('organization-hassleholms-stadskarna'),
+      city: ref('city-hassleholms'),
+      lead: 'Hässleholms Stadskärna bildades 2019.\n\n”Det tog två år.”',
+      pullQuote: {
+        _type: 'pullQuote',
+        text: 'Vi slutade prata om varandra och började prata med varandra.',
+        attribution: 'Frédéric Ståhl, ordförande, Hässleholms Stadskärna',
+      },
+      factSheet: ref('qmFactSheet-hassleholm-handeln-och-kommunen-vid-samma-bord'),
+      contacts: [keyed('person-frederic-stahl')],
+    })
+    expect(result.questions).toEqual([
+      [
+        'Hur kom ni igång?',
+        [
+          [
+            'normal',
+            '',
+            'Genom att bjuda in till frukostmöten. Läs protokollen på ',
+            'https://www.hassleholm-stadskarna.example/protokoll [link:https://www.hassleholm-stadskarna.example/protokoll]',
+            '.',
+          ],
+        ],
+      ],
+      [
+        'Vem driver arbetet i dag?',
+        [
+          ['normal', '', 'En styrgrupp med sju personer:'],
+          ['normal', 'bullet1', 'tre handlare'],
+          ['normal', 'bullet1', 'två fastighetsägare'],
+          ['normal', 'bullet1', 'två från kommunen'],
+        ],
+      ],
+      ['Vad är ni mest stolta över?', [['normal', '', 'Att ingen alla vill vara med.']]],
+    ])
+    expect(result.byId['person-frederic-stahl']).toEqual({
+      name: 'Frédéric Ståhl',
+      slug: slug('frederic-stahl'),
+      role: 'ordförande',
+      organization: ref('organization-hassleholms-stadskarna'),
+      email: 'frederic@hassleholm.example',
+      phone: '0451-123 45',
+    })
+    const factSheet = result.byId['qmFactSheet-hassleholm-handeln-och-kommunen-vid-samma-bord']
+    expect({...factSheet, body: simple(factSheet.body as PortableTextBlock[])}).toEqual({
+      title: 'Fakta om QM',
+      body: [['normal', '', 'QM betyder Quality Mark.']],
+      contacts: [keyed('person-frederic-stahl')],
+      organization: ref('organization-svenska-stadskarnor'),
+    })
+  })
+
+  it('takes the city the lake already has', () => {
+    const again = parse('9-lista-fetstil.md')
+    const documents = toDocuments(again, {knownCities: ['Hässleholm']})
+    expect(documents.find((d) => d._type === 'interview')?.fields.city).toEqual(
+      ref('city-hassleholm'),
+    )
+    expect(again.warnings.map((w) => w.line)).toEqual([9, 25])
+  })
+})
+
+describe('a heading in the question style before the interviewee', () => {
+  it('is the title, with a warning', () => {
+    const parsed = parseInterview(
+      '## Om föreningen\n\nAda Ek, vd, Exempelstad City\n\n## Hur började det?\n\nSvar.\n',
+      'x.md',
+    )
+    expect(parsed.title).toBe('Om föreningen')
+    expect(parsed.questions.map((q) => q.question)).toEqual(['Hur började det?'])
+    expect(parsed.warnings).toEqual([
+      {
+        line: 1,
+        message:
+          'the heading "Om föreningen" is read as the title, not as a question: it has no number and no question mark',
+      },
+    ])
+  })
+})

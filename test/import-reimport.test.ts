@@ -226,6 +226,20 @@ describe("organisations named after a contact's role", () => {
   })
 })
 
+describe('a city named in the genitive', () => {
+  it('links the city the lake already has, without a warning', async () => {
+    const client = await freshClient()
+    await client.create({_id: 'city-hassleholm', _type: 'city', name: 'Hässleholm'})
+    const summary = await importFiles([layout('9-lista-fetstil.md')], {client})
+    expect(summary.files[0].warnings.map((w) => w.line)).toEqual([9, 25])
+    expect(
+      await client.fetch(
+        '*[_type == "interview"][0]{"city": city->name, "org": organization->city->name}',
+      ),
+    ).toEqual({city: 'Hässleholm', org: 'Hässleholm'})
+  })
+})
+
 describe('input that is not an interview', () => {
   it('says what was expected and writes nothing', async () => {
     const client = await freshClient()

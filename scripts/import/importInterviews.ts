@@ -22,7 +22,12 @@ import {resolveImages, type ResolvedImage} from './images.ts'
 import {ABSENT, STATE_TYPE, stateIdFor, valueHash, type ImportState} from './importState.ts'
 import {describeFile} from './report.ts'
 import {parseInterview, recogniseInterview, type ParsedInterview} from './parseInterview.ts'
-import {normalizeName, toDocuments, type PlannedDocument} from './toDocuments.ts'
+import {
+  cityNameCandidates,
+  normalizeName,
+  toDocuments,
+  type PlannedDocument,
+} from './toDocuments.ts'
 import {wordBlocks, WordReadError} from './wordSource.ts'
 
 export type ChangeAction = 'create' | 'update' | 'unchanged'
@@ -206,6 +211,14 @@ export async function importInterview(
   try {
     images = await resolveImages(parsed, file, warnings)
     const known = datasetMissing ? new Map() : await knownOrganizations(client, parsed)
+    const cityNames = cityNameCandidates(parsed)
+    const knownCities =
+      datasetMissing || cityNames.length < 2
+        ? []
+        : await client.fetch<string[]>(
+            '*[_type == "city" && lower(name) in $names && !(_id in path("drafts.**"))].name',
+            {names: cityNames.map(normalizeName)},
+          )
     const existingAssets = new Set(
       images.length === 0 || datasetMissing
         ? []
@@ -214,6 +227,7 @@ export async function importInterview(
     planned = toDocuments(parsed, {
       knownOrganizations: known,
       assetIds: new Map(images.map((image) => [image.image, image.assetId])),
+      knownCities,
     })
     const interviewId = planned.find((document) => document._type === 'interview')?._id
     log?.(`${file}${dryRun ? ' (dry run: nothing is written)' : ''}`)

@@ -19,6 +19,7 @@ export function markdownBlocks(text: string, firstLine = 1): SourceBlock[] {
   let heading: number | undefined
   let tableStart: number | undefined
   let tableCells: Inline[] = []
+  let ordinal: number | undefined
   const lineOf = (token: Token) => firstLine + (token.map?.[0] ?? 0)
 
   for (let i = 0; i < tokens.length; i++) {
@@ -54,6 +55,9 @@ export function markdownBlocks(text: string, firstLine = 1): SourceBlock[] {
         blocks.push({type: 'table', line: tableStart ?? lineOf(token), inlines: tableCells})
         tableStart = undefined
         break
+      case 'list_item_open':
+        ordinal = /^\d+$/.test(token.info) ? Number(token.info) : undefined
+        break
       case 'hr':
         blocks.push({type: 'rule', line: lineOf(token), inlines: []})
         break
@@ -86,10 +90,12 @@ export function markdownBlocks(text: string, firstLine = 1): SourceBlock[] {
           type: heading !== undefined ? 'heading' : list ? 'listItem' : 'paragraph',
           ...(heading !== undefined ? {level: heading} : {}),
           ...(heading === undefined && list ? {listItem: list, level: lists.length} : {}),
+          ...(heading === undefined && list === 'number' && ordinal !== undefined ? {ordinal} : {}),
           ...(quoteDepth > 0 ? {quote: true} : {}),
           line,
           inlines,
         })
+        ordinal = undefined
         break
       }
       default:

@@ -212,8 +212,15 @@ export function recogniseInterview(
   for (const {block, index} of preamble) {
     if (block.type === 'heading') {
       const text = blockText(block)
-      if (title === undefined) title = text
-      else if (text !== title) {
+      if (title === undefined) {
+        title = text
+        if (styleOf(block) === style) {
+          warnings.push({
+            line: block.line,
+            message: `the heading "${truncate(text, 60)}" is read as the title, not as a question: it has no number and no question mark`,
+          })
+        }
+      } else if (text !== title) {
         warnings.push({
           line: block.line,
           message: `the heading "${truncate(text, 60)}" is not used: ${frontMatter.title !== undefined ? 'the front matter gives the title' : 'the title is the first heading'}`,
@@ -234,6 +241,14 @@ export function recogniseInterview(
       const quoteText = quoteTextOf(block)
       if (pullQuote) pullQuote.text += ` ${quoteText}`
       else pullQuote = {text: quoteText, line: block.line}
+    } else if (isQuote(block)) {
+      warnings.push({
+        line: block.line,
+        message:
+          'a second quote before the first question is read as part of the ingress; the first one is the pull quote',
+      })
+      leadParts.push(blockText(block))
+      leadLine ??= block.line
     } else if (block.type === 'paragraph' || block.type === 'listItem') {
       leadParts.push(blockText(block))
       leadLine ??= block.line
@@ -290,7 +305,7 @@ export function recogniseInterview(
         })
       }
     }
-    const number = numberMatch ? Number(numberMatch[1]) : undefined
+    const number = numberMatch ? Number(numberMatch[1]) : block.ordinal
     if (number !== undefined && number !== q + 1) {
       warnings.push({
         line: block.line,
@@ -371,19 +386,25 @@ export function recogniseInterview(
 function styleOf(block: SourceBlock): QuestionStyle | undefined {
   if (block.quote) return undefined
   if (block.type === 'heading') return `h${block.level ?? 1}` as QuestionStyle
-  if (isWhollyBold(block) && blockLines(block).length === 1) return 'bold'
-  return undefined
+  if (!isWhollyBold(block) || blockLines(block).length !== 1) return undefined
+  // A bold list item ("1. **Hur började det?**") is a question only with its question mark.
+  if (block.type === 'listItem' && !QUESTION_MARK.test(blockText(block))) return undefined
+  return 'bold'
 }
 
+/** The number written before a question: in its text, or the list number it was given. */
 function questionNumber(block: SourceBlock): number | undefined {
   const match = QUESTION_NUMBER.exec(blockText(block))
-  return match ? Number(match[1]) : undefined
+  return match ? Number(match[1]) : block.ordinal
 }
 
 /** Numbered, or ending in a question mark: certainly meant as a question. */
 function isStrongQuestion(block: SourceBlock): boolean {
   const text = blockText(block)
-  return styleOf(block) !== undefined && (QUESTION_NUMBER.test(text) || QUESTION_MARK.test(text))
+  return (
+    styleOf(block) !== undefined &&
+    (questionNumber(block) !== undefined || QUESTION_MARK.test(text))
+  )
 }
 
 /**

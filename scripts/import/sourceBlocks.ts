@@ -31,6 +31,8 @@ export interface SourceBlock {
   /** Heading level 1–6; list nesting level from 1. */
   level?: number
   listItem?: 'bullet' | 'number'
+  /** The number of a numbered list item as written ("3." → 3). */
+  ordinal?: number
   /** Inside a `>` quote (Markdown) or a quote style (Word). */
   quote?: boolean
   /** 1-based line in the file (Word: the paragraph's number). */
@@ -78,9 +80,9 @@ export function blockImages(block: SourceBlock): SourceImage[] {
   return block.inlines.flatMap((inline) => (inline.kind === 'image' ? [inline.image] : []))
 }
 
-/** A paragraph whose text is all bold ("**1. Hur började det?**"). */
+/** A paragraph or list item whose text is all bold ("**1. Hur började det?**"). */
 export function isWhollyBold(block: SourceBlock): boolean {
-  if (block.type !== 'paragraph' || block.quote) return false
+  if ((block.type !== 'paragraph' && block.type !== 'listItem') || block.quote) return false
   const texts = block.inlines.filter(
     (inline): inline is Extract<Inline, {kind: 'text'}> =>
       inline.kind === 'text' && inline.text.trim() !== '',

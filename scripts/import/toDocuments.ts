@@ -47,7 +47,7 @@ const INTERVIEW_LANGUAGE = 'sv'
  * "Växjö Stadskärna") or before "i <City>" ("Cityföreningen i Borås").
  */
 const CITY_SUFFIX =
-  /^(\p{Lu}[\p{L}-]*(?:\s\p{Lu}[\p{L}-]*)?)\s+(?:city|centrum|stadskärna|stadskärnan|innerstad|innerstaden|citysamverkan|cityförening|cityföreningen|stadskärneförening)$/iu
+  /^(\p{Lu}[\p{L}-]*(?:\s\p{Lu}[\p{L}-]*)?)\s+(?:city|centrum|stadskärna|stadskärnan|innerstad|innerstaden|citysamverkan|cityförening|cityföreningen|centrumförening|centrumföreningen|stadskärneförening)$/iu
 const CITY_AFTER_I = /^(?:\p{L}+)\s+i\s+(\p{Lu}[\p{L}-]*(?:\s\p{Lu}[\p{L}-]*)?)$/u
 
 /**
@@ -96,6 +96,40 @@ export interface ToDocumentsOptions {
   knownOrganizations?: Map<string, string>
   /** The asset id of each image of the file that has been (or would be) uploaded. */
   assetIds?: Map<SourceImage, string>
+  /** Names of cities that already exist: they settle "Hässleholms Stadskärna" → Hässleholm. */
+  knownCities?: string[]
+}
+
+/**
+ * The names the city in the interviewee's organisation name may have: as written, and without a
+ * final "s", which may be a genitive ("Östersunds Centrumförening") or part of the name ("Borås").
+ */
+export function cityNameCandidates(parsed: ParsedInterview): string[] {
+  if (parsed.city) return []
+  const organization = parsed.organization ?? parsed.interviewee.organization
+  const city = organization && cityFromOrganizationName(organization)
+  if (!city) return []
+  // "Borås City", "Östersund Centrum": no genitive before the English-style suffixes.
+  const genitivePossible = !/\s(?:city|centrum)$/i.test(organization.trim())
+  return genitivePossible && /[^sxz]s$/i.test(city) ? [city, city.slice(0, -1)] : [city]
+}
+
+/** The interview's city: front matter, else from the organisation's name, settled by the lake. */
+function cityNameOf(parsed: ParsedInterview, knownCities: string[]): string | undefined {
+  if (parsed.city) return parsed.city
+  const candidates = cityNameCandidates(parsed)
+  if (candidates.length === 0) return undefined
+  const known = new Set(knownCities.map(normalizeName))
+  const existing = [...candidates].reverse().find((name) => known.has(normalizeName(name)))
+  if (existing) return existing
+  if (candidates.length > 1) {
+    const organization = parsed.organization ?? parsed.interviewee.organization
+    parsed.warnings.push({
+      line: parsed.interviewee.line,
+      message: `the city is read as "${candidates[0]}" from "${organization}"; if the "s" is a genitive, the city is "${candidates[1]}": create that city in the Studio (or give "city:" in the front matter) and import again`,
+    })
+  }
+  return candidates[0]
 }
 
 /** Lower case with single spaces: how names are compared. */
@@ -147,7 +181,7 @@ export function toDocuments(
 
   const {interviewee} = parsed
   const organizationName = parsed.organization ?? interviewee.organization
-  const cityName = parsed.city ?? (organizationName && cityFromOrganizationName(organizationName))
+  const cityName = cityNameOf(parsed, options.knownCities ?? [])
   const cityId = cityName ? named('city', cityName) : undefined
   const organizationId = organizationName
     ? named('organization', organizationName, {
@@ -264,6 +298,7 @@ export function toDocuments(
     ],
   })
 
+  parsed.warnings.sort((a, b) => a.line - b.line)
   return [...documents.values()]
 }
 

@@ -58,6 +58,8 @@ export async function wordBlocks(bytes: Uint8Array): Promise<WordConversion> {
 
 interface Context {
   list?: Array<'bullet' | 'number'>
+  /** The position of the list item in its numbered list. */
+  ordinal?: number
   quote?: boolean
 }
 
@@ -89,17 +91,23 @@ class BlockBuilder {
       })
     } else if (name === 'ul' || name === 'ol') {
       const list = [...(context.list ?? []), name === 'ul' ? 'bullet' : 'number'] as Context['list']
-      for (const item of node.childNodes) this.block(item, {...context, list})
+      let ordinal = 0
+      for (const item of node.childNodes) {
+        if (item.nodeName === 'li') ordinal++
+        this.block(item, {...context, list, ordinal})
+      }
     } else if (name === 'li') {
       const line = ++this.paragraph
       const inline = node.childNodes.filter((child) => !isList(child))
       const inlines = this.inlines(inline, [], undefined, line)
       const list = context.list ?? ['bullet']
       if (inlines.length > 0) {
+        const listItem = list[list.length - 1]
         this.blocks.push({
           type: 'listItem',
-          listItem: list[list.length - 1],
+          listItem,
           level: list.length,
+          ...(listItem === 'number' && context.ordinal ? {ordinal: context.ordinal} : {}),
           line,
           inlines,
         })
