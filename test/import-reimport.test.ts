@@ -184,6 +184,81 @@ describe('importing the same file again', () => {
   })
 })
 
+describe('documents changed in the Studio in other ways', () => {
+  it('makes a document deleted in the Studio again', async () => {
+    const client = await freshClient()
+    await importFiles([layout('2-fetstil-parentes.md')], {client})
+    const id = 'interview-karlstad-vagade-satsa-pa-evenemang'
+    await client.delete(id)
+    const summary = await importFiles([layout('2-fetstil-parentes.md')], {client})
+    expect(summary.ok).toBe(true)
+    expect(summary.files[0].changes.find((c) => c.id === id)?.action).toBe('create')
+    expect(await client.getDocument(id)).toMatchObject({
+      title: 'Karlstad vågade satsa på evenemang',
+    })
+  })
+
+  it('does not update a document that has an unpublished draft, unless forced', async () => {
+    const client = await freshClient()
+    const file = copyOf('2-fetstil-parentes.md')
+    await importFiles([file], {client})
+    const id = 'interview-karlstad-vagade-satsa-pa-evenemang'
+    const published = await client.getDocument(id)
+    await client.create({...published!, _id: `drafts.${id}`, title: 'Utkast i Studion'})
+    const transactions = await transactionCount(client)
+    // The file unchanged: nothing to do, the draft is the editor's business.
+    expect((await importFiles([file], {client})).ok).toBe(true)
+    expect(await transactionCount(client)).toBe(transactions)
+
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('Vi ville veta', 'Vi ville verkligen veta'),
+    )
+    const errors: string[] = []
+    const refused = await importFiles([file], {client, logError: (line) => errors.push(line)})
+    expect(refused.ok).toBe(false)
+    expect(errors).toEqual([
+      `${file}: nothing was written: unpublished changes in the Studio that publishing would put over the import: ${id} (questions); publish or discard them first. Import with --force to overwrite the Studio's changes with the file's`,
+    ])
+    expect(await transactionCount(client)).toBe(transactions)
+    expect((await importFiles([file], {client, force: true})).ok).toBe(true)
+    expect((await client.getDocument(id))?.questions[0].answer[0].children[0].text).toBe(
+      'Vi ville verkligen veta om vårt arbetssätt höll.',
+    )
+    expect((await client.getDocument(`drafts.${id}`))?.title).toBe('Utkast i Studion')
+  })
+})
+
+describe('files that are not UTF-8 Markdown', () => {
+  it('reads Windows-1252 with a warning, and explains an old .doc', async () => {
+    const client = await freshClient()
+    const dir = tempDir()
+    const latin = join(dir, 'ansi.md')
+    writeFileSync(
+      latin,
+      Buffer.from('Åsa Öst, vd, Växjö Stadskärna\n\n### Hur gick det?\n\nBra, tack.\n', 'latin1'),
+    )
+    const summary = await importFiles([latin], {client})
+    expect(summary.files[0].warnings[0]).toEqual({
+      line: 0,
+      message:
+        'the file is not UTF-8; it was read as Windows-1252 (save it as UTF-8 to be sure of å, ä and ö)',
+    })
+    expect(await client.fetch('*[_type == "interview"][0].questions[0].question')).toBe(
+      'Hur gick det?',
+    )
+    expect(await client.fetch('*[_type == "person"][0].name')).toBe('Åsa Öst')
+
+    const doc = join(dir, 'gammal.doc')
+    writeFileSync(doc, Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]))
+    const errors: string[] = []
+    await importFiles([doc], {client, logError: (line) => errors.push(line)})
+    expect(errors).toEqual([
+      `${doc}:1: this is an old Word file (.doc); open it in Word and save it as .docx, then import that`,
+    ])
+  })
+})
+
 describe('a Markdown file with a portrait next to it', () => {
   it('uploads the image beside the name as the portrait, once', async () => {
     const client = await freshClient()

@@ -104,6 +104,8 @@ export interface Mutation {
 export interface Conflict {
   id: string
   field: string
+  /** The document has a draft in the Studio that publishing would put over the import. */
+  draft?: boolean
 }
 
 export interface Plan {
@@ -165,7 +167,14 @@ export async function parseFile(
     extname(file).toLowerCase() === '.docx' ||
     (typeof source !== 'string' && source[0] === 0x50 && source[1] === 0x4b)
   if (!isWord) {
-    const text = typeof source === 'string' ? source : Buffer.from(source).toString('utf8')
+    if (extname(file).toLowerCase() === '.doc') {
+      throw new InterviewParseError(
+        file,
+        1,
+        'this is an old Word file (.doc); open it in Word and save it as .docx, then import that',
+      )
+    }
+    const {text, encoding} = typeof source === 'string' ? {text: source} : decodeText(source)
     if (text.includes('\u0000')) {
       throw new InterviewParseError(
         file,
@@ -173,7 +182,14 @@ export async function parseFile(
         'this is not a text file; expected Markdown (.md) or a Word document (.docx)',
       )
     }
-    return parseInterview(text, file)
+    const parsed = parseInterview(text, file)
+    if (encoding) {
+      parsed.warnings.unshift({
+        line: 0,
+        message: `the file is not UTF-8; it was read as ${encoding} (save it as UTF-8 to be sure of å, ä and ö)`,
+      })
+    }
+    return parsed
   }
   const bytes = typeof source === 'string' ? Buffer.from(source, 'binary') : source
   let conversion
@@ -235,7 +251,8 @@ export async function importInterview(
 
     const existing = datasetMissing ? [] : await fetchExisting(client, planned)
     const states = datasetMissing ? [] : await fetchStates(client, planned)
-    const plan = planMutations(planned, existing, states, {force})
+    const drafts = datasetMissing ? new Set<string>() : await fetchDraftIds(client, planned)
+    const plan = planMutations(planned, existing, states, {force, drafts})
     if (plan.conflicts.length > 0) {
       const message = conflictMessage(file, plan.conflicts)
       reportError(options, message)
@@ -286,6 +303,15 @@ export async function importInterview(
   }
 }
 
+/** UTF-8, or Windows-1252 (what older Windows editors save) when the bytes are not UTF-8. */
+function decodeText(bytes: Uint8Array): {text: string; encoding?: string} {
+  try {
+    return {text: new TextDecoder('utf-8', {fatal: true}).decode(bytes)}
+  } catch {
+    return {text: new TextDecoder('windows-1252').decode(bytes), encoding: 'Windows-1252'}
+  }
+}
+
 function withAssetIds(mutation: Mutation, replacements: Map<string, string>): Mutation {
   if (replacements.size === 0) return mutation
   return replaceReferences(mutation, replacements) as Mutation
@@ -299,7 +325,7 @@ export function planMutations(
   planned: PlannedDocument[],
   existing: ExistingDocument[],
   states: ImportState[] = [],
-  options: {force?: boolean} = {},
+  options: {force?: boolean; drafts?: Set<string>} = {},
 ): Plan {
   const byId = new Map(existing.map((document) => [document._id, document]))
   const stateById = new Map(states.map((state) => [state.documentId, state]))
@@ -325,10 +351,13 @@ export function planMutations(
     const hashesOf = (values: Record<string, unknown>) =>
       Object.fromEntries(managed.map((field) => [field, valueHash(values[field])]))
     if (!current) {
+      // A marker without its document: the document was deleted in the Studio; make it again.
       return {
         change: {id, type: document._type, action: 'create'},
         create: {_id: id, _type: document._type, ...fields},
-        state: {create: newState(id, hashesOf(fields))},
+        state: state
+          ? {patch: {id: state._id, rev: state._rev, hashes: hashesOf(fields)}}
+          : {create: newState(id, hashesOf(fields))},
       }
     }
     if (reused) {
@@ -373,6 +402,9 @@ export function planMutations(
       written[field] = valueHash(value)
     }
     const changed = [...Object.keys(set), ...unset]
+    if (changed.length > 0 && options.drafts?.has(id) && !options.force) {
+      for (const field of changed) conflicts.push({id, field, draft: true})
+    }
     const stateChanged = !state || !deepEqual(state.hashes, written)
     const stateWrite = stateChanged
       ? state
@@ -409,12 +441,24 @@ function newState(documentId: string, hashes: Record<string, string>): ImportSta
 }
 
 function conflictMessage(file: string, conflicts: Conflict[]): string {
-  const byDocument = new Map<string, string[]>()
-  for (const {id, field} of conflicts) byDocument.set(id, [...(byDocument.get(id) ?? []), field])
-  const list = [...byDocument].map(([id, fields]) => `${id} (${fields.join(', ')})`).join('; ')
+  const describe = (items: Conflict[]) => {
+    const byDocument = new Map<string, string[]>()
+    for (const {id, field} of items) byDocument.set(id, [...(byDocument.get(id) ?? []), field])
+    return [...byDocument].map(([id, fields]) => `${id} (${fields.join(', ')})`).join('; ')
+  }
+  const edited = conflicts.filter((conflict) => !conflict.draft)
+  const drafts = conflicts.filter((conflict) => conflict.draft)
+  const reasons = [
+    edited.length > 0
+      ? `edited in the Studio since the last import, and changed in the file too: ${describe(edited)}`
+      : '',
+    drafts.length > 0
+      ? `unpublished changes in the Studio that publishing would put over the import: ${describe(drafts)}; publish or discard them first`
+      : '',
+  ].filter(Boolean)
   return (
-    `${file}: nothing was written: edited in the Studio since the last import, and changed in the file too: ` +
-    `${list}. Import with --force to overwrite the Studio's changes with the file's`
+    `${file}: nothing was written: ${reasons.join('; and ')}. ` +
+    `Import with --force to overwrite the Studio's changes with the file's`
   )
 }
 
@@ -454,6 +498,19 @@ async function fetchExisting(
   return documents.filter(
     (document) => !document._id.startsWith('drafts.') && !document._id.startsWith('versions.'),
   )
+}
+
+/** Ids of planned documents that have a draft in the Studio. */
+async function fetchDraftIds(
+  client: SanityClient,
+  planned: PlannedDocument[],
+): Promise<Set<string>> {
+  const found = await client.fetch<string[]>(
+    '*[_id in $ids]._id',
+    {ids: planned.map((document) => `drafts.${document._id}`)},
+    {perspective: 'raw'},
+  )
+  return new Set(found.map((id) => id.slice('drafts.'.length)))
 }
 
 async function fetchStates(
