@@ -473,7 +473,11 @@ describe('the command line', () => {
   })
 
   it('says exactly how to get a token, and that command works', async () => {
-    const missing = await run(undefined, [layout('2-fetstil-parentes.md')], {SANITY_API_TOKEN: ''})
+    const missing = await run(undefined, [layout('2-fetstil-parentes.md')], {
+      SANITY_API_TOKEN: '',
+      // No token file from `npm start` either.
+      LAKE_DATA_DIR: tempDir(),
+    })
     expect(missing.code).toBe(2)
     expect(missing.err.join('\n')).toContain('`npm run lake:token -- --role editor`')
     expect(() => createTarget(readContentLakeConfig({}))).toThrow(

@@ -88,7 +88,8 @@ export async function main(args: string[], io: CliIo = {}): Promise<number> {
   if (!dryRun && !config.token) {
     err(
       `SANITY_API_TOKEN is not set, and writing to the Content Lake needs a token: ${TOKEN_HINT}` +
-        ' (add `--data <folder>` when your lake keeps its data elsewhere than .lake). ' +
+        ' (add `--data <folder>` when your lake keeps its data elsewhere than .lake; a lake started' +
+        ' with `npm start` leaves one in its data folder that scripts use by themselves). ' +
         '`--dry-run` works without one.',
     )
     return 2
