@@ -314,6 +314,14 @@ describe('unnumbered bold questions, interviewee before the title, an ingress', 
       ['normal', '', 'Quality Mark bygger på en europeisk modell för stadskärnor.'],
     ])
     expect(factSheet.contacts).toEqual([keyed('person-mateja-zibert')])
+    expect(factSheet.organization).toEqual(ref('organization-svenska-stadskarnor'))
+    expect(Object.keys(factSheet).sort()).toEqual(['body', 'contacts', 'organization', 'title'])
+    expect(result.byId['organization-vaxjo-stadskarna']).toEqual({
+      name: 'Växjö Stadskärna',
+      slug: slug('vaxjo-stadskarna'),
+      kind: 'cityCentreOrganization',
+      city: ref('city-vaxjo'),
+    })
   })
 })
 
@@ -358,10 +366,21 @@ describe('"#" questions with a quoted front matter title and a date-time', () =>
       organization: ref('organization-lulea-centrum'),
       email: 'orjan.lindback@lulea-centrum.example',
     })
-    expect(result.byId['qmFactSheet-lulea-fran-parkering-till-motesplats']).toMatchObject({
+    const factSheet = result.byId['qmFactSheet-lulea-fran-parkering-till-motesplats']
+    expect({...factSheet, body: simple(factSheet.body as PortableTextBlock[])}).toEqual({
       title: 'Fakta om QM',
+      body: [['normal', '', 'QM granskas vart tredje år.']],
       contacts: [keyed('person-orjan-lindback')],
+      organization: ref('organization-svenska-stadskarnor'),
     })
+    expect(result.byId['organization-lulea-centrum']).toEqual({
+      name: 'Luleå Centrum',
+      slug: slug('lulea-centrum'),
+      kind: 'cityCentreOrganization',
+      city: ref('city-lulea'),
+    })
+    expect(result.byId['city-lulea']).toEqual({name: 'Luleå', slug: slug('lulea')})
+    expect(result.byId['organization-svenska-stadskarnor']).toEqual(ASSOCIATION_FIELDS)
   })
 })
 
@@ -415,9 +434,18 @@ describe('unnumbered "##" questions, „ “ quote, nested list, two contacts', 
       email: 'sarka@falu-centrum.example',
     })
     expect(result.byId['city-falun']).toEqual({name: 'Falun', slug: slug('falun')})
-    expect(result.byId['qmFactSheet-falun-satsar-pa-belysning']).toMatchObject({
+    const factSheet = result.byId['qmFactSheet-falun-satsar-pa-belysning']
+    expect({...factSheet, body: simple(factSheet.body as PortableTextBlock[])}).toEqual({
       title: 'Fakta om QM',
+      body: [['normal', '', 'Svenska Stadskärnor delar ut QM.']],
       contacts: [keyed('person-sarka-nystrom'), keyed('person-jorgen-ek')],
+      organization: ref('organization-svenska-stadskarnor'),
+    })
+    expect(result.byId['organization-centrumforeningen-i-falun']).toEqual({
+      name: 'Centrumföreningen i Falun',
+      slug: slug('centrumforeningen-i-falun'),
+      kind: 'cityCentreOrganization',
+      city: ref('city-falun'),
     })
   })
 })
@@ -467,9 +495,20 @@ describe('"####" questions numbered "1)", straight quotes, a contact on one line
       organization: ref('organization-ystad-city'),
       email: 'bjorn@ystad-city.example',
     })
-    expect(result.byId['qmFactSheet-bjorn-akesson-ystad-city']).toMatchObject({
+    const factSheet = result.byId['qmFactSheet-bjorn-akesson-ystad-city']
+    expect({...factSheet, body: simple(factSheet.body as PortableTextBlock[])}).toEqual({
       title: 'Fakta om kvalitetsmärkningen',
+      body: [['normal', '', 'Kvalitetsmärkningen granskar hur samverkan fungerar.']],
+      contacts: [keyed('person-bjorn-akesson')],
+      organization: ref('organization-svenska-stadskarnor'),
     })
+    expect(result.byId['organization-ystad-city']).toEqual({
+      name: 'Ystad City',
+      slug: slug('ystad-city'),
+      kind: 'cityCentreOrganization',
+      city: ref('city-ystad'),
+    })
+    expect(result.byId['city-ystad']).toEqual({name: 'Ystad', slug: slug('ystad')})
   })
 })
 
@@ -552,6 +591,13 @@ describe('a mix: "###" and bold questions, a bold line in an answer, a person tw
       email: 'dusan.oberg@boras-city.example',
       phone: '070-123 45 67',
     })
+    expect(result.byId['organization-boras-city']).toEqual({
+      name: 'Borås City',
+      slug: slug('boras-city'),
+      kind: 'cityCentreOrganization',
+      city: ref('city-boras'),
+    })
+    expect(result.byId['city-boras']).toEqual({name: 'Borås', slug: slug('boras')})
     expect(result.byId['person-helene-kovac']).toEqual({
       name: 'Hélène Kovač',
       slug: slug('helene-kovac'),
@@ -601,6 +647,13 @@ describe('an English interview: straight-quoted pull quote, two ingress paragrap
       email: 'marta@uppsala-city.example',
     })
     expect(result.ids).not.toContain('organization-svenska-stadskarnor')
+    expect(result.byId['organization-uppsala-city']).toEqual({
+      name: 'Uppsala City',
+      slug: slug('uppsala-city'),
+      kind: 'cityCentreOrganization',
+      city: ref('city-uppsala'),
+    })
+    expect(result.byId['city-uppsala']).toEqual({name: 'Uppsala', slug: slug('uppsala')})
   })
 })
 
