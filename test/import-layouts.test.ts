@@ -767,3 +767,27 @@ describe('a heading in the question style before the interviewee', () => {
     ])
   })
 })
+
+describe('question lines as people type them', () => {
+  it('reads "Fråga 1:" numbering and a question mark left outside the bold', () => {
+    const parsed = parseInterview(
+      [
+        'Ada Ek, vd, Exempelstad City',
+        '',
+        '**Fråga 1: Hur började det**?',
+        '',
+        'Med ett möte.',
+        '',
+        '**Fråga 2: Och sedan?**',
+        '',
+        'Fler möten.',
+      ].join('\n'),
+      'x.md',
+    )
+    expect(parsed.questions.map((q) => [q.number, q.question, q.line])).toEqual([
+      [1, 'Hur började det?', 3],
+      [2, 'Och sedan?', 7],
+    ])
+    expect(parsed.warnings).toEqual([])
+  })
+})

@@ -60,7 +60,8 @@ export interface ParsedQuestion {
 
 type QuestionStyle = 'h1' | 'h2' | 'h3' | 'h4' | 'h5' | 'h6' | 'bold'
 
-const QUESTION_NUMBER = /^(\d+)\s*[.):]\s*/
+/** "1.", "1)", "1:", also after the word: "Fråga 1:". */
+const QUESTION_NUMBER = /^(?:fråga\s+)?(\d+)\s*[.):]\s*/i
 const QUESTION_MARK = /\?\s*$/
 /** Characters that open a pull quote: Swedish ” and », English “ and ", German „, French «. */
 const QUOTE_OPENERS = /^[”“"»«„]\s*/u

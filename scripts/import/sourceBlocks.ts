@@ -83,9 +83,10 @@ export function blockImages(block: SourceBlock): SourceImage[] {
 /** A paragraph or list item whose text is all bold ("**1. Hur började det?**"). */
 export function isWhollyBold(block: SourceBlock): boolean {
   if ((block.type !== 'paragraph' && block.type !== 'listItem') || block.quote) return false
+  // Punctuation left outside the bold ("**Hur gick det**?") does not make the line less bold.
   const texts = block.inlines.filter(
     (inline): inline is Extract<Inline, {kind: 'text'}> =>
-      inline.kind === 'text' && inline.text.trim() !== '',
+      inline.kind === 'text' && !/^[\s?:.!]*$/.test(inline.text),
   )
   return (
     texts.length > 0 &&
