@@ -15,7 +15,8 @@ import {messageOf} from '../shared/errors.ts'
 /** How to get a token; `npm run` uses the project's Node, so this works on any system Node. */
 export const TOKEN_HINT =
   'For the local lake get one with `npm run lake:token -- --role editor` (add `--data <folder>` ' +
-  'if the lake keeps its data elsewhere than .lake) and set SANITY_API_TOKEN to the printed token.'
+  'if the lake keeps its data elsewhere than .lake) and set SANITY_API_TOKEN to the printed token; ' +
+  'a lake started with `npm start` leaves one that the runner uses by itself.'
 
 export interface MigrateTarget {
   config: ContentLakeConfig
