@@ -10,13 +10,16 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {main} from '../scripts/import/cli.ts'
 import {importFiles, type PortableTextBlock} from '../scripts/import/index.ts'
+import {contactKeyFor} from '../migrations/2026-12-04-interview-contacts-list/index.ts'
 import {startTestLake, type TestLake} from './helpers/lake.ts'
 
 const fixtures = fileURLToPath(new URL('./fixtures/interviews/', import.meta.url))
 const fixture = (name: string) => join(fixtures, name)
-const seed = fileURLToPath(
-  new URL('../../shared/seeds/qm-interview-sodertalje.md', import.meta.url),
-)
+// The shared seeds sit beside the checkout (../shared), or two levels up from a worktree.
+const seed =
+  ['../../shared/seeds/', '../../../shared/seeds/']
+    .map((dir) => fileURLToPath(new URL(`${dir}qm-interview-sodertalje.md`, import.meta.url)))
+    .find((path) => existsSync(path)) ?? 'no-seed'
 
 const ref = (id: string) => ({_type: 'reference', _ref: id})
 const texts = (blocks: PortableTextBlock[]) =>
@@ -41,7 +44,9 @@ async function freshClient(): Promise<SanityClient> {
 }
 
 async function allDocuments(client: SanityClient): Promise<StoredDocument[]> {
-  return client.fetch<StoredDocument[]>('*[!(_id in path("_.**"))] | order(_id asc)')
+  return client.fetch<StoredDocument[]>(
+    '*[!(_id in path("_.**")) && !(_id in path("importer.**"))] | order(_id asc)',
+  )
 }
 
 async function revisions(client: SanityClient): Promise<Record<string, string>> {
@@ -162,7 +167,10 @@ describe('importing into a running lake', () => {
         attribution: 'Mirela Kovačević Öberg, verksamhetsledare Alingsås City',
       },
       factSheet: ref(factSheetId),
-      contact: ref('person-tove-zagar-lindqvist'),
+      // The same key as the migration from `contact` gives, so the two never disagree.
+      contacts: [
+        {...ref('person-tove-zagar-lindqvist'), _key: contactKeyFor('person-tove-zagar-lindqvist')},
+      ],
     })
     const questions = interview.questions as Array<{
       _key: string
@@ -196,7 +204,7 @@ describe('importing into a running lake', () => {
     // The references resolve in GROQ.
     const joined = await client.fetch(
       `*[_id == $id][0]{"interviewee": interviewee->name, "city": city->name,
-        "contact": contact->email, "publisher": factSheet->organization->name}`,
+        "contact": contacts[0]->email, "publisher": factSheet->organization->name}`,
       {id: interviewId},
     )
     expect(joined).toEqual({
@@ -251,6 +259,30 @@ describe('importing into a running lake', () => {
     ])
   })
 
+  it('replaces the old single contact of an interview imported before markers existed', async () => {
+    const client = await freshClient()
+    await importFiles([fixture('fullstandig.md')], {client})
+    // As an import before this version left it: one `contact`, no list and no markers.
+    await client
+      .patch(interviewId)
+      .set({contact: ref('person-tove-zagar-lindqvist')})
+      .unset(['contacts'])
+      .commit()
+    await client.delete({query: '*[_id in path("importer.**")]'})
+    const summary = await importFiles([fixture('fullstandig.md')], {client})
+    expect(summary.files[0].changes.find((c) => c.id === interviewId)).toEqual({
+      id: interviewId,
+      type: 'interview',
+      action: 'update',
+      fields: ['contacts', 'contact'],
+    })
+    const interview = await client.getDocument(interviewId)
+    expect(interview?.contact).toBeUndefined()
+    expect(interview?.contacts).toEqual([
+      {...ref('person-tove-zagar-lindqvist'), _key: contactKeyFor('person-tove-zagar-lindqvist')},
+    ])
+  })
+
   it('reports what it would do on a dry run and writes nothing', async () => {
     const client = await freshClient()
     const log: string[] = []
@@ -274,7 +306,7 @@ describe('importing into a running lake', () => {
     const summary = await importFiles([fixture('trasig.md')], {client})
     expect(summary.ok).toBe(false)
     expect(summary.files[0].error).toBe(
-      `${fixture('trasig.md')}:6: expected a numbered question ("### 1. …") but found "Här borde den första frågan ha stått, men det är bara löpte…"`,
+      `${fixture('trasig.md')}:6: expected a question such as a heading "### 1. …?" or a bold line "**1. …?**" but found "Här borde den första frågan ha stått, men det är bara löpte…"`,
     )
     expect(await allDocuments(client)).toEqual([])
   })
@@ -290,7 +322,7 @@ describe('importing into a running lake', () => {
     ])
     expect(summary.files[1].error).toMatch(/2-trasig\.md:1: expected the interviewee line/)
     const interviews = await client.fetch<Array<{title: string; contact: string}>>(
-      '*[_type == "interview"] | order(title asc){title, "contact": contact->name}',
+      '*[_type == "interview"] | order(title asc){title, "contact": contacts[0]->name}',
     )
     expect(interviews).toEqual([
       {title: 'Erik Månsson, Östersund Centrum', contact: 'Tove Žagar Lindqvist'},
@@ -330,7 +362,7 @@ describe('importing into a running lake', () => {
     expect(ids).not.toContain('organization-svenska-stadskarnor')
 
     const interview = await client.getDocument(interviewId)
-    expect(interview?.contact).toEqual(ref('handmade-tove'))
+    expect(interview?.contacts).toEqual([{...ref('handmade-tove'), _key: expect.any(String)}])
     const factSheet = await client.getDocument(factSheetId)
     expect(factSheet?.contacts[0]._ref).toBe('handmade-tove')
     expect(factSheet?.organization).toEqual(ref('handmade-association'))
@@ -353,7 +385,7 @@ describe('importing into a running lake', () => {
       const out: string[] = []
       const err: string[] = []
       const code = await main(args, {
-        env: {},
+        env: {SANITY_API_TOKEN: lake.adminToken},
         out: (line) => out.push(line),
         err: (line) => err.push(line),
         createClient: () => client,
@@ -405,7 +437,7 @@ describe('importing into a running lake', () => {
     const bad = await run([fixture('trasig.md'), '--dataset', client.config().dataset!])
     expect(bad.code).toBe(1)
     expect(bad.stderr.trim()).toBe(
-      `${fixture('trasig.md')}:6: expected a numbered question ("### 1. …") but found "Här borde den första frågan ha stått, men det är bara löpte…"`,
+      `${fixture('trasig.md')}:6: expected a question such as a heading "### 1. …?" or a bold line "**1. …?**" but found "Här borde den första frågan ha stått, men det är bara löpte…"`,
     )
   })
 
@@ -421,7 +453,7 @@ describe('importing into a running lake', () => {
         "city": city->name,
         "factSheet": factSheet->{title, body, website, "organization": organization->name,
           "contacts": contacts[]->{name, role, email}},
-        "contact": contact->{name, role, email, "organization": organization->name}
+        "contact": contacts[0]->{name, role, email, "organization": organization->name}
       }`,
     )
     expect(interview.title).toBe('Aljoša Lagumdžija, Södertälje City')

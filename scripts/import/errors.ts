@@ -15,6 +15,14 @@ export class InterviewParseError extends Error {
 
 /** A note about the input that did not stop the import. */
 export interface ParseWarning {
+  /** 1-based line (Word: paragraph number); 0 when the note is about the whole file. */
   line: number
   message: string
+}
+
+/** `file:line: message`; notes from the Word converter have no line (0). */
+export function formatWarning(file: string, warning: ParseWarning): string {
+  return warning.line > 0
+    ? `${file}:${warning.line}: ${warning.message}`
+    : `${file}: ${warning.message}`
 }

@@ -3,9 +3,11 @@
  * same functions. Pass your own `@sanity/client` instance.
  */
 export {InterviewParseError, type ParseWarning} from './errors.ts'
+export {readFrontMatter, type FrontMatter} from './frontMatter.ts'
 export {
   importFiles,
   importInterview,
+  parseFile,
   planMutations,
   type ChangeAction,
   type DocumentChange,
@@ -13,14 +15,17 @@ export {
   type ImportOptions,
   type ImportSummary,
 } from './importInterviews.ts'
+export {markdownBlocks} from './markdownSource.ts'
 export {
   parseInterview,
+  recogniseInterview,
   type ParsedInterview,
   type ParsedPerson,
   type ParsedQuestion,
 } from './parseInterview.ts'
-export {markdownToBlocks, type PortableTextBlock} from './portableText.ts'
+export {toPortableText, type PortableTextBlock} from './portableText.ts'
 export {slugify} from './slug.ts'
+export type {SourceBlock, SourceImage} from './sourceBlocks.ts'
 export {
   ASSOCIATION,
   cityFromOrganizationName,
@@ -28,3 +33,4 @@ export {
   toDocuments,
   type PlannedDocument,
 } from './toDocuments.ts'
+export {wordBlocks, WordReadError} from './wordSource.ts'

@@ -1,11 +1,7 @@
 import {createHash} from 'node:crypto'
 
-import {markdownToPortableText} from '@portabletext/markdown'
-
 import type {ParseWarning} from './errors.ts'
-
-type ConversionOptions = NonNullable<Parameters<typeof markdownToPortableText>[1]>
-type PortableTextSchema = NonNullable<ConversionOptions['schema']>
+import type {Inline, SourceBlock} from './sourceBlocks.ts'
 
 export interface PortableTextSpan {
   _type: 'span'
@@ -30,69 +26,126 @@ export interface PortableTextBlock {
   level?: number
 }
 
-const named = (name: string) => ({name, value: name})
-
-/**
- * The `blockContent` type of the content model (schemas/objects/blockContent.ts) in the shape the
- * Markdown converter understands, so that answers only ever contain what the Studio can edit.
- */
-export const BLOCK_CONTENT_SCHEMA: PortableTextSchema = {
-  block: {name: 'block'},
-  span: {name: 'span'},
-  styles: ['normal', 'h2', 'h3', 'h4', 'blockquote'].map(named),
-  lists: ['bullet', 'number'].map(named),
-  decorators: ['strong', 'em'].map(named),
-  annotations: [{name: 'link', fields: [{name: 'href', type: 'string'}]}],
-  blockObjects: [],
-  inlineObjects: [],
-}
-
 /** A `_key` derived from its parts: the same parts give the same key on every import. */
 export function deterministicKey(...parts: Array<string | number>): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 12)
 }
 
+/** Heading levels in an answer map onto the styles `blockContent` has (h2–h4). */
+function headingStyle(level: number): string {
+  return `h${Math.min(Math.max(level, 2), 4)}`
+}
+
 /**
- * Converts Markdown to Portable Text limited to the `blockContent` schema. Keys are derived from
- * `scope` and each key's position, so the same text always gives the same keys. Constructs the
- * schema cannot hold (images, code, tables …) keep their text and are reported as warnings, with
- * line numbers in the file (`firstLine` is the file line of the Markdown's first line).
+ * Source blocks → Portable Text limited to the `blockContent` type (schemas/objects/blockContent.ts):
+ * styles normal, h2–h4 and blockquote; bullet and number lists; strong and em; links. Keys are
+ * derived from `scope` and each key's position, so the same text always gives the same keys.
+ * What the model cannot hold (images, code, tables, strike-through) keeps its text where it has
+ * one and is reported as a warning with its line.
  */
-export function markdownToBlocks(
-  markdown: string,
+export function toPortableText(
+  blocks: SourceBlock[],
   scope: string,
-  firstLine: number,
   warnings: ParseWarning[],
 ): PortableTextBlock[] {
   let counter = 0
-  const blocks = markdownToPortableText(markdown, {
-    schema: BLOCK_CONTENT_SCHEMA,
-    keyGenerator: () => deterministicKey(scope, counter++),
-    onDegradation: ({degradations}) => {
-      for (const degradation of degradations) {
-        warnings.push({
-          line: firstLine + (degradation.line ?? 1) - 1,
-          message: degradation.message,
-        })
-      }
-    },
-  })
-  return blocks.map((block) => normalizeBlock(block as unknown as PortableTextBlock))
+  const key = () => deterministicKey(scope, counter++)
+  const result: PortableTextBlock[] = []
+  for (const block of blocks) {
+    if (block.type === 'rule') continue
+    if (block.type === 'code' || block.type === 'table') {
+      warnings.push({
+        line: block.line,
+        message: `${block.type === 'code' ? 'a code block' : 'a table'} cannot be stored as such; its text is kept as a plain paragraph`,
+      })
+    }
+    const markDefs: PortableTextLink[] = []
+    const children: PortableTextSpan[] = []
+    const blockKey = key()
+    for (const inline of block.inlines) appendInline(inline, children, markDefs, key, warnings)
+    trimEdges(children)
+    if (children.length === 0) continue
+    result.push({
+      _type: 'block',
+      _key: blockKey,
+      style:
+        block.type === 'heading'
+          ? headingStyle(block.level ?? 2)
+          : block.quote
+            ? 'blockquote'
+            : 'normal',
+      ...(block.type === 'listItem'
+        ? {listItem: block.listItem ?? 'bullet', level: block.level ?? 1}
+        : {}),
+      markDefs,
+      children,
+    })
+  }
+  return result
 }
 
-/** Keeps the fields the content model knows, in a stable order, so stored and new compare equal. */
-function normalizeBlock(block: PortableTextBlock): PortableTextBlock {
-  return {
-    _type: 'block',
-    _key: block._key,
-    style: block.style ?? 'normal',
-    ...(block.listItem ? {listItem: block.listItem, level: block.level ?? 1} : {}),
-    markDefs: (block.markDefs ?? []).map(({_type, _key, href}) => ({_type, _key, href})),
-    children: block.children.map(({_type, _key, text, marks}) => ({
-      _type,
-      _key,
-      text,
-      marks: marks ?? [],
-    })),
+function appendInline(
+  inline: Inline,
+  children: PortableTextSpan[],
+  markDefs: PortableTextLink[],
+  key: () => string,
+  warnings: ParseWarning[],
+): void {
+  if (inline.kind === 'image') {
+    warnings.push({
+      line: inline.line,
+      message: `an image in running text cannot be stored there${inline.image.alt ? ` ("${inline.image.alt}")` : ''}; it was left out`,
+    })
+    return
   }
+  if (inline.kind === 'degraded') {
+    warnings.push({line: inline.line, message: `${inline.what} is kept as plain text`})
+    if (inline.text) pushSpan(children, inline.text, inline.marks, key)
+    return
+  }
+  if (inline.kind === 'break') {
+    // A soft break is a line wrap in the file; a hard break (two spaces, <br>) is a new line.
+    pushSpan(children, inline.hard ? '\n' : ' ', children.at(-1)?.marks ?? [], key)
+    return
+  }
+  const marks: string[] = [...inline.marks]
+  if (inline.href) {
+    let link = markDefs.find(
+      (def) => def.href === inline.href && def._key === children.at(-1)?.marks.at(-1),
+    )
+    if (!link) {
+      link = {_type: 'link', _key: key(), href: inline.href}
+      markDefs.push(link)
+    }
+    marks.push(link._key)
+  }
+  pushSpan(children, inline.text, marks, key)
+}
+
+function pushSpan(children: PortableTextSpan[], text: string, marks: string[], key: () => string) {
+  const last = children.at(-1)
+  const sameMarks = (a: string[], b: string[]) =>
+    a.length === b.length && a.every((mark) => b.includes(mark))
+  if (last && (sameMarks(last.marks, marks) || (text.trim() === '' && text !== '\n'))) {
+    last.text += text
+  } else {
+    children.push({_type: 'span', _key: key(), text, marks})
+  }
+}
+
+/** Whitespace at the start and end of a block is noise from the source; runs inside collapse. */
+function trimEdges(children: PortableTextSpan[]): void {
+  for (const child of children)
+    child.text = child.text.replace(/[ \t]+/g, ' ').replace(/ ?\n ?/g, '\n')
+  while (children.length > 0 && children[0].text.trim() === '') children.shift()
+  while (children.length > 0 && children[children.length - 1].text.trim() === '') children.pop()
+  if (children.length === 0) return
+  children[0].text = children[0].text.replace(/^\s+/, '')
+  const last = children[children.length - 1]
+  last.text = last.text.replace(/\s+$/, '')
+}
+
+/** The plain text of blocks, paragraphs separated by blank lines. */
+export function blocksToPlainText(blocks: PortableTextBlock[]): string {
+  return blocks.map((block) => block.children.map((child) => child.text).join('')).join('\n\n')
 }

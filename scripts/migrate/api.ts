@@ -12,6 +12,12 @@ import {
 import {MigrateError} from './errors.ts'
 import {messageOf} from '../shared/errors.ts'
 
+/** How to get a token; `npm run` uses the project's Node, so this works on any system Node. */
+export const TOKEN_HINT =
+  'For the local lake get one with `npm run lake:token -- --role editor` (add `--data <folder>` ' +
+  'if the lake keeps its data elsewhere than .lake) and set SANITY_API_TOKEN to the printed token; ' +
+  'a lake started with `npm start` leaves one that the runner uses by itself.'
+
 export interface MigrateTarget {
   config: ContentLakeConfig
   /** Raw perspective: sees drafts, versions and the ledger's hidden documents. */
@@ -24,8 +30,7 @@ export function createTarget(config: ContentLakeConfig = readContentLakeConfig()
   if (!config.token) {
     throw new MigrateError(
       'SANITY_API_TOKEN is required: the migration ledger and lock live in documents hidden from ' +
-        'unauthenticated reads. For the local lake create one with ' +
-        '`node lake/main.ts token create --role administrator`.',
+        `unauthenticated reads. ${TOKEN_HINT}`,
     )
   }
   const client = createClient({
@@ -63,7 +68,9 @@ export async function assertDatasetExists(target: MigrateTarget): Promise<void> 
       )
     }
     if (status === 401 || status === 403) {
-      throw new MigrateError(`SANITY_API_TOKEN is not allowed to read the ${target.label}.`)
+      throw new MigrateError(
+        `SANITY_API_TOKEN is not allowed to read the ${target.label}. ${TOKEN_HINT}`,
+      )
     }
     throw new MigrateError(`Cannot reach the ${target.label}: ${messageOf(error)}`)
   }
