@@ -22,7 +22,11 @@ export interface LiveRelay {
 
 export function createLiveRelay(client: SanityClient, log: (line: string) => void): LiveRelay {
   const readers = new Set<ServerResponse>()
+  /** Readers connected before the lake welcomed the upstream stream: welcomed with it. */
+  const waiting = new Set<ServerResponse>()
   let upstream: {unsubscribe(): void} | null = null
+  let welcomed = false
+  const WELCOME = 'event: welcome\ndata: {}\n\n'
 
   const broadcast = (event: string, data: unknown, id?: string) => {
     const frame = `${id ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`
@@ -32,13 +36,18 @@ export function createLiveRelay(client: SanityClient, log: (line: string) => voi
   const connect = () => {
     upstream = client.live.events().subscribe({
       next(event: LiveEvent) {
-        if (event.type === 'message') broadcast('message', {tags: event.tags}, event.id)
+        if (event.type === 'welcome') {
+          welcomed = true
+          for (const res of waiting) res.write(WELCOME)
+          waiting.clear()
+        } else if (event.type === 'message') broadcast('message', {tags: event.tags}, event.id)
         // The lake could not replay what the relay missed: every page may be stale.
         else if (event.type === 'restart') broadcast('restart', {})
       },
       error(error: unknown) {
         log(`web: live events failed: ${String(error)}`)
         upstream = null
+        welcomed = false
         if (readers.size > 0)
           setTimeout(() => readers.size > 0 && !upstream && connect(), 2000).unref()
       },
@@ -52,17 +61,22 @@ export function createLiveRelay(client: SanityClient, log: (line: string) => voi
         'Cache-Control': 'no-store',
         'X-Accel-Buffering': 'no',
       })
-      res.write(': welcome\n\n')
       readers.add(res)
+      // `welcome` once the site's own stream from the lake is open: from then on, every commit
+      // reaches this reader.
+      if (welcomed) res.write(WELCOME)
+      else waiting.add(res)
       if (!upstream) connect()
       const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS)
       heartbeat.unref()
       req.once('close', () => {
         clearInterval(heartbeat)
         readers.delete(res)
+        waiting.delete(res)
         if (readers.size === 0 && upstream) {
           upstream.unsubscribe()
           upstream = null
+          welcomed = false
         }
       })
     },
@@ -71,6 +85,7 @@ export function createLiveRelay(client: SanityClient, log: (line: string) => voi
       upstream = null
       for (const res of readers) res.end()
       readers.clear()
+      waiting.clear()
     },
   }
 }
