@@ -192,7 +192,9 @@ describe('Presentation tool with the site in draft mode (Chromium)', () => {
       await field.click()
       await page.keyboard.press('End')
       await page.keyboard.type(' Och nu vet vi mer.')
+      const typed = Date.now()
       await frame.locator('main figure', {hasText: 'Och nu vet vi mer.'}).waitFor({timeout: STEP})
+      console.log(`preview: last keystroke → frame shows the text: ${Date.now() - typed} ms`)
       expect(
         await frame.evaluate(() => (window as unknown as {previewMarker?: number}).previewMarker),
       ).toBe(1)
@@ -209,7 +211,8 @@ describe('Presentation tool with the site in draft mode (Chromium)', () => {
       await question.click()
       await expect
         .poll(() => decodeURIComponent(page.url()), {timeout: STEP})
-        .toMatch(/path=questions\[_key=="q1"\]\.question/)
+        // Presentation puts the focused path in the URL: /presentation/<type>/<id>/<path>.
+        .toMatch(/\/interview-boras\/questions\[_key=="q1"\]\.question/)
       await expect
         .poll(
           () =>
