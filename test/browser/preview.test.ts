@@ -131,6 +131,7 @@ describe('Presentation tool with the site in draft mode (Chromium)', () => {
     await page.goto(`${studio.url}/`)
     await page.waitForURL(/\/v1\/auth\/login\/local\?/, {timeout: STEP})
     await page.fill('#name', name)
+    await page.fill('#code', lake.loginCode.code)
     await page.check('input[name=role][value=editor]')
     await page.click('button[type=submit]')
     await page.waitForURL(new RegExp(`^${studio.url}/`), {timeout: STEP})
