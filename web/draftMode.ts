@@ -18,10 +18,6 @@ import type {IncomingMessage} from 'node:http'
 import type {SanityClient} from '@sanity/client'
 
 export const DRAFT_MODE_COOKIE = 'stadskarna-draft-mode'
-export const DRAFT_MODE_PATHS = {
-  enable: '/api/draft-mode/enable',
-  disable: '/api/draft-mode/disable',
-} as const
 /** How long a draft session lasts after the Studio enabled it. */
 export const DRAFT_SESSION_MS = 12 * 60 * 60 * 1000
 

@@ -36,7 +36,6 @@ import {
   createDraftModeKey,
   draftClient,
   draftModeCookies,
-  DRAFT_MODE_PATHS,
   DRAFT_SESSION_MS,
   safeRedirectPath,
   type DraftSession,
@@ -57,7 +56,7 @@ import {
   QmPage,
 } from './pages.tsx'
 import {createLiveRelay, LIVE_PATH, type LiveRelay} from './live.ts'
-import {matchRoute, paths, type Route} from './routes.ts'
+import {DRAFT_MODE_PATHS, matchRoute, paths, type Route} from './routes.ts'
 import {SITE_CSS} from './styles.ts'
 import {trackSyncTags} from './syncTags.ts'
 

@@ -4,17 +4,14 @@
  * the site's address comes from SANITY_STUDIO_PREVIEW_URL (baked in at build time like every
  * SANITY_STUDIO_* variable), by default the site `npm start` serves.
  */
+import {definePlugin} from 'sanity'
 import {presentationTool} from 'sanity/presentation'
 
+import {DRAFT_MODE_PATHS} from '../../web/routes.ts'
+import {presentationSwedish} from './locale.ts'
 import {locationResolvers, mainDocuments} from './resolve.ts'
 
 export const DEFAULT_PREVIEW_URL = 'http://localhost:3000'
-
-/** The site's draft-mode endpoints (web/draftMode.ts); the paths Sanity's templates use. */
-export const DRAFT_MODE_PATHS = {
-  enable: '/api/draft-mode/enable',
-  disable: '/api/draft-mode/disable',
-} as const
 
 /** The site's origin, or a clear error naming the variable. */
 export function resolvePreviewOrigin(value: string | undefined): string {
@@ -28,12 +25,19 @@ export function resolvePreviewOrigin(value: string | undefined): string {
   }
 }
 
-export function sitePresentation(previewUrl: string | undefined) {
+/** The Presentation tool for the site at `previewUrl`, with its Swedish strings. */
+export const sitePresentation = definePlugin<string | undefined>((previewUrl) => {
   const origin = resolvePreviewOrigin(previewUrl)
-  return presentationTool({
-    title: 'Förhandsvisning',
-    previewUrl: {origin, initial: origin, previewMode: DRAFT_MODE_PATHS},
-    allowOrigins: [origin],
-    resolve: {locations: locationResolvers, mainDocuments},
-  })
-}
+  return {
+    name: 'stadskarna-presentation',
+    plugins: [
+      presentationTool({
+        title: 'Förhandsvisning',
+        previewUrl: {origin, initial: origin, previewMode: DRAFT_MODE_PATHS},
+        allowOrigins: [origin],
+        resolve: {locations: locationResolvers, mainDocuments},
+      }),
+    ],
+    i18n: {bundles: [presentationSwedish]},
+  }
+})

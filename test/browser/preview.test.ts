@@ -175,6 +175,8 @@ describe('Presentation tool with the site in draft mode (Chromium)', () => {
       // Draft mode: the banner, and the document pane beside the frame.
       await frame.getByText('Förhandsvisning: du ser utkast.').waitFor({timeout: STEP})
       await page.locator('input#title').waitFor({timeout: STEP})
+      // The locations banner, in Swedish: the pages that show this interview.
+      await page.getByText(/^Används på \d+ sidor$/).waitFor({timeout: STEP})
       expect(await page.locator('input#title').inputValue()).toBe(DRAFT_TITLE)
     },
     STEP * 3,
