@@ -6,6 +6,7 @@ import {structureTool} from 'sanity/structure'
 import {schemaTypes} from './schemas/index.ts'
 import {CreateRevisionAction} from './studio/actions/createRevisionAction.ts'
 import {resolveStudioApiTarget} from './studio/apiTarget.ts'
+import {sitePresentation} from './studio/presentation/plugin.ts'
 import {structure} from './studio/structure.ts'
 
 // Each variable is named in full: the Studio build (Vite) replaces `process.env.SANITY_STUDIO_X`
@@ -57,6 +58,7 @@ export default defineConfig({
   },
   plugins: [
     structureTool({structure, title: 'Innehåll'}),
+    sitePresentation(process.env.SANITY_STUDIO_PREVIEW_URL),
     visionTool({title: 'GROQ', defaultApiVersion: '2025-02-19'}),
     svSELocale(),
   ],

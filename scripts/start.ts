@@ -5,7 +5,8 @@
  * 3. the project's demo content, seeded into an empty dataset,
  * 4. the Studio, built once for this lake and served compressed and cached
  *    (scripts/start/studioBuild.ts, studioServer.ts), or with `--dev` the Vite dev server,
- * 5. the reference site, when it exists.
+ * 5. the reference site, when it exists, with live reload and draft mode for the Studio's
+ *    Presentation tool (the local editor token as its server-side SANITY_API_READ_TOKEN).
  * Ctrl-C stops all of them.
  */
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
@@ -236,6 +237,8 @@ async function main(): Promise<void> {
       ...process.env,
       SANITY_STUDIO_API_HOST: studioApiHost,
       SANITY_STUDIO_DATASET: options.dataset,
+      SANITY_STUDIO_PREVIEW_URL:
+        process.env.SANITY_STUDIO_PREVIEW_URL ?? `http://localhost:${options.webPort}`,
       DO_NOT_TRACK: '1',
       NO_UPDATE_NOTIFIER: '1',
     }
@@ -275,8 +278,14 @@ async function main(): Promise<void> {
       const web = startChild(
         'web',
         process.execPath,
-        [webEntry, '--port', String(options.webPort)],
-        {...process.env, SANITY_API_HOST: lakeUrl, SANITY_DATASET: options.dataset},
+        [webEntry, '--port', String(options.webPort), '--live'],
+        {
+          ...process.env,
+          SANITY_API_HOST: lakeUrl,
+          SANITY_DATASET: options.dataset,
+          SANITY_API_READ_TOKEN:
+            process.env.SANITY_API_READ_TOKEN ?? readLocalToken(tokenFile, lakeUrl),
+        },
         /listening|localhost:\d+/i,
       )
       children.push(web.child)

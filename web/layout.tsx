@@ -1,6 +1,7 @@
 /**
  * The HTML document around every page: Swedish `lang`, title and meta from the page's SEO fields,
- * header navigation and footer. No scripts: the site is rendered on the server only.
+ * header navigation and footer. No scripts for readers (the site is rendered on the server only),
+ * except the optional live reload; draft mode adds its banner and the overlay script.
  */
 import type {ReactNode} from 'react'
 
@@ -30,6 +31,12 @@ export interface DocumentProps {
   siteOrigin?: string
   section: Section
   children: ReactNode
+  /** Draft mode's banner, shown above the header. */
+  banner?: ReactNode
+  /** Extra `<head>` elements (draft mode's overlay styles). */
+  head?: ReactNode
+  /** Scripts at the end of `<body>`: none for readers unless the site runs with `--live`. */
+  scripts?: ReactNode
 }
 
 export function documentTitle(title: string | undefined): string {
@@ -44,7 +51,8 @@ function NavLink(props: {href: string; current: boolean; children: ReactNode}) {
   )
 }
 
-export function Document({meta, stylesheet, siteOrigin, section, children}: DocumentProps) {
+export function Document(props: DocumentProps) {
+  const {meta, stylesheet, siteOrigin, section, children} = props
   const title = documentTitle(meta.title)
   const url = siteOrigin ? new URL(meta.path, siteOrigin).toString() : undefined
   const description = meta.description?.trim() || undefined
@@ -70,8 +78,10 @@ export function Document({meta, stylesheet, siteOrigin, section, children}: Docu
         <link rel="icon" href={paths.favicon('svg')} type="image/svg+xml" />
         <link rel="icon" href={paths.favicon('ico')} sizes="32x32" />
         <link rel="stylesheet" href={stylesheet} />
+        {props.head}
       </head>
       <body>
+        {props.banner}
         <a className="skip-link" href="#innehall">
           Hoppa till innehållet
         </a>
@@ -117,6 +127,7 @@ export function Document({meta, stylesheet, siteOrigin, section, children}: Docu
             </p>
           </div>
         </footer>
+        {props.scripts}
       </body>
     </html>
   )

@@ -1,7 +1,8 @@
 /**
- * `npm run web -- --port 3000 [--host 127.0.0.1] [--site-url https://www.example.se]`: serves the
- * reference site against the Content Lake configured by the SANITY_* variables (the local lake by
- * default), the same configuration as the rest of the project.
+ * `npm run web -- --port 3000 [--host 127.0.0.1] [--site-url https://www.example.se] [--live]`:
+ * serves the reference site against the Content Lake configured by the SANITY_* variables (the
+ * local lake by default), the same configuration as the rest of the project. With
+ * `SANITY_API_READ_TOKEN` set, the Studio's Presentation tool can put the site in draft mode.
  */
 import {parseArgs} from 'node:util'
 
@@ -12,10 +13,12 @@ import {
 } from '../delivery/client.ts'
 import {loadSite} from './build.ts'
 
-const USAGE = 'Usage: npm run web -- [--port 3000] [--host 127.0.0.1] [--site-url <origin>]'
+const USAGE =
+  'Usage: npm run web -- [--port 3000] [--host 127.0.0.1] [--site-url <origin>] [--live]\n' +
+  "  --live   readers' pages reload when their content is published anew (a small script)"
 
 async function main(argv: string[]): Promise<number> {
-  let values: {port?: string; host?: string; 'site-url'?: string; help?: boolean}
+  let values: {port?: string; host?: string; 'site-url'?: string; live?: boolean; help?: boolean}
   try {
     ;({values} = parseArgs({
       args: argv,
@@ -23,6 +26,7 @@ async function main(argv: string[]): Promise<number> {
         port: {type: 'string', default: process.env.PORT ?? '3000'},
         host: {type: 'string', default: '127.0.0.1'},
         'site-url': {type: 'string', default: process.env.SITE_URL},
+        live: {type: 'boolean', default: false},
         help: {type: 'boolean', short: 'h'},
       },
     }))
@@ -63,10 +67,26 @@ async function main(argv: string[]): Promise<number> {
     throw error
   }
 
-  const {startSite, build} = await loadSite()
-  const site = await startSite({client, port, host: values.host, siteOrigin})
+  // Server-side only: it reads preview secrets and drafts, and never goes into a page.
+  const readToken = process.env.SANITY_API_READ_TOKEN?.trim() || undefined
+  const {startSite, build, scripts} = await loadSite()
+  const site = await startSite({
+    client,
+    port,
+    host: values.host,
+    siteOrigin,
+    scripts,
+    live: values.live,
+    ...(readToken ? {draftMode: {readToken}} : {}),
+  })
   console.log(`web: built in ${Math.round(build.milliseconds)} ms`)
   console.log(`web: content from ${target}, published perspective`)
+  console.log(
+    readToken
+      ? 'web: draft mode for the Studio at /api/draft-mode/enable'
+      : 'web: draft mode off (set SANITY_API_READ_TOKEN to preview drafts from the Studio)',
+  )
+  if (values.live) console.log('web: live reload on (pages reload when their content is published)')
   console.log(`web: listening on ${site.url}`)
 
   await new Promise<void>((resolve) => {

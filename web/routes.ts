@@ -22,6 +22,12 @@ export type Route =
 
 const segment = (slug: string) => encodeURIComponent(slug)
 
+/** Draft mode's endpoints (web/draftMode.ts), which the Studio's Presentation tool calls: the paths Sanity's templates use. */
+export const DRAFT_MODE_PATHS = {
+  enable: '/api/draft-mode/enable',
+  disable: '/api/draft-mode/disable',
+} as const
+
 export const paths = {
   home: () => '/',
   interviews: (page = 1) => (page > 1 ? `/intervjuer?sida=${page}` : '/intervjuer'),

@@ -1,14 +1,18 @@
 /**
  * The reference site's server: `node:http`, a small router, one delivery query per page, and
  * `react-dom/server` (static markup: nothing is hydrated) rendering every request afresh, so published content shows up on the next
- * request without a restart or a cache to purge. It ships no JavaScript to the browser.
+ * request without a restart or a cache to purge. It ships no JavaScript to readers, unless
+ * live reload is on (`live`: a few hundred bytes that reload a page when its content changes).
+ * Draft mode (web/draftMode.ts) renders drafts with stega and adds the visual-editing overlays.
  */
 import {createHash} from 'node:crypto'
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import type {SanityClient} from '@sanity/client'
+import {stegaClean} from '@sanity/client/stega'
 import type {ReactNode} from 'react'
 import {renderToStaticMarkup} from 'react-dom/server'
+import {validatePreviewUrl} from '@sanity/preview-url-secret'
 
 import {
   getAward,
@@ -27,6 +31,15 @@ import {createImageUrls, hasImage, type ImageUrls} from '../delivery/images.ts'
 import {ContentRenderProvider} from '../delivery/portableText.tsx'
 import {awardKindOf} from '../domain/awards.ts'
 import {toIsoDate} from '../domain/qmStatus.ts'
+import type {ClientScript, ClientScripts} from './build.ts'
+import {
+  createDraftModeKey,
+  draftClient,
+  draftModeCookies,
+  DRAFT_SESSION_MS,
+  safeRedirectPath,
+  type DraftSession,
+} from './draftMode.ts'
 import {FAVICON_ICO, FAVICON_SVG} from './favicon.ts'
 import {Document, type PageMeta, type Section} from './layout.tsx'
 import {
@@ -42,8 +55,10 @@ import {
   PersonPage,
   QmPage,
 } from './pages.tsx'
-import {matchRoute, paths, type Route} from './routes.ts'
+import {createLiveRelay, LIVE_PATH, type LiveRelay} from './live.ts'
+import {DRAFT_MODE_PATHS, matchRoute, paths, type Route} from './routes.ts'
 import {SITE_CSS} from './styles.ts'
+import {trackSyncTags} from './syncTags.ts'
 
 export interface SiteOptions {
   /** Reads published content; see `createContentClient()` in delivery/client.ts. */
@@ -56,11 +71,22 @@ export interface SiteOptions {
   pageSize?: number
   /** Where errors are reported; default `console.error`. */
   log?: (message: string) => void
+  /** The browser scripts (web/build.ts `buildClientScripts`); without them there is no draft mode or live reload. */
+  scripts?: ClientScripts
+  /**
+   * Draft mode for the Studio's Presentation tool: the server-side token that reads preview
+   * secrets and drafts (`SANITY_API_READ_TOKEN`). Without it the draft-mode endpoints answer 501.
+   */
+  draftMode?: {readToken: string; key?: Buffer}
+  /** Readers' pages reload when their content is published anew (`--live`). */
+  live?: boolean
 }
 
 export interface RenderedPage {
   status: number
   html: string
+  /** The sync tags of every query the page ran. */
+  syncTags: string[]
 }
 
 interface Page {
@@ -87,10 +113,17 @@ export interface Site {
   /** A `node:http` request handler. */
   handler(req: IncomingMessage, res: ServerResponse): void
   stylesheetPath: string
+  /** Ends the live relay's streams (the server closes itself). */
+  close(): void
+}
+
+/** Titles and descriptions go into `<title>` and `<meta>`, where stega characters do harm. */
+function cleanMeta(meta: PageMeta): PageMeta {
+  return stegaClean(meta)
 }
 
 export function createSite(options: SiteOptions): Site {
-  const {client} = options
+  const {client, scripts} = options
   const now = options.now ?? (() => new Date())
   const log = options.log ?? ((message: string) => console.error(message))
   const images: ImageUrls = createImageUrls(client)
@@ -98,7 +131,29 @@ export function createSite(options: SiteOptions): Site {
   const imageUrl = (image: Parameters<ImageUrls['url']>[0] | null | undefined) =>
     hasImage(image) ? images.url(image, 1200) : null
 
-  async function loadPage(route: Route, path: string): Promise<Page> {
+  const cookies = draftModeCookies(options.draftMode?.key ?? createDraftModeKey())
+  const draftClients = new Map<string | null, SanityClient>()
+  const clientFor = (draft: DraftSession | null): SanityClient => {
+    if (!draft || !options.draftMode) return client
+    let found = draftClients.get(draft.studioOrigin)
+    if (!found) {
+      found = draftClient(client, options.draftMode.readToken, draft.studioOrigin)
+      draftClients.set(draft.studioOrigin, found)
+    }
+    return found
+  }
+  const live: LiveRelay | null = options.live && scripts ? createLiveRelay(client, log) : null
+  const assets = new Map<string, {type: string; code: string}>()
+  for (const script of Object.values(scripts ?? {}) as ClientScript[]) {
+    assets.set(script.path, {type: 'text/javascript; charset=utf-8', code: script.code})
+    if (script.stylesheet)
+      assets.set(script.stylesheet.path, {
+        type: 'text/css; charset=utf-8',
+        code: script.stylesheet.code,
+      })
+  }
+
+  async function loadPage(route: Route, path: string, client: SanityClient): Promise<Page> {
     const asOf = now()
     switch (route.name) {
       case 'home': {
@@ -254,13 +309,44 @@ export function createSite(options: SiteOptions): Site {
     }
   }
 
-  function renderDocument(page: Page): string {
+  function pageScripts(draft: DraftSession | null, syncTags: string[], path: string) {
+    if (draft && scripts) {
+      const {visualEditing} = scripts
+      return {
+        banner: (
+          <p className="draft-banner" role="status">
+            Förhandsvisning: du ser utkast.{' '}
+            <a href={`${DRAFT_MODE_PATHS.disable}?${new URLSearchParams({redirect: path})}`}>
+              Visa publicerat
+            </a>
+          </p>
+        ),
+        head: visualEditing.stylesheet ? (
+          <link rel="stylesheet" href={visualEditing.stylesheet.path} />
+        ) : null,
+        scripts: <script type="module" src={visualEditing.path} />,
+      }
+    }
+    if (live && scripts && syncTags.length > 0) {
+      return {
+        scripts: <script defer src={scripts.liveReload.path} data-sync-tags={syncTags.join(' ')} />,
+      }
+    }
+    return {}
+  }
+
+  function renderDocument(
+    page: Page,
+    draft: DraftSession | null = null,
+    syncTags: string[] = [],
+  ): string {
     const html = renderToStaticMarkup(
       <Document
-        meta={page.meta}
+        meta={draft ? cleanMeta(page.meta) : page.meta}
         stylesheet={STYLESHEET_PATH}
         siteOrigin={options.siteOrigin}
         section={page.section}
+        {...pageScripts(draft, syncTags, page.meta.path)}
       >
         <ContentRenderProvider
           options={{siteOrigin: options.siteOrigin, personHref: (slug) => paths.person(slug)}}
@@ -272,13 +358,18 @@ export function createSite(options: SiteOptions): Site {
     return `<!DOCTYPE html>${html}`
   }
 
-  async function render(pathAndQuery: string): Promise<RenderedPage> {
+  async function render(
+    pathAndQuery: string,
+    draft: DraftSession | null = null,
+  ): Promise<RenderedPage> {
     const url = new URL(pathAndQuery, 'http://site.invalid')
     const route = matchRoute(url.pathname, url.searchParams, STYLESHEET_PATH)
     const path = url.pathname + url.search
+    const tracked = trackSyncTags(clientFor(draft))
     try {
-      const page = await loadPage(route, path)
-      return {status: page.status, html: renderDocument(page)}
+      const page = await loadPage(route, path, tracked.client)
+      const syncTags = tracked.tags()
+      return {status: page.status, html: renderDocument(page, draft, syncTags), syncTags}
     } catch (error) {
       log(
         `web: ${path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
@@ -291,21 +382,89 @@ export function createSite(options: SiteOptions): Site {
           meta: {title: 'Något gick fel', path, noindex: true},
           body: <ErrorPage />,
         }),
+        syncTags: [],
       }
     }
   }
 
+  /**
+   * Readers' pages allow no scripts (only the site's own live-reload file when it is on). Draft
+   * pages may be framed by the Studio that enabled draft mode, run the overlay script and its
+   * inline styles, and talk to nothing but the site.
+   */
+  function contentSecurityPolicy(draft: DraftSession | null): string {
+    const scriptSrc = draft || live ? ["script-src 'self'", "connect-src 'self'"] : []
+    return [
+      "default-src 'none'",
+      `img-src 'self' ${imageOrigin}${draft ? ' data:' : ''}`,
+      draft ? "style-src 'self' 'unsafe-inline'" : "style-src 'self'",
+      ...scriptSrc,
+      "base-uri 'none'",
+      "form-action 'none'",
+      draft ? `frame-ancestors ${draft.studioOrigin ?? "'self'"}` : "frame-ancestors 'none'",
+    ].join('; ')
+  }
   const securityHeaders = {
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'strict-origin-when-cross-origin',
-    'Content-Security-Policy': [
-      "default-src 'none'",
-      `img-src 'self' ${imageOrigin}`,
-      "style-src 'self'",
-      "base-uri 'none'",
-      "form-action 'none'",
-      "frame-ancestors 'none'",
-    ].join('; '),
+    'Content-Security-Policy': contentSecurityPolicy(null),
+  }
+
+  function plain(
+    res: ServerResponse,
+    status: number,
+    text: string,
+    headers: Record<string, string> = {},
+  ) {
+    res.writeHead(status, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Cache-Control': 'no-store',
+      ...securityHeaders,
+      ...headers,
+    })
+    res.end(`${text}\n`)
+  }
+
+  async function enableDraftMode(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!options.draftMode || !scripts) {
+      plain(
+        res,
+        501,
+        'Förhandsvisning är inte påslagen på den här webbplatsen (SANITY_API_READ_TOKEN saknas).',
+      )
+      return
+    }
+    const previewClient = client.withConfig({token: options.draftMode.readToken})
+    const result = await validatePreviewUrl(previewClient, req.url ?? '/')
+    if (!result.isValid) {
+      plain(
+        res,
+        401,
+        'Länken till förhandsvisningen är ogiltig eller för gammal. Öppna förhandsvisningen i Studio igen.',
+      )
+      return
+    }
+    const session: DraftSession = {
+      studioOrigin: result.studioOrigin ?? null,
+      expires: now().getTime() + DRAFT_SESSION_MS,
+    }
+    res.writeHead(307, {
+      Location: safeRedirectPath(result.redirectTo),
+      'Set-Cookie': cookies.issue(session, req),
+      'Cache-Control': 'no-store',
+      ...securityHeaders,
+    })
+    res.end()
+  }
+
+  function disableDraftMode(req: IncomingMessage, res: ServerResponse, search: URLSearchParams) {
+    res.writeHead(307, {
+      Location: safeRedirectPath(search.get('redirect')),
+      'Set-Cookie': cookies.clear(req),
+      'Cache-Control': 'no-store',
+      ...securityHeaders,
+    })
+    res.end()
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -316,6 +475,20 @@ export function createSite(options: SiteOptions): Site {
       return
     }
     const url = new URL(req.url ?? '/', 'http://site.invalid')
+    if (url.pathname === DRAFT_MODE_PATHS.enable) return enableDraftMode(req, res)
+    if (url.pathname === DRAFT_MODE_PATHS.disable)
+      return disableDraftMode(req, res, url.searchParams)
+    if (url.pathname === LIVE_PATH && live) return live.handle(req, res)
+    const asset = assets.get(url.pathname)
+    if (asset) {
+      res.writeHead(200, {
+        'Content-Type': asset.type,
+        'Cache-Control': 'public, max-age=31536000, immutable',
+        ...securityHeaders,
+      })
+      res.end(method === 'HEAD' ? undefined : asset.code)
+      return
+    }
     const route = matchRoute(url.pathname, url.searchParams, STYLESHEET_PATH)
     if (route.name === 'redirect') {
       res.writeHead(308, {Location: route.location})
@@ -342,15 +515,19 @@ export function createSite(options: SiteOptions): Site {
       res.end(method === 'HEAD' ? undefined : SITE_CSS)
       return
     }
-    const page = await render(url.pathname + url.search)
+    const draft = options.draftMode && scripts ? cookies.read(req, now().getTime()) : null
+    const page = await render(url.pathname + url.search, draft)
     const body = Buffer.from(page.html)
     res.writeHead(page.status, {
       'Content-Type': 'text/html; charset=utf-8',
       'Content-Length': body.length,
       'Content-Language': 'sv',
-      // Rendered per request from the Content Lake: never serve a stored copy without asking.
-      'Cache-Control': 'no-cache',
+      // Rendered per request from the Content Lake: never serve a stored copy without asking;
+      // never store a draft at all. The same URL is a draft or not depending on the cookie.
+      'Cache-Control': draft ? 'private, no-store' : 'no-cache',
+      Vary: 'Cookie',
       ...securityHeaders,
+      'Content-Security-Policy': contentSecurityPolicy(draft),
     })
     res.end(method === 'HEAD' ? undefined : body)
   }
@@ -358,6 +535,7 @@ export function createSite(options: SiteOptions): Site {
   return {
     render,
     stylesheetPath: STYLESHEET_PATH,
+    close: () => live?.close(),
     handler(req, res) {
       handle(req, res).catch((error: unknown) => {
         log(`web: ${req.url} failed: ${String(error)}`)
@@ -396,6 +574,7 @@ export async function startSite(
     site,
     close: () =>
       new Promise<void>((resolve) => {
+        site.close()
         server.close(() => resolve())
         server.closeAllConnections()
       }),

@@ -66,4 +66,5 @@ figure { margin: 1.5rem 0; }
 .award-note { font-weight: 600; }
 .tags { display: flex; flex-wrap: wrap; gap: 0.5rem; list-style: none; padding: 0; }
 .tags li { background: var(--accent-soft); padding: 0 0.5rem; border-radius: 4px; }
+.draft-banner { margin: 0; padding: 0.4rem 1rem; background: #fff3c4; border-bottom: 1px solid #e0c868; text-align: center; }
 `

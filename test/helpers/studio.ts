@@ -11,14 +11,22 @@ import {extname, join, normalize, resolve, sep} from 'node:path'
 
 const ROOT = resolve(import.meta.dirname, '..', '..')
 
-/** Builds the Studio into `outDir` for `apiHost`; rejects with the build output on failure. */
-export function buildStudio(apiHost: string, outDir: string): Promise<void> {
+/**
+ * Builds the Studio into `outDir` for `apiHost` (plus any other `SANITY_STUDIO_*` variables in
+ * `env`); rejects with the build output on failure.
+ */
+export function buildStudio(
+  apiHost: string,
+  outDir: string,
+  env: Record<string, string> = {},
+): Promise<void> {
   const bin = join(ROOT, 'node_modules', '.bin', 'sanity')
   return new Promise((resolvePromise, reject) => {
     const child = spawn(bin, ['build', outDir, '--yes'], {
       cwd: ROOT,
       env: {
         ...process.env,
+        ...env,
         SANITY_STUDIO_API_HOST: apiHost,
         DO_NOT_TRACK: '1',
         NO_UPDATE_NOTIFIER: '1',
