@@ -10,7 +10,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {main} from '../scripts/import/cli.ts'
 import {importFiles, type PortableTextBlock} from '../scripts/import/index.ts'
-import {startTestLake, type TestLake} from './helpers/lake.ts'
+import {startTestLake, type TestLake} from '../testkit/lake.ts'
 
 const fixtures = fileURLToPath(new URL('./fixtures/interviews/', import.meta.url))
 const fixture = (name: string) => join(fixtures, name)

@@ -1,6 +1,7 @@
 /** Tokens, roles and datasets over HTTP (lake/auth/auth.ts, lake/http/routes/datasets.ts, projects). */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {rawRequest, seedPosts, startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {rawRequest, startTestLake, type TestLake} from '../../../testkit/lake.ts'
+import {seedPosts} from '../../helpers/seedPosts.ts'
 
 let lake: TestLake
 

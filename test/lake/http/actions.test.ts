@@ -1,6 +1,6 @@
 /** POST /data/actions (lake/http/routes/actions.ts) over HTTP; the rules are in test/lake/write/. */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {rawRequest, startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {rawRequest, startTestLake, type TestLake} from '../../../testkit/lake.ts'
 
 let lake: TestLake
 

@@ -1,6 +1,7 @@
 /** GET /data/export and POST /data/import (lake/http/routes/export.ts, import.ts). */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {rawRequest, seedPosts, startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {rawRequest, startTestLake, type TestLake} from '../../../testkit/lake.ts'
+import {seedPosts} from '../../helpers/seedPosts.ts'
 
 let lake: TestLake
 

@@ -1,6 +1,6 @@
 /** GET /data/history (lake/http/routes/history.ts): documents at a revision or time, the transaction log. */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {rawRequest, startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {rawRequest, startTestLake, type TestLake} from '../../../testkit/lake.ts'
 
 let lake: TestLake
 

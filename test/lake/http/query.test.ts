@@ -1,6 +1,7 @@
 /** GET|POST /data/query (lake/http/routes/query.ts): perspectives, visibility, params, errors. */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {rawRequest, seedPosts, startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {rawRequest, startTestLake, type TestLake} from '../../../testkit/lake.ts'
+import {seedPosts} from '../../helpers/seedPosts.ts'
 
 let lake: TestLake
 

@@ -1,6 +1,7 @@
 /** The HTTP server itself (lake/http/server.ts): unknown endpoints, 500s, CORS. */
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest'
-import {rawRequest, seedPosts, startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {rawRequest, startTestLake, type TestLake} from '../../../testkit/lake.ts'
+import {seedPosts} from '../../helpers/seedPosts.ts'
 
 let lake: TestLake
 

@@ -1,6 +1,6 @@
 /** Data survives a restart on the same data directory (lake/store/). */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {startTestLake, type TestLake} from '../../../testkit/lake.ts'
 
 let lake: TestLake
 
