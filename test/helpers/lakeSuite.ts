@@ -37,6 +37,9 @@ export function lakeForThisFile(): TestLake {
     get server() {
       return started().server
     },
+    get loginCode() {
+      return started().loginCode
+    },
     client: (options) => started().client(options),
     createToken: (role) => started().createToken(role),
     stop: () => started().stop(),

@@ -11,7 +11,7 @@ import {
   parseJsonText,
 } from '../../../lake/http/body.ts'
 import {LakeError} from '../../../lake/core/types.ts'
-import {startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {startTestLake, type TestLake} from '../../../testkit/lake.ts'
 
 let lake: TestLake
 beforeAll(async () => {
