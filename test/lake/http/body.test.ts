@@ -10,7 +10,7 @@ import {
   MAX_JSON_DEPTH,
   parseJsonText,
 } from '../../../lake/http/body.ts'
-import {LakeError} from '../../../lake/core/types.ts'
+import {LakeError} from '../../../lake/core/errors.ts'
 import {startTestLake, type TestLake} from '../../../testkit/lake.ts'
 
 let lake: TestLake
