@@ -13,7 +13,7 @@ import {parseArgs} from 'node:util'
 import {createContentClient} from '../delivery/client.ts'
 import {getInterview} from '../delivery/content.ts'
 import {FIXTURE_AS_OF, seedContent} from '../test/fixtures/content/index.ts'
-import {startTestLake} from '../test/helpers/lake.ts'
+import {startTestLake} from '../testkit/lake.ts'
 import {loadSite} from '../web/build.ts'
 import {ms, sample, table} from './measure.ts'
 

@@ -10,7 +10,7 @@ import {join} from 'node:path'
 import {parseArgs} from 'node:util'
 import sharp from 'sharp'
 
-import {startTestLake} from '../test/helpers/lake.ts'
+import {startTestLake} from '../testkit/lake.ts'
 import {ms, sample, table} from './measure.ts'
 
 const {values} = parseArgs({options: {iterations: {type: 'string', default: '60'}}})

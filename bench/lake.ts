@@ -19,7 +19,7 @@ import {evaluate, parse} from 'groq-js'
 import {generateToken} from '../lake/auth/auth.ts'
 import {createLakeServer} from '../lake/http/server.ts'
 import type {LakeDocument} from '../lake/core/types.ts'
-import {seededRandom} from '../test/helpers/seededRandom.ts'
+import {seededRandom} from '../testkit/seededRandom.ts'
 import {ms, percentile, type Stats} from './measure.ts'
 
 // ------------------------------------------------------------------ data

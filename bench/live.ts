@@ -24,7 +24,7 @@ import {
   seedContent,
   type FixtureDocument,
 } from '../test/fixtures/content/index.ts'
-import {startTestLake} from '../test/helpers/lake.ts'
+import {startTestLake} from '../testkit/lake.ts'
 import {ms, percentile, table, type Stats} from './measure.ts'
 
 const iterations = Math.max(10, Number(process.env.BENCH_LIVE_ITERATIONS) || 200)

@@ -14,7 +14,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {writeLocalToken} from '../config/localToken.ts'
 import {main} from '../scripts/dataset/cli.ts'
 import {resolveTarget} from '../scripts/dataset/target.ts'
-import {startTestLake, type TestLake} from './helpers/lake.ts'
+import {startTestLake, type TestLake} from '../testkit/lake.ts'
 import {png} from './helpers/png.ts'
 
 let source: TestLake

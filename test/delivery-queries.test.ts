@@ -42,7 +42,7 @@ import type {
   PersonBySlugQueryResult,
 } from '../sanity.types.ts'
 import {FIXTURE_AS_OF, seedContent} from './fixtures/content/index.ts'
-import {startTestLake, type TestLake} from './helpers/lake.ts'
+import {startTestLake, type TestLake} from '../testkit/lake.ts'
 
 /**
  * Lists every key of `T`: compiling fails when the generated type gains or loses a key that the

@@ -4,7 +4,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {isValidOn} from '../domain/qmEligibility.ts'
 import {certificationStatus} from '../domain/qmStatus.ts'
 import {seedDemoContent} from '../scripts/demo/seedDemoContent.ts'
-import {startTestLake, type TestLake} from './helpers/lake.ts'
+import {startTestLake, type TestLake} from '../testkit/lake.ts'
 import {createTestWorkspace} from './helpers/studioWorkspace.ts'
 
 let lake: TestLake

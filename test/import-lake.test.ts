@@ -11,7 +11,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {main} from '../scripts/import/cli.ts'
 import {importFiles, type PortableTextBlock} from '../scripts/import/index.ts'
 import {contactKeyFor} from '../migrations/2026-12-04-interview-contacts-list/index.ts'
-import {startTestLake, type TestLake} from './helpers/lake.ts'
+import {startTestLake, type TestLake} from '../testkit/lake.ts'
 
 const fixtures = fileURLToPath(new URL('./fixtures/interviews/', import.meta.url))
 const fixture = (name: string) => join(fixtures, name)

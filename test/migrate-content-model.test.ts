@@ -14,7 +14,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {contactKeyFor} from '../migrations/2026-12-04-interview-contacts-list/index.ts'
 import {main} from '../scripts/migrate/cli.ts'
 import {ledgerIdFor, type LedgerEntry} from '../scripts/migrate/ledger.ts'
-import {startTestLake, type TestLake} from './helpers/lake.ts'
+import {startTestLake, type TestLake} from '../testkit/lake.ts'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const fixtures = join(root, 'test', 'fixtures', 'migrations')

@@ -14,7 +14,7 @@ import {runMigrations, type RunReport} from '../scripts/migrate/engine.ts'
 import {MigrateError} from '../scripts/migrate/errors.ts'
 import {ledgerIdFor} from '../scripts/migrate/ledger.ts'
 import {createScheduler} from '../scripts/migrate/scheduler.ts'
-import {startTestLake, type TestLake} from './helpers/lake.ts'
+import {startTestLake, type TestLake} from '../testkit/lake.ts'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const EXPIRED = '2026-12-03-mark-expired-interview-certifications'

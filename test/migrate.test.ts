@@ -14,7 +14,7 @@ import {main} from '../scripts/migrate/cli.ts'
 import {LockHeldError} from '../scripts/migrate/errors.ts'
 import {ledgerIdFor, LOCK_ID, type LedgerEntry} from '../scripts/migrate/ledger.ts'
 import {acquireLock, releaseLock} from '../scripts/migrate/lock.ts'
-import {startTestLake, type TestLake} from './helpers/lake.ts'
+import {startTestLake, type TestLake} from '../testkit/lake.ts'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const fixtures = join(root, 'test', 'fixtures', 'migrations')

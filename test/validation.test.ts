@@ -11,7 +11,7 @@ import {AWARD_FINALIST_MESSAGES} from '../schemas/objects/awardFinalist.ts'
 import {QM_ATTACHMENT_MESSAGES} from '../schemas/objects/qmAttachment.ts'
 import {QM_CRITERION_MESSAGES} from '../schemas/objects/qmCriterion.ts'
 import {MESSAGES} from '../schemas/validationMessages.ts'
-import {startTestLake, type TestLake} from './helpers/lake.ts'
+import {startTestLake, type TestLake} from '../testkit/lake.ts'
 import {createTestWorkspace} from './helpers/studioWorkspace.ts'
 
 let workspace: Workspace

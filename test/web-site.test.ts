@@ -11,7 +11,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {createContentClient} from '../delivery/client.ts'
 import {startSite, type RunningSite} from '../web/server.tsx'
 import {FIXTURE_AS_OF, seedContent} from './fixtures/content/index.ts'
-import {startTestLake, type TestLake} from './helpers/lake.ts'
+import {startTestLake, type TestLake} from '../testkit/lake.ts'
 
 let lake: TestLake
 let site: RunningSite

@@ -1,5 +1,5 @@
 /**
- * Image and file assets (content-lake-api §12): bytes are stored once per content hash (SHA-1) in
+ * Image and file assets (lake/README.md#assets): bytes are stored once per content hash (SHA-1) in
  * `<data>/assets/<aa>/<sha1>`; the asset document (`sanity.imageAsset` / `sanity.fileAsset`) has
  * Sanity's id and URL formats. Image type and dimensions are sniffed with `image-size` (pure JS).
  * Transforms (`?w=&h=&fit=…`) are applied when serving, in lake/assets/imageTransforms.ts.

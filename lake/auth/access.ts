@@ -4,7 +4,7 @@
  * live streams) asks {@link readAccess} once per dataset and {@link mayRead} per document id;
  * every write path asks {@link requireWrite}.
  *
- * Read rule (§15):
+ * Read rule (lake/README.md#tokens-and-visibility):
  * - a token of any role (viewer, editor, administrator) reads every document of any dataset:
  *   published, drafts (`drafts.*`), release versions (`versions.<release>.*`) and system documents
  *   (any other id with a dot, `_.…`); the viewer role is "read everything, change nothing";

@@ -1,5 +1,5 @@
 /**
- * API tokens and permissions (§15). Tokens are random `sk…` strings; only their sha256 is stored.
+ * API tokens and permissions (lake/README.md#tokens-and-visibility). Tokens are random `sk…` strings; only their sha256 is stored.
  * Each token has a role (administrator, editor, viewer) and an identity `p-<id>` that feeds GROQ
  * `identity()`, listener events and the transaction log.
  */

@@ -92,7 +92,7 @@ export function revokeLoginToken(storage: LakeStorage, caller: Caller): boolean 
   return storage.deleteTokenWithLabelPrefix(caller.tokenId, STUDIO_LABEL_PREFIX)
 }
 
-/** The `/users/me` body (studio-offline §5.4). */
+/** The `/users/me` body (lake/README.md#studio-endpoints). */
 export function currentUserBody(user: StudioUser): Record<string, unknown> {
   return {
     id: user.id,

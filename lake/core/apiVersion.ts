@@ -9,7 +9,7 @@
  * zone, and later dates are refused: a version from the future could change behaviour under the
  * caller's feet. Anything else (`vfoo`, `v2025-13-45`, `v0`, `v99999-01-01`, `v1%00`) is a 400.
  */
-import {LakeError} from './types.ts'
+import {invalidInput, type LakeError} from './errors.ts'
 
 export const FIRST_DATED_API_VERSION = '2021-03-25'
 /** From this version on, queries default to the `published` perspective and `raw` includes versions. */
@@ -45,11 +45,9 @@ export function isAcceptedApiVersion(version: string, now = new Date()): boolean
 
 /** The 400 for a version the lake does not serve, in the gateway's error shape. */
 export function invalidApiVersion(version: string): LakeError {
-  return new LakeError(400, {
-    statusCode: 400,
-    error: 'Bad Request',
-    message: `Invalid API version "${version}": expected "1", "X" or a date YYYY-MM-DD from ${FIRST_DATED_API_VERSION} to tomorrow (UTC)`,
-  })
+  return invalidInput(
+    `Invalid API version "${version}": expected "1", "X" or a date YYYY-MM-DD from ${FIRST_DATED_API_VERSION} to tomorrow (UTC)`,
+  )
 }
 
 /** Throws {@link invalidApiVersion} unless the version is accepted. */

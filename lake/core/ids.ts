@@ -1,4 +1,4 @@
-/** Document ids, dataset names and random identifiers (§2.3, §13 of the Content Lake contract). */
+/** Document ids, dataset names and random identifiers (lake/README.md#document-ids). */
 import {randomBytes} from 'node:crypto'
 
 const DATASET_NAME = /^(~[a-z0-9][-\w]{0,63}|[a-z0-9][-\w]{0,63})$/
@@ -27,7 +27,7 @@ export function isValidDocumentId(id: unknown): id is string {
   return typeof id === 'string' && DOCUMENT_ID.test(id) && !id.includes('..') && !id.endsWith('.')
 }
 
-/** Root-path ids (no `.`) are the only ones an anonymous caller may read (§15). */
+/** Root-path ids (no `.`) are the only ones an anonymous caller may read (lake/README.md#tokens-and-visibility). */
 export function isRootId(id: string): boolean {
   return !id.includes('.')
 }

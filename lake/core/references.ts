@@ -1,5 +1,5 @@
 /**
- * Finding references inside a document (content-lake-api.md §6.6).
+ * Finding references inside a document (lake/README.md#reference-integrity).
  *
  * A reference is any object with a string `_ref`. It is weak when it has `_weak: true`, or when it
  * carries the Studio's `_strengthenOnPublish` marker (such references stay weak until publish,

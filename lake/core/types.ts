@@ -54,6 +54,3 @@ export interface Caller {
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
-
-/** Transitional re-export while parallel branches still import it from here; the home is ./errors.ts. */
-export {LakeError} from './errors.ts'

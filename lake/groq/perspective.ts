@@ -1,5 +1,5 @@
 /**
- * Perspectives (§14) and the view a caller gets of a dataset under one: the ACL (anonymous
+ * Perspectives (lake/README.md#perspectives) and the view a caller gets of a dataset under one: the ACL (anonymous
  * callers see root ids only), then the perspective's layers (drafts, releases) over published.
  */
 import {mayRead, type ReadAccess} from '../auth/access.ts'

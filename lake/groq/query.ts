@@ -1,5 +1,5 @@
 /**
- * GROQ evaluation for the lake (§4, §14): ACL → perspective overlay → groq-js, with index
+ * GROQ evaluation for the lake (lake/README.md#query, #perspectives): ACL → perspective overlay → groq-js, with index
  * narrowing so queries pinned by `_id`, `_type` or `slug.current` never scan the dataset.
  *
  * The modules, one concern each:

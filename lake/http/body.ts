@@ -2,7 +2,7 @@
  * Request bodies: size, encoding and JSON shape are checked here, before any handler or any
  * recursive code sees the data.
  *
- * - Size: the Content Lake's 4,000,000-byte limit (§16) unless a route sets its own. An oversized
+ * - Size: the Content Lake's 4,000,000-byte limit (lake/README.md#limits) unless a route sets its own. An oversized
  *   body is answered 413 only after the rest of it has been read and discarded (up to
  *   {@link DRAIN_LIMIT}), so the client, still sending, receives the answer instead of a reset.
  * - Encoding: text bodies must be valid UTF-8 (a fatal decoder); invalid bytes are a 400, never

@@ -14,7 +14,7 @@ export function http1(res: LakeResponse): ServerResponse {
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
 export const NDJSON_CONTENT_TYPE = 'application/x-ndjson'
 
-/** Echo `Origin` with credentials, or `*` without one (§3). */
+/** Echo `Origin` with credentials, or `*` without one (lake/README.md#responses). */
 export function setCorsHeaders(req: LakeRequest, res: LakeResponse): void {
   const origin = req.headers.origin
   if (typeof origin === 'string' && origin) {

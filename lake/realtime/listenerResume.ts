@@ -7,7 +7,7 @@
  *
  * The log keeps each document's before and after state, not the mutations that produced it, so
  * replayed events carry `[{createOrReplace: after}]` or `[{delete: {id}}]` as their mutations
- * (content-lake-api.md §8.3 names this the safe choice); everything else is identical.
+ * (the safe choice, see lake/README.md#listen); everything else is identical.
  */
 import type {CommittedTransaction, DocumentChange} from '../core/types.ts'
 import type {TransactionRecord} from '../store/storage.ts'

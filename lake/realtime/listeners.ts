@@ -1,6 +1,6 @@
 /**
  * The listener hub: which `mutation` events each `/data/listen` subscriber gets for a committed
- * transaction (content-lake-api.md §8.3, studio-offline.md §8).
+ * transaction (lake/README.md#listen).
  *
  * - A listener's query is compiled once ({@link compileListenerFilter}); its filter is evaluated
  *   per document with groq-js's synchronous evaluator over `dataset: [doc]`.
@@ -108,7 +108,7 @@ export function compileListenerFilter(
   return {query, params, tree: rewritten, timeLimited: usesMatch(rewritten)}
 }
 
-/** Whether the listener may see events for this id at all (ACL and version rules of §8.3). */
+/** Whether the listener may see events for this id at all (ACL and version rules, lake/README.md#listen). */
 export function isVisibleToListener(spec: ListenerSpec, id: string): boolean {
   if (!mayRead(spec.access, id)) return false
   if (spec.includeAllVersions) return true
@@ -171,7 +171,7 @@ function buildEvent(
   total: number,
   current: number,
 ): MutationEvent {
-  // Key order follows the examples in content-lake-api.md §8.3.
+  // Key order follows the events hosted Sanity sends.
   const event: Partial<MutationEvent> = {
     documentId: change.id,
     eventId: `${tx.transactionId}#${change.id}`,

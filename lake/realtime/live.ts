@@ -1,6 +1,6 @@
 /**
- * The Live Content API's protocol without I/O (`GET /data/live/events/:dataset`, content-lake-api.md
- * §9, @sanity/client `src/data/live.ts`):
+ * The Live Content API's protocol without I/O (`GET /data/live/events/:dataset`, see
+ * lake/README.md#live-events and @sanity/client `src/data/live.ts`):
  *
  * - a stream starts with `welcome`; each committed transaction that changes a document the stream
  *   may see becomes one `message` whose `id` is the transaction id and whose data is

@@ -1,6 +1,6 @@
 /**
  * Presence for the Studio's "who is here" avatars, over the bifur socket protocol
- * (studio-offline.md §6.5): JSON-RPC 2.0 text frames on `/socket/:dataset`.
+ * (lake/README.md#presence): JSON-RPC 2.0 text frames on `/socket/:dataset`.
  *
  * The client authorises with its token, subscribes, then announces where it is
  * (`presence_announce`), asks the others to announce (`presence_rollcall`) and leaves

@@ -1,7 +1,6 @@
 /**
  * Server-sent events over HTTP/1.1 (`http.ServerResponse`) or the HTTP/2 compat API
- * (`Http2ServerResponse`), as `/data/listen` needs (content-lake-api.md §8.2, studio-offline.md
- * §4.2): named events with JSON data, optional `id:` lines, a `:` comment heartbeat, and exactly one
+ * (`Http2ServerResponse`), as `/data/listen` needs (lake/README.md#listen): named events with JSON data, optional `id:` lines, a `:` comment heartbeat, and exactly one
  * `onClose` when the stream ends.
  */
 import type {IncomingMessage, ServerResponse} from 'node:http'

@@ -1,5 +1,5 @@
 /**
- * The Actions API (content-lake-api.md §7, studio-offline.md §7.3): `sanity.action.document.*`
+ * The Actions API (lake/README.md#actions): `sanity.action.document.*`
  * actions are expanded into plain mutations, which the caller then applies with `applyTransaction`
  * as ONE transaction (integrity checks, `_rev`, listener events).
  *

@@ -94,10 +94,7 @@ export function commitMutations(
   hub: ListenerHub | null,
   request: CommitRequest,
 ): CommittedTransaction {
-  const transactionId = request.transactionId ?? newTransactionId()
-  if (request.transactionId && storage.hasTransaction(request.dataset, transactionId)) {
-    throw transactionIdConflict(transactionId)
-  }
+  const transactionId = unusedTransactionId(storage, request.dataset, request.transactionId)
   const tx = applyTransaction({
     dataset: request.dataset,
     mutations: request.mutations,
@@ -127,10 +124,7 @@ export function commitImport(
   hub: ListenerHub | null,
   request: ImportRequest,
 ): CommittedTransaction {
-  const transactionId = request.transactionId ?? newTransactionId()
-  if (storage.hasTransaction(request.dataset, transactionId)) {
-    throw transactionIdConflict(transactionId)
-  }
+  const transactionId = unusedTransactionId(storage, request.dataset, request.transactionId)
   const tx = importTransaction({
     dataset: request.dataset,
     ndjson: request.ndjson,
@@ -142,6 +136,17 @@ export function commitImport(
   if (tx.changes.length > 0) writeAndPublish(storage, hub, tx, true)
   else storage.createDataset(request.dataset)
   return tx
+}
+
+/** The caller's transaction id (409 when the dataset already has it), or a new one. */
+function unusedTransactionId(
+  storage: LakeStorage,
+  dataset: string,
+  requested: string | undefined,
+): string {
+  if (requested === undefined) return newTransactionId()
+  if (storage.hasTransaction(dataset, requested)) throw transactionIdConflict(requested)
+  return requested
 }
 
 /** The one place a transaction is written and then told to listeners. */

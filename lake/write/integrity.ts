@@ -1,5 +1,5 @@
 /**
- * Reference integrity of a transaction's end state (§6.6), checked by `applyTransaction` after
+ * Reference integrity of a transaction's end state (lake/README.md#reference-integrity), checked by `applyTransaction` after
  * every mutation was applied: strong references a document gained must point at existing
  * documents, and a document that is deleted (or changes `_type`) must not be strongly referenced
  * by any document that remains.
@@ -8,7 +8,7 @@ import type {ErrorItem} from '../core/errors.ts'
 import {findReferences, isLocalReference, strongLocalTargets} from '../core/references.ts'
 import type {TransactionInput, TransactionState} from './mutations.ts'
 
-/** Reference-integrity errors for the transaction's end state (§6.6). */
+/** Reference-integrity errors for the transaction's end state (lake/README.md#reference-integrity). */
 export function integrityErrors(state: TransactionState, input: TransactionInput): ErrorItem[] {
   const items: ErrorItem[] = []
   const {dataset, source, skipCrossDatasetReferenceValidation: skipCross} = input

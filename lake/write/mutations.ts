@@ -1,5 +1,5 @@
 /**
- * Applying /data/mutate transactions (content-lake-api.md §6): pure, atomic and ordered.
+ * Applying /data/mutate transactions (lake/README.md#mutate): pure, atomic and ordered.
  *
  * `applyTransaction` never writes: it computes the documents a transaction would leave behind and
  * returns them as a `CommittedTransaction`, or throws a `LakeError` carrying Sanity's

@@ -12,7 +12,7 @@ import {createContentClient} from '../../delivery/client.ts'
 import {startSite, type RunningSite} from '../../web/server.tsx'
 import {FIXTURE_AS_OF, seedContent} from '../fixtures/content/index.ts'
 import {launchChromium} from '../helpers/browser.ts'
-import {startTestLake, type TestLake} from '../helpers/lake.ts'
+import {startTestLake, type TestLake} from '../../testkit/lake.ts'
 
 const DATASET = 'production'
 

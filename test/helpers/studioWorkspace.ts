@@ -39,7 +39,7 @@ function offlineClient(): SanityClient {
 
 /**
  * The Studio's real configuration (schema, plugins, structure) resolved in Node. Pass a client of a
- * running lake (test/helpers/lake.ts) where the Studio would ask the Content Lake, e.g. for slug
+ * running lake (testkit/lake.ts) where the Studio would ask the Content Lake, e.g. for slug
  * uniqueness; without one, such requests fail with NO_CONTENT_LAKE_MESSAGE.
  */
 export function createTestWorkspace(client?: SanityClient): Promise<Workspace> {

@@ -118,6 +118,34 @@ describe('lake layout', () => {
     expect(cycles).toEqual([])
   })
 
+  it('links from the code into lake/README.md name sections that exist', () => {
+    const readme = readFileSync(join(LAKE, 'README.md'), 'utf8')
+    const anchors = new Set(
+      [...readme.matchAll(/^#+ (.+)$/gm)].map((match) =>
+        match[1]
+          .toLowerCase()
+          .replace(/[^\w\s-]/g, '')
+          .trim()
+          .replace(/\s+/g, '-'),
+      ),
+    )
+    const links = sourceFiles(LAKE).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/lake\/README\.md#([\w-]+)/g)].map((match) => ({
+        file: relative(LAKE, file),
+        anchor: match[1],
+      })),
+    )
+    expect(links.length).toBeGreaterThan(20)
+    for (const {file, anchor} of links)
+      expect(anchors.has(anchor), `${file}: #${anchor}`).toBe(true)
+  })
+
+  it('the README map names every route file', () => {
+    const readme = readFileSync(join(LAKE, 'README.md'), 'utf8')
+    const routes = readdirSync(join(LAKE, 'http/routes')).filter((name) => name !== 'write.ts')
+    for (const name of routes) expect(readme, name).toContain(`routes/${name}`)
+  })
+
   it('lists only exceptions that still occur', () => {
     for (const exception of ALLOWED_EXCEPTIONS)
       expect(folderEdges.has(exception), exception).toBe(true)

@@ -1,4 +1,4 @@
-/** `POST /data/actions/:dataset` (§7) and the Studio's `GET` feature probe. */
+/** `POST /data/actions/:dataset` (lake/README.md#actions) and the Studio's `GET` feature probe. */
 import {expandActions} from '../../write/actions.ts'
 import {commitMutations, documentSource, validateTransactionId} from '../../write/commit.ts'
 import {readJson} from '../body.ts'

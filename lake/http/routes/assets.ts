@@ -1,5 +1,5 @@
 /**
- * Assets (content-lake-api §12, studio-offline §6.4):
+ * Assets (lake/README.md#assets):
  * - `POST /assets/images/:dataset`, `POST /assets/files/:dataset` — raw bytes in, `{document}` out;
  *   the same bytes give the same document (content-addressed);
  * - `GET /images/:projectId/:dataset/:file[/:vanity]`, `GET /files/…` — the bytes, on the bare

@@ -1,5 +1,5 @@
 /**
- * Login and session endpoints for the Studio (studio-offline §5):
+ * Login and session endpoints for the Studio (lake/README.md#studio-endpoints):
  * - `GET /auth/login/local?origin=…` — the local login provider's form (lake/auth/loginPage.ts);
  * - `POST /auth/login/local` — issues a token and redirects to `<origin>#token=<token>`;
  * - `GET /auth/id`, `POST /auth/logout`, `GET /auth/providers`.

@@ -1,4 +1,4 @@
-/** `GET /data/doc/:dataset/:ids` — raw documents by exact id, no perspective (§5). */
+/** `GET /data/doc/:dataset/:ids` — raw documents by exact id, no perspective (lake/README.md#doc). */
 import {accessFor, commaList, flag, requireDataset, type RequestContext} from '../context.ts'
 import {sendJson} from '../respond.ts'
 import {mayRead} from '../../auth/access.ts'

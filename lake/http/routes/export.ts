@@ -1,4 +1,4 @@
-/** `GET /data/export/:dataset[?types=a,b]` — NDJSON of every readable raw document, by `_id` (§11.1). */
+/** `GET /data/export/:dataset[?types=a,b]` — NDJSON of every readable raw document, by `_id` (lake/README.md#export-and-import). */
 import {accessFor, requireDataset, type RequestContext} from '../context.ts'
 import {sendNdjson} from '../respond.ts'
 import {mayRead} from '../../auth/access.ts'

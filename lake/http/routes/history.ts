@@ -1,5 +1,5 @@
 /**
- * History (§10): `GET /data/history/:dataset/documents/:ids?revision=|time=|lastRevision=true` and
+ * History (lake/README.md#history): `GET /data/history/:dataset/documents/:ids?revision=|time=|lastRevision=true` and
  * `GET /data/history/:dataset/transactions/:ids?…` (NDJSON). Served from the transaction log,
  * which stores each transaction's before/after per document.
  *

@@ -1,5 +1,5 @@
 /**
- * `GET /data/listen/:dataset` — SSE listener (§8): welcome, then mutation events from the hub. With
+ * `GET /data/listen/:dataset` — SSE listener (lake/README.md#listen): welcome, then mutation events from the hub. With
  * `enableResume=true` and `Last-Event-ID`, `welcomeback` and the missed events from the transaction
  * log, or `reset` (lake/realtime/listenerResume.ts).
  */

@@ -1,5 +1,5 @@
 /**
- * `GET /data/live/events/:dataset` — the Live Content API (§9) as server-sent events: `welcome`,
+ * `GET /data/live/events/:dataset` — the Live Content API (lake/README.md#live-events) as server-sent events: `welcome`,
  * then one `message` per visible commit, `restart` when a resume is impossible, `goaway` when the
  * lake closes the stream. The protocol lives in lake/realtime/live.ts.
  */

@@ -1,4 +1,4 @@
-/** `POST /data/mutate/:dataset` (§6). */
+/** `POST /data/mutate/:dataset` (lake/README.md#mutate). */
 import {commitMutations, validateTransactionId} from '../../write/commit.ts'
 import {readJson} from '../body.ts'
 import {flag, type RequestContext} from '../context.ts'

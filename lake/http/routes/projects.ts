@@ -1,5 +1,5 @@
 /**
- * Project endpoints the Studio calls (studio-offline §6.1): the project (organizationId null, so
+ * Project endpoints the Studio calls (lake/README.md#studio-endpoints): the project (organizationId null, so
  * no agent-bundles stream), the dataset ACL by role, grants and user applications.
  */
 import {unauthorized} from '../../core/errors.ts'

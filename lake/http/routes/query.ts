@@ -1,4 +1,4 @@
-/** `GET|POST /data/query/:dataset` (§4). */
+/** `GET|POST /data/query/:dataset` (lake/README.md#query). */
 import {readJson} from '../body.ts'
 import {
   accessFor,
@@ -13,7 +13,7 @@ import {parsePerspective} from '../../groq/perspective.ts'
 import {sourceMapMode} from '../../groq/sourceMaps.ts'
 import {badRequest, queryParseError} from '../../core/errors.ts'
 
-/** Responses carry `syncTags` from this API version on (content-lake-api.md §4.2). */
+/** Responses carry `syncTags` from this API version on (lake/README.md#query). */
 const SYNC_TAGS_API_VERSION = '2021-03-25'
 
 export async function handleQuery(ctx: RequestContext): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * Endpoints the Studio only needs to degrade gracefully (studio-offline §6): hosted features,
+ * Endpoints the Studio only needs to degrade gracefully (lake/README.md#studio-endpoints): hosted features,
  * telemetry, onboarding journeys, help and the events API. Each answers the documented "nothing
  * here" shape, so the Studio hides the feature instead of logging errors; they are known
  * endpoints, so they are not logged as drift.

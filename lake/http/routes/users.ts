@@ -1,5 +1,5 @@
 /**
- * User endpoints the Studio calls (studio-offline §5.4, §6.1): `GET /users/me`,
+ * User endpoints the Studio calls (lake/README.md#studio-endpoints): `GET /users/me`,
  * `GET /users/:ids`, and the per-user UI state `GET /users/me/keyvalue/:keys`,
  * `PUT /users/me/keyvalue`.
  */

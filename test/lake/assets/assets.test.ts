@@ -1,7 +1,7 @@
 /** Image and file assets: upload, Sanity id/url formats, dedupe by content, serving, delete rules. */
 import {createHash} from 'node:crypto'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {startTestLake, type TestLake} from '../../../testkit/lake.ts'
 import {png} from '../../helpers/png.ts'
 
 let lake: TestLake

@@ -11,9 +11,9 @@ import {
 } from '../../../lake/assets/imageParams.ts'
 import {transformCacheKey, transformCachePath} from '../../../lake/assets/imageTransforms.ts'
 import {catchLakeError} from '../../helpers/lakeError.ts'
-import {startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {startTestLake, type TestLake} from '../../../testkit/lake.ts'
 import {png} from '../../helpers/png.ts'
-import {seededRandom} from '../../helpers/seededRandom.ts'
+import {seededRandom} from '../../../testkit/seededRandom.ts'
 
 const RED = [255, 0, 0]
 const BLUE = [0, 0, 255]

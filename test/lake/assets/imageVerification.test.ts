@@ -6,7 +6,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {MAX_IMAGE_PIXELS} from '../../../lake/assets/imageDecode.ts'
 import {storeAssetBytes, sha1Hex} from '../../../lake/assets/assets.ts'
 import {png} from '../../helpers/png.ts'
-import {startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {startTestLake, type TestLake} from '../../../testkit/lake.ts'
 
 let lake: TestLake
 beforeAll(async () => {

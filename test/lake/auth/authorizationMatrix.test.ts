@@ -5,7 +5,7 @@
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {png} from '../../helpers/png.ts'
-import {startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {startTestLake, type TestLake} from '../../../testkit/lake.ts'
 
 type Caller = 'anonymous' | 'viewer' | 'editor' | 'administrator'
 const CALLERS: Caller[] = ['anonymous', 'viewer', 'editor', 'administrator']

@@ -3,7 +3,7 @@
  * a draft written in the same transaction as a published document, by id, mutation or effect.
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {startTestLake, type TestLake} from '../../../testkit/lake.ts'
 
 let lake: TestLake
 let transactionId: string

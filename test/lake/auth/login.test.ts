@@ -14,7 +14,7 @@ import {
   MAX_FAILURES,
   resolveLoginCode,
 } from '../../../lake/auth/loginCode.ts'
-import {startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {startTestLake, type TestLake} from '../../../testkit/lake.ts'
 
 const STUDIO = 'http://localhost:3333/'
 const MAIN = join(import.meta.dirname, '..', '..', '..', 'lake', 'main.ts')

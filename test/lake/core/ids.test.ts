@@ -4,7 +4,7 @@
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {isValidDocumentId, publishedId, randomBase62} from '../../../lake/core/ids.ts'
-import {rawRequest, startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {rawRequest, startTestLake, type TestLake} from '../../../testkit/lake.ts'
 
 describe('isValidDocumentId', () => {
   it('takes published, draft, version and system ids', () => {

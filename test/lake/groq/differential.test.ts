@@ -7,8 +7,8 @@ import {evaluate, parse} from 'groq-js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {arraySource, prepareQuery, runQuery, type Perspective} from '../../../lake/groq/query.ts'
 import type {LakeDocument} from '../../../lake/core/types.ts'
-import {startTestLake, type TestLake} from '../../helpers/lake.ts'
-import {seededRandom} from '../../helpers/seededRandom.ts'
+import {startTestLake, type TestLake} from '../../../testkit/lake.ts'
+import {seededRandom} from '../../../testkit/seededRandom.ts'
 
 const random = seededRandom(20260219)
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]

@@ -7,7 +7,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {setQueryLimits} from '../../../lake/groq/limits.ts'
 import {arraySource, runQuery} from '../../../lake/groq/query.ts'
-import {startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {startTestLake, type TestLake} from '../../../testkit/lake.ts'
 
 /** Generous for a shared 2-core machine; a blocked lake answers after many seconds. */
 const RESPONSIVE_MS = 1500

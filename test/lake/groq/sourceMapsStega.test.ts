@@ -12,7 +12,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {interviewBySlugQuery, interviewListQuery} from '../../../delivery/queries.ts'
 import {qmStatusQueryParams} from '../../../domain/qmStatus.ts'
 import {FIXTURE_AS_OF, seedContent} from '../../fixtures/content/index.ts'
-import {startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {startTestLake, type TestLake} from '../../../testkit/lake.ts'
 
 const DATASET = 'stega'
 const STUDIO_URL = 'http://localhost:3333/studio'

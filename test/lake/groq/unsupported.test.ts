@@ -6,7 +6,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {arraySource, runQuery} from '../../../lake/groq/query.ts'
 import {LakeError} from '../../../lake/core/errors.ts'
-import {startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {startTestLake, type TestLake} from '../../../testkit/lake.ts'
 
 const UNSUPPORTED: Array<[string, string]> = [
   ['*[_type == "interview" && text::query("stad")]', 'text::query()'],

@@ -12,7 +12,7 @@
 import {Agent, request} from 'node:http'
 import {afterAll, beforeAll, expect, it} from 'vitest'
 import {setQueryLimits} from '../../../lake/groq/limits.ts'
-import {startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {startTestLake, type TestLake} from '../../../testkit/lake.ts'
 
 const BUSY_CLIENTS = 10
 const WORK_MS = 150

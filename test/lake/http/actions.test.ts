@@ -1,15 +1,9 @@
 /** POST /data/actions (lake/http/routes/actions.ts) over HTTP; the rules are in test/lake/write/. */
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {rawRequest, startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {describe, expect, it} from 'vitest'
+import {rawRequest} from '../../../testkit/lake.ts'
+import {lakeForThisFile} from '../../helpers/lakeSuite.ts'
 
-let lake: TestLake
-
-beforeAll(async () => {
-  lake = await startTestLake()
-})
-afterAll(async () => {
-  await lake?.stop()
-})
+const lake = lakeForThisFile()
 
 const raw = (path: string, init?: RequestInit, token?: string | null) =>
   rawRequest(lake, path, init, token)

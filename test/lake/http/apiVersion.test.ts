@@ -1,7 +1,7 @@
 /** Which API versions the lake serves: `1`, `X` and real dates up to tomorrow (lake/core/apiVersion.ts). */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {isAcceptedApiVersion} from '../../../lake/core/apiVersion.ts'
-import {startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {startTestLake, type TestLake} from '../../../testkit/lake.ts'
 
 let lake: TestLake
 beforeAll(async () => {

@@ -9,7 +9,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {sha1Hex} from '../../../lake/assets/assets.ts'
 import {png} from '../../helpers/png.ts'
-import {startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {startTestLake, type TestLake} from '../../../testkit/lake.ts'
 
 /** Which family of error body the answer must have (lake/core/errors.ts). */
 type Shape =

@@ -10,8 +10,8 @@ import {
   MAX_JSON_DEPTH,
   parseJsonText,
 } from '../../../lake/http/body.ts'
-import {LakeError} from '../../../lake/core/types.ts'
-import {startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {LakeError} from '../../../lake/core/errors.ts'
+import {startTestLake, type TestLake} from '../../../testkit/lake.ts'
 
 let lake: TestLake
 beforeAll(async () => {

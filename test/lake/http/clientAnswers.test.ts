@@ -1,6 +1,6 @@
 /** Answers @sanity/client and groq-store match on: unknown dataset, projects list, embeddings. */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {startTestLake, type TestLake} from '../../../testkit/lake.ts'
 
 let lake: TestLake
 beforeAll(async () => {

@@ -1,15 +1,10 @@
 /** GET /data/export and POST /data/import (lake/http/routes/export.ts, import.ts). */
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {rawRequest, seedPosts, startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {describe, expect, it} from 'vitest'
+import {rawRequest} from '../../../testkit/lake.ts'
+import {lakeForThisFile} from '../../helpers/lakeSuite.ts'
+import {seedPosts} from '../../helpers/seedPosts.ts'
 
-let lake: TestLake
-
-beforeAll(async () => {
-  lake = await startTestLake()
-})
-afterAll(async () => {
-  await lake?.stop()
-})
+const lake = lakeForThisFile()
 
 const raw = (path: string, init?: RequestInit, token?: string | null) =>
   rawRequest(lake, path, init, token)

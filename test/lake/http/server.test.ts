@@ -1,15 +1,10 @@
 /** The HTTP server itself (lake/http/server.ts): unknown endpoints, 500s, CORS. */
-import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest'
-import {rawRequest, seedPosts, startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {beforeAll, describe, expect, it, vi} from 'vitest'
+import {rawRequest} from '../../../testkit/lake.ts'
+import {lakeForThisFile} from '../../helpers/lakeSuite.ts'
+import {seedPosts} from '../../helpers/seedPosts.ts'
 
-let lake: TestLake
-
-beforeAll(async () => {
-  lake = await startTestLake()
-})
-afterAll(async () => {
-  await lake?.stop()
-})
+const lake = lakeForThisFile()
 
 const raw = (path: string, init?: RequestInit, token?: string | null) =>
   rawRequest(lake, path, init, token)

@@ -8,7 +8,7 @@ import type {MutationEvent, SanityClient} from '@sanity/client'
 import {EventSource} from 'eventsource'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {startTestLake, type TestLake} from '../../../testkit/lake.ts'
 
 const DATASET = 'resume'
 const QUERY = '*[_type == "note"]'

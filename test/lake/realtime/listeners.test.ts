@@ -11,12 +11,8 @@ import {
   type ListenerSpec,
   type MutationEvent,
 } from '../../../lake/realtime/listeners.ts'
-import {
-  type CommittedTransaction,
-  type DocumentChange,
-  type LakeDocument,
-  LakeError,
-} from '../../../lake/core/types.ts'
+import {LakeError} from '../../../lake/core/errors.ts'
+import type {CommittedTransaction, DocumentChange, LakeDocument} from '../../../lake/core/types.ts'
 
 const TIMESTAMP = '2026-08-21T10:00:00.000Z'
 

@@ -9,7 +9,7 @@ import {EventSource} from 'eventsource'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {changeTags, syncTag} from '../../../lake/realtime/liveTags.ts'
-import {startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {startTestLake, type TestLake} from '../../../testkit/lake.ts'
 
 const DATASET = 'livecontent'
 let lake: TestLake

@@ -29,7 +29,7 @@ import {
   type BackupManifest,
 } from '../../../lake/store/backup.ts'
 import {startBackupSchedule} from '../../../lake/store/backupSchedule.ts'
-import {startTestLake} from '../../helpers/lake.ts'
+import {startTestLake} from '../../../testkit/lake.ts'
 import {png} from '../../helpers/png.ts'
 
 const MAIN = join(import.meta.dirname, '..', '..', '..', 'lake', 'main.ts')

@@ -1,15 +1,8 @@
 /** Data survives a restart on the same data directory (lake/store/). */
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {describe, expect, it} from 'vitest'
+import {lakeForThisFile} from '../../helpers/lakeSuite.ts'
 
-let lake: TestLake
-
-beforeAll(async () => {
-  lake = await startTestLake()
-})
-afterAll(async () => {
-  await lake?.stop()
-})
+const lake = lakeForThisFile()
 
 describe('persistence', () => {
   it('keeps data across a restart on the same data dir', async () => {

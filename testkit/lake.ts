@@ -1,14 +1,14 @@
 /**
- * Starts a lake in-process on a free port with a fresh data directory, for tests that talk to it
- * over real HTTP with @sanity/client.
+ * Starts a lake in-process on a free port with a fresh data directory, for tests and benchmarks
+ * that talk to it over real HTTP with @sanity/client.
  */
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {createClient, type ClientPerspective, type SanityClient} from '@sanity/client'
-import {generateToken, registerToken} from '../../lake/auth/auth.ts'
-import {createLakeServer, type LakeServer} from '../../lake/http/server.ts'
-import type {Role} from '../../lake/core/types.ts'
+import {generateToken, registerToken} from '../lake/auth/auth.ts'
+import {createLakeServer, type LakeServer} from '../lake/http/server.ts'
+import type {Role} from '../lake/core/types.ts'
 
 export interface TestClientOptions {
   /** Defaults to the admin token; `null` = anonymous. */
@@ -125,36 +125,4 @@ export async function rawRequest(
     // not JSON
   }
   return {status: res.status, headers: res.headers, body, text}
-}
-
-/** Published and draft posts and an author, with a weak reference to a draft (query fixtures). */
-export async function seedPosts(lake: TestLake, dataset: string) {
-  const client = lake.client({dataset})
-  await client
-    .transaction()
-    .create({_id: 'author-1', _type: 'author', name: 'Published author'})
-    .create({_id: 'drafts.author-1', _type: 'author', name: 'Draft author'})
-    .create({
-      _id: 'post-1',
-      _type: 'post',
-      title: 'Published post',
-      slug: {current: 'post-1'},
-      author: {_type: 'reference', _ref: 'author-1'},
-    })
-    .create({
-      _id: 'drafts.post-1',
-      _type: 'post',
-      title: 'Draft post',
-      slug: {current: 'post-1'},
-      author: {_type: 'reference', _ref: 'author-1'},
-    })
-    .create({_id: 'drafts.post-2', _type: 'post', title: 'Only a draft'})
-    .create({
-      _id: 'post-3',
-      _type: 'post',
-      title: 'Points at a draft',
-      hidden: {_type: 'reference', _ref: 'drafts.post-2', _weak: true},
-    })
-    .commit()
-  return client
 }
