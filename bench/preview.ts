@@ -14,7 +14,7 @@ import type {LiveEvent} from '@sanity/client'
 import {createContentClient} from '../delivery/client.ts'
 import {seedContent} from '../test/fixtures/content/index.ts'
 import {launchChromium} from '../test/helpers/browser.ts'
-import {startTestLake} from '../test/helpers/lake.ts'
+import {startTestLake} from '../testkit/lake.ts'
 import {loadSite} from '../web/build.ts'
 import {ms, percentile, table} from './measure.ts'
 

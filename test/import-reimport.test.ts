@@ -15,7 +15,7 @@ import {createTarget} from '../scripts/migrate/api.ts'
 import {main} from '../scripts/import/cli.ts'
 import {importFiles} from '../scripts/import/index.ts'
 import {readContentLakeConfig} from '../config/contentLake.ts'
-import {startTestLake, type TestLake} from './helpers/lake.ts'
+import {startTestLake, type TestLake} from '../testkit/lake.ts'
 import {png} from './helpers/png.ts'
 
 const fixtures = fileURLToPath(new URL('./fixtures/interviews/', import.meta.url))

@@ -20,7 +20,7 @@ import {
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {importFiles, parseFile, type PortableTextBlock} from '../scripts/import/index.ts'
-import {startTestLake, type TestLake} from './helpers/lake.ts'
+import {startTestLake, type TestLake} from '../testkit/lake.ts'
 import {png} from './helpers/png.ts'
 
 const PORTRAIT = png(40, 50, [30, 90, 160])

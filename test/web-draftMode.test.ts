@@ -14,7 +14,7 @@ import {buildClientScripts, type ClientScripts} from '../web/build.ts'
 import {DRAFT_MODE_COOKIE} from '../web/draftMode.ts'
 import {startSite, type RunningSite} from '../web/server.tsx'
 import {FIXTURE_AS_OF, seedContent} from './fixtures/content/index.ts'
-import {startTestLake, type TestLake} from './helpers/lake.ts'
+import {startTestLake, type TestLake} from '../testkit/lake.ts'
 
 const DATASET = 'production'
 const STUDIO = 'http://localhost:3333'
