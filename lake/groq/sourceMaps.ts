@@ -29,17 +29,20 @@ import {evaluationPlan} from './evaluate.ts'
 import {PerspectiveView, type QueryOptions} from './perspective.ts'
 import {prepareQuery} from './prepare.ts'
 import type {QuerySource} from './source.ts'
+import {
+  NULL,
+  OPAQUE,
+  UNKNOWN,
+  childOf,
+  isObject,
+  itemOf,
+  origin,
+  type Provenance,
+  type Tracked,
+} from './sourceMapProvenance.ts'
+import {SourceMapBuilder, type ContentSourceMap, type SourceMapMode} from './sourceMapShape.ts'
 
-export type SourceMapMode = 'index' | 'key'
-
-export interface ContentSourceMap {
-  documents: Array<{_id: string; _type: string}>
-  paths: string[]
-  mappings: Record<
-    string,
-    {type: 'value'; source: {type: 'documentValue'; document: number; path: number}}
-  >
-}
+export type {ContentSourceMap, SourceMapMode} from './sourceMapShape.ts'
 
 /** `resultSourceMap` query parameter → mode, or null when no source map was asked for. */
 export function sourceMapMode(value: string | null): SourceMapMode | null {
@@ -67,67 +70,6 @@ export function resultSourceMap(
   const map = new SourceMapBuilder(mode)
   map.collect(result, tracked.v, tracked.p, [])
   return map.build()
-}
-
-// ------------------------------------------------------------------ provenance
-
-/** An array item: its index, and its `_key` when it has one. */
-type Segment = string | {index: number; key: string | undefined}
-
-/**
- * Where a value came from: a document value (`origin`), an object or array built of values with
- * their own provenance, or an array whose items are whole documents. `null`: computed or unknown.
- */
-type Provenance =
-  | {kind: 'origin'; doc: LakeDocument; path: Segment[]}
-  | {kind: 'fields'; fields: Record<string, Provenance>}
-  | {kind: 'items'; items: Provenance[]}
-  | {kind: 'documents'}
-  | null
-
-/** A value the interpreter could not compute (its subtree gets no mapping). */
-const OPAQUE = Symbol('opaque')
-
-interface Tracked {
-  v: unknown
-  p: Provenance
-}
-
-const NULL: Tracked = {v: null, p: null}
-const UNKNOWN: Tracked = {v: OPAQUE, p: null}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function origin(doc: LakeDocument, path: Segment[]): Provenance {
-  return {kind: 'origin', doc, path}
-}
-
-/**
- * Perspective views (drafts, releases) rewrite `_id` and add `_originalId` to the raw document
- * they show: those two values are not the raw document's.
- */
-function isRewritten(doc: LakeDocument, path: Segment[], key: string): boolean {
-  return path.length === 0 && (key === '_id' || key === '_originalId') && '_originalId' in doc
-}
-
-function childOf(p: Provenance, key: string): Provenance {
-  if (p?.kind === 'origin') {
-    return isRewritten(p.doc, p.path, key) ? null : origin(p.doc, [...p.path, key])
-  }
-  if (p?.kind === 'fields') return p.fields[key] ?? null
-  return null
-}
-
-function itemOf(p: Provenance, index: number, item: unknown): Provenance {
-  if (p?.kind === 'origin') {
-    const key = isObject(item) && typeof item._key === 'string' ? item._key : undefined
-    return origin(p.doc, [...p.path, {index, key}])
-  }
-  if (p?.kind === 'items') return p.items[index] ?? null
-  if (p?.kind === 'documents') return isObject(item) ? origin(item as LakeDocument, []) : null
-  return null
 }
 
 /** groq-js's scope chain (`@`, `^`), with the same nested/hidden rules. */
@@ -467,127 +409,4 @@ class ProvenanceInterpreter {
     }
     return {v: value ?? null, p: this.#byIdentity(value)}
   }
-}
-
-// ------------------------------------------------------------------ the response shape
-
-class SourceMapBuilder {
-  readonly #mode: SourceMapMode
-  readonly #documents: ContentSourceMap['documents'] = []
-  readonly #documentIndex = new Map<string, number>()
-  readonly #paths: string[] = []
-  readonly #pathIndex = new Map<string, number>()
-  readonly #mappings: ContentSourceMap['mappings'] = {}
-
-  constructor(mode: SourceMapMode) {
-    this.#mode = mode
-  }
-
-  /** Walks groq-js's result with the interpreter's value and provenance, emitting mappings. */
-  collect(
-    result: unknown,
-    value: unknown,
-    p: Provenance,
-    resultPath: Array<string | number>,
-  ): void {
-    if (p === null || value === OPAQUE) return
-    if (p.kind === 'origin') {
-      if (p.path.length === 0 && '_originalId' in p.doc && isObject(result) && isObject(value)) {
-        // A whole view document: map its fields one by one, except the rewritten ones.
-        for (const key of Object.keys(result)) {
-          const child = childOf(p, key)
-          if (child && Object.hasOwn(value, key)) {
-            this.collect(result[key], value[key], child, [...resultPath, key])
-          }
-        }
-        return
-      }
-      if (result !== null && result !== undefined && sameValue(result, value)) {
-        this.#emit(resultPath, p)
-      }
-      return
-    }
-    if (p.kind === 'fields') {
-      if (!isObject(result) || !isObject(value)) return
-      for (const key of Object.keys(result)) {
-        if (Object.hasOwn(value, key))
-          this.collect(result[key], value[key], p.fields[key] ?? null, [...resultPath, key])
-      }
-      return
-    }
-    if (!Array.isArray(result) || !Array.isArray(value) || result.length !== value.length) return
-    result.forEach((item: unknown, index) =>
-      this.collect(item, value[index], itemOf(p, index, value[index]), [...resultPath, index]),
-    )
-  }
-
-  #emit(resultPath: Array<string | number>, source: {doc: LakeDocument; path: Segment[]}): void {
-    const id = typeof source.doc._originalId === 'string' ? source.doc._originalId : source.doc._id
-    let document = this.#documentIndex.get(id)
-    if (document === undefined) {
-      document = this.#documents.push({_id: id, _type: source.doc._type}) - 1
-      this.#documentIndex.set(id, document)
-    }
-    const pathText = jsonPath(
-      source.path.map((segment) =>
-        typeof segment === 'string'
-          ? segment
-          : this.#mode === 'key' && segment.key !== undefined
-            ? {key: segment.key}
-            : segment.index,
-      ),
-    )
-    let path = this.#pathIndex.get(pathText)
-    if (path === undefined) {
-      path = this.#paths.push(pathText) - 1
-      this.#pathIndex.set(pathText, path)
-    }
-    this.#mappings[jsonPath(resultPath)] = {
-      type: 'value',
-      source: {type: 'documentValue', document, path},
-    }
-  }
-
-  build(): ContentSourceMap {
-    return {documents: this.#documents, paths: this.#paths, mappings: this.#mappings}
-  }
-}
-
-/** JSONPath as @sanity/client writes and parses it: `$['a'][0][?(@._key=='k')]`. */
-function jsonPath(path: Array<string | number | {key: string}>): string {
-  let out = '$'
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`
-    else if (typeof segment === 'string')
-      out += `['${segment.replace(/[\f\n\r\t'\\]/g, escapeChar)}']`
-    else out += `[?(@._key=='${segment.key.replace(/['\\]/g, escapeChar)}')]`
-  }
-  return out
-}
-
-const ESCAPES: Record<string, string> = {
-  '\f': '\\f',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\t': '\\t',
-  "'": "\\'",
-  '\\': '\\\\',
-}
-
-function escapeChar(char: string): string {
-  return ESCAPES[char] ?? char
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
-  if (Array.isArray(a) !== Array.isArray(b)) return false
-  const aKeys = Object.keys(a)
-  const bKeys = Object.keys(b)
-  if (aKeys.length !== bKeys.length) return false
-  const bRecord = b as Record<string, unknown>
-  return aKeys.every(
-    (key) =>
-      Object.hasOwn(bRecord, key) && sameValue((a as Record<string, unknown>)[key], bRecord[key]),
-  )
 }
