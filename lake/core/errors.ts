@@ -263,3 +263,15 @@ export function actionError(
     error: {type: 'actionError', description, ...(items.length ? {items} : {})},
   })
 }
+
+/** 409 when a content release would exceed the open-release limit; the Studio reads `type` and
+ *  `limit` (its `isReleaseLimitError`). */
+export function releaseLimitExceeded(limit: number): LakeError {
+  return new LakeError(409, {
+    error: {
+      type: 'releaseLimitExceededError',
+      description: `Release limit exceeded: at most ${limit} open releases per dataset`,
+      limit,
+    },
+  })
+}

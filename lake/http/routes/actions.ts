@@ -1,6 +1,11 @@
 /** `POST /data/actions/:dataset` (lake/README.md#actions) and the Studio's `GET` feature probe. */
 import {expandActions} from '../../write/actions.ts'
-import {commitMutations, documentSource, validateTransactionId} from '../../write/commit.ts'
+import {
+  commitMutations,
+  documentSource,
+  lastRevisionReader,
+  validateTransactionId,
+} from '../../write/commit.ts'
 import {readJson} from '../body.ts'
 import {flag, type RequestContext} from '../context.ts'
 import {sendJson} from '../respond.ts'
@@ -25,7 +30,9 @@ export async function handleActions(ctx: RequestContext): Promise<void> {
     throw actionError(400, 'Request body must be {"actions": [...]}')
   }
   const {storage} = ctx.lake
-  const mutations = expandActions(body.actions, documentSource(storage, dataset))
+  const mutations = expandActions(body.actions, documentSource(storage, dataset), {
+    lastRevision: lastRevisionReader(storage, dataset),
+  })
   const tx = commitMutations(storage, ctx.lake.hub, {
     dataset,
     mutations,
