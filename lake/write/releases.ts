@@ -54,27 +54,10 @@ export const RELEASE_TYPE = 'system.release'
 /** Open releases allowed per dataset (reported to the Studio's release-limit check). */
 export const DATASET_RELEASE_LIMIT = 100
 
-export type ReleaseState =
-  | 'active'
-  | 'scheduled'
-  | 'published'
-  | 'archived'
-  | 'scheduling'
-  | 'publishing'
-  | 'archiving'
-  | 'unarchiving'
-
 const RELEASE_ID = /^[a-zA-Z0-9_-]{1,64}$/
 
 export function releaseDocumentId(releaseId: string): string {
   return `${RELEASE_DOCUMENT_PREFIX}${releaseId}`
-}
-
-/** `_.releases.<id>` → `<id>`, else undefined. */
-export function releaseIdOf(documentId: string): string | undefined {
-  if (!documentId.startsWith(RELEASE_DOCUMENT_PREFIX)) return undefined
-  const id = documentId.slice(RELEASE_DOCUMENT_PREFIX.length)
-  return RELEASE_ID.test(id) ? id : undefined
 }
 
 /** Open releases count towards the limit; archived and published ones do not. */
