@@ -285,7 +285,7 @@ describe('invalid requests answer as Sanity does, and change nothing', () => {
 })
 
 describe('who may read releases', () => {
-  it('shows release documents to token holders only, through doc and query', async () => {
+  it('shows release documents to token holders only: doc, query, export, history', async () => {
     await client.releases.create({releaseId: 'rRead', metadata: {title: 'Hemlig'}})
     const anonymous = lake.client({token: null})
     expect(await anonymous.getDocument('_.releases.rRead')).toBeUndefined()
@@ -298,6 +298,13 @@ describe('who may read releases', () => {
     })
     const events = await fetch(`${lake.url}/v2025-02-19/data/history/test/events/releases/rRead`)
     expect(events.status).toBe(401)
+    const exported = await (await fetch(`${lake.url}/v2025-02-19/data/export/test`)).text()
+    expect(exported).toContain('city-falun')
+    expect(exported).not.toContain('_.releases.')
+    const history = await fetch(
+      `${lake.url}/v2025-02-19/data/history/test/documents/_.releases.rRead?lastRevision=true`,
+    )
+    expect((await history.json()).documents).toEqual([])
   })
 })
 
