@@ -6,6 +6,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {ClientError, SanityClient} from '@sanity/client'
 
+import {createContentClient} from '../../../delivery/client.ts'
 import {startTestLake, type TestLake} from '../../helpers/lake.ts'
 
 let lake: TestLake
@@ -388,5 +389,33 @@ describe("the Studio's release endpoints", () => {
     const page = await firstPage.json()
     expect(page.events).toHaveLength(2)
     expect(page.nextCursor).toBe('2')
+  })
+})
+
+describe('previewing a release with the delivery client', () => {
+  it('shows the release stacked over drafts in preview, and only published content otherwise', async () => {
+    const releaseId = 'rPreview'
+    await client.createOrReplace({_id: 'city-preview', _type: 'city', name: 'Publicerad'})
+    await client.createOrReplace({_id: 'drafts.city-other', _type: 'city', name: 'Utkast'})
+    await client.releases.create({releaseId})
+    await client.createVersion({
+      releaseId,
+      publishedId: 'city-preview',
+      document: {_id: `versions.${releaseId}.city-preview`, _type: 'city', name: 'I releasen'},
+    })
+    const env = {SANITY_API_HOST: lake.url, SANITY_PROJECT_ID: 'test', SANITY_DATASET: 'test'}
+    const query = '*[_id in ["city-preview", "city-other"]]{_id, name} | order(_id)'
+    const visitor = createContentClient({env})
+    expect(await visitor.fetch(query)).toEqual([{_id: 'city-preview', name: 'Publicerad'}])
+    const reviewer = createContentClient({
+      env: {...env, SANITY_API_TOKEN: lake.adminToken},
+      preview: true,
+      release: releaseId,
+    })
+    expect(await reviewer.fetch(query)).toEqual([
+      {_id: 'city-other', name: 'Utkast'},
+      {_id: 'city-preview', name: 'I releasen'},
+    ])
+    expect(() => createContentClient({env, release: releaseId})).toThrow(/only be shown in preview/)
   })
 })
