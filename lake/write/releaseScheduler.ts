@@ -6,6 +6,9 @@
  *   tick costs one small lookup per dataset) and publishes those `scheduled` with `publishAt` at or
  *   before now, oldest first, each as one transaction through the normal commit path (listeners,
  *   history). A tick runs at start, so a schedule missed while the lake was down runs then.
+ * - Ticks come every `intervalMs` (1 s), and exactly at the next known `publishAt` when that is
+ *   sooner: a release scheduled at least a tick ahead publishes at its time to the millisecond; one
+ *   scheduled (or moved) closer than that publishes within the interval.
  * - Exactly once: the publish and the state change to `published` are one SQLite transaction, so
  *   a release is either still `scheduled` (and published by a later tick or start) or published;
  *   lake/store/dataLock.ts keeps a second lake off the same data folder.
@@ -57,10 +60,11 @@ export interface ScheduledPublish {
   error?: string
 }
 
-function isDue(doc: LakeDocument, now: number): boolean {
-  if (doc.state !== 'scheduled' || typeof doc.publishAt !== 'string') return false
+/** The time a scheduled release publishes, or null when it is not scheduled. */
+function publishTime(doc: LakeDocument): number | null {
+  if (doc.state !== 'scheduled' || typeof doc.publishAt !== 'string') return null
   const at = Date.parse(doc.publishAt)
-  return !Number.isNaN(at) && at <= now
+  return Number.isNaN(at) ? null : at
 }
 
 export class ReleaseScheduler {
@@ -102,29 +106,34 @@ export class ReleaseScheduler {
       this.#log(`lake: release scheduler failed: ${String(error)}`)
     }
     if (this.#running) {
-      this.#timer = this.#clock.setTimeout(() => this.#tickAndRearm(), this.#intervalMs)
+      // Wake at the next publishAt when it comes before the next regular look.
+      const next = this.#scheduled().find(({at}) => at > this.#clock.now())
+      const delay = next
+        ? Math.min(this.#intervalMs, next.at - this.#clock.now())
+        : this.#intervalMs
+      this.#timer = this.#clock.setTimeout(() => this.#tickAndRearm(), delay)
     }
   }
 
-  /** Scheduled releases whose time has come, oldest `publishAt` first. */
-  dueReleases(): Array<{dataset: string; release: LakeDocument}> {
-    const now = this.#clock.now()
-    const due: Array<{dataset: string; release: LakeDocument}> = []
+  /** Every scheduled release with its publish time, soonest first. */
+  #scheduled(): Array<{dataset: string; release: LakeDocument; at: number}> {
+    const scheduled: Array<{dataset: string; release: LakeDocument; at: number}> = []
     for (const {name} of this.#storage.listDatasets()) {
       for (const id of this.#storage.idsByTypeSql(name, [RELEASE_TYPE])) {
         const release = this.#storage.getDocument(name, id)
-        if (release && isDue(release, now)) due.push({dataset: name, release})
+        const at = release ? publishTime(release) : null
+        if (release && at !== null) scheduled.push({dataset: name, release, at})
       }
     }
-    return due.sort(
-      (a, b) =>
-        Date.parse(a.release.publishAt as string) - Date.parse(b.release.publishAt as string),
-    )
+    return scheduled.sort((a, b) => a.at - b.at)
   }
 
-  /** Publishes every due release now; returns what it did. */
+  /** Publishes every scheduled release whose time has come, oldest first; returns what it did. */
   tick(): ScheduledPublish[] {
-    return this.dueReleases().map(({dataset, release}) => this.#publish(dataset, release))
+    const now = this.#clock.now()
+    return this.#scheduled()
+      .filter(({at}) => at <= now)
+      .map(({dataset, release}) => this.#publish(dataset, release))
   }
 
   #publish(dataset: string, release: LakeDocument): ScheduledPublish {

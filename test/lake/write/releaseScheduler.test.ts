@@ -85,7 +85,8 @@ function publishTransactions(server: LakeServer, releaseId: string) {
 
 describe('the release scheduler', () => {
   it('publishes a scheduled release at publishAt, not before', async () => {
-    const clock = new TestClock('2027-03-01T08:00:00.000Z')
+    // Not on a whole second: the scheduler wakes at publishAt itself, not at its next 1 s look.
+    const clock = new TestClock('2027-03-01T08:00:00.250Z')
     const {server, client} = await startLake(tempDir(), clock, generateToken())
     const publishAt = '2027-03-01T12:00:00.000Z'
     await scheduleRelease(client, 'rGala', publishAt)
