@@ -275,3 +275,14 @@ export function releaseLimitExceeded(limit: number): LakeError {
     },
   })
 }
+
+/** 403 for an Actions API request the caller's token may not make. The Studio's release permission
+ *  check (a dry run of each release action) recognises `insufficientPermissionsError`. */
+export function actionPermissionDenied(): LakeError {
+  return new LakeError(403, {
+    error: {
+      type: 'insufficientPermissionsError',
+      description: 'Insufficient permissions; permission "update" required',
+    },
+  })
+}

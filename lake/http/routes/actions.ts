@@ -9,7 +9,8 @@ import {
 import {readJson} from '../body.ts'
 import {flag, type RequestContext} from '../context.ts'
 import {sendJson} from '../respond.ts'
-import {actionError} from '../../core/errors.ts'
+import {mayWrite} from '../../auth/access.ts'
+import {actionError, actionPermissionDenied} from '../../core/errors.ts'
 import {prepareWrite} from './write.ts'
 
 export function handleActionsProbe(ctx: RequestContext): void {
@@ -25,6 +26,8 @@ export async function handleActions(ctx: RequestContext): Promise<void> {
         skipCrossDatasetReferenceValidation?: unknown
       }
     | undefined
+  // A token that may only read (a viewer) gets the error the Studio's permission checks expect.
+  if (ctx.caller.role && !mayWrite(ctx.caller)) throw actionPermissionDenied()
   const {dataset, createDataset} = prepareWrite(ctx)
   if (!body || typeof body !== 'object' || !Array.isArray(body.actions)) {
     throw actionError(400, 'Request body must be {"actions": [...]}')

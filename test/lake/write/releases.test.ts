@@ -297,6 +297,12 @@ describe('who may read releases', () => {
     expect(await viewer.releases.get({releaseId: 'rRead'})).toMatchObject({
       metadata: {title: 'Hemlig'},
     })
+    // The Studio dry-runs each release action to decide which buttons a user gets.
+    const denied = await failure(viewer.releases.archive({releaseId: 'rRead'}, {dryRun: true}))
+    expect(denied.statusCode).toBe(403)
+    expect((denied as ClientError & {details: unknown}).details).toMatchObject({
+      type: 'insufficientPermissionsError',
+    })
     const events = await fetch(`${lake.url}/v2025-02-19/data/history/test/events/releases/rRead`)
     expect(events.status).toBe(401)
     const exported = await (await fetch(`${lake.url}/v2025-02-19/data/export/test`)).text()
