@@ -165,6 +165,32 @@ describe('a release through its whole lifecycle', () => {
   })
 })
 
+describe('importing a release (sanity.action.release.import, as @sanity/import sends it)', () => {
+  it('writes the release document, and fails, ignores or replaces an existing one', async () => {
+    const document = {
+      _id: '_.releases.rImported',
+      _type: 'system.release',
+      name: 'rImported',
+      state: 'active',
+      metadata: {title: 'Importerad', releaseType: 'asap'},
+    }
+    const importAction = (ifExists: 'fail' | 'ignore' | 'replace', title: string) =>
+      client.action({
+        actionType: 'sanity.action.release.import',
+        releaseId: 'rImported',
+        document: {...document, metadata: {...document.metadata, title}},
+        ifExists,
+      })
+    await importAction('fail', 'Importerad')
+    expect(await client.releases.get({releaseId: 'rImported'})).toMatchObject(document)
+    expect((await failure(importAction('fail', 'Igen'))).statusCode).toBe(409)
+    await importAction('ignore', 'Ignorerad')
+    expect((await client.releases.get({releaseId: 'rImported'}))?.metadata.title).toBe('Importerad')
+    await importAction('replace', 'Ersatt')
+    expect((await client.releases.get({releaseId: 'rImported'}))?.metadata.title).toBe('Ersatt')
+  })
+})
+
 describe('invalid requests answer as Sanity does, and change nothing', () => {
   it('refuses transitions the state machine does not allow with 409', async () => {
     const releaseId = 'rStates'
