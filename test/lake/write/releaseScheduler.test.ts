@@ -108,6 +108,25 @@ describe('the release scheduler', () => {
     expect(publishTransactions(server, 'rGala')).toHaveLength(1)
   })
 
+  it('publishes a rescheduled release (a scheduled draft moved later) at its new time only', async () => {
+    const clock = new TestClock('2027-03-01T08:00:00.000Z')
+    const {client} = await startLake(tempDir(), clock, generateToken())
+    await scheduleRelease(client, 'rMoved', '2027-03-01T09:00:00.000Z')
+    // The Studio reschedules a scheduled draft by editing its metadata and scheduling again.
+    await client.releases.edit({
+      releaseId: 'rMoved',
+      patch: {set: {'metadata.intendedPublishAt': '2027-03-01T11:00:00.000Z'}},
+    })
+    await client.releases.schedule({releaseId: 'rMoved', publishAt: '2027-03-01T11:00:00.000Z'})
+    clock.advanceTo('2027-03-01T10:59:59.999Z')
+    expect((await client.releases.get({releaseId: 'rMoved'}))?.state).toBe('scheduled')
+    clock.advanceTo('2027-03-01T11:00:00.000Z')
+    expect(await client.releases.get({releaseId: 'rMoved'})).toMatchObject({
+      state: 'published',
+      publishedAt: '2027-03-01T11:00:00.000Z',
+    })
+  })
+
   it('leaves an unscheduled release alone at its old time', async () => {
     const clock = new TestClock('2027-03-01T08:00:00.000Z')
     const {client} = await startLake(tempDir(), clock, generateToken())
