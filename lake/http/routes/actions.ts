@@ -35,6 +35,7 @@ export async function handleActions(ctx: RequestContext): Promise<void> {
   const {storage} = ctx.lake
   const mutations = expandActions(body.actions, documentSource(storage, dataset), {
     lastRevision: lastRevisionReader(storage, dataset),
+    idsWithPrefix: (prefix) => storage.idsWithPrefix(dataset, prefix),
   })
   const tx = commitMutations(storage, ctx.lake.hub, {
     dataset,
