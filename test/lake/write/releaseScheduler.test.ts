@@ -127,6 +127,34 @@ describe('the release scheduler', () => {
     })
   })
 
+  it("publishes a scheduled draft made with the Studio's calls", async () => {
+    const clock = new TestClock('2027-03-01T08:00:00.000Z')
+    const {client} = await startLake(tempDir(), clock, generateToken())
+    await client.create({_id: 'drafts.city-lund', _type: 'city', name: 'Lund'})
+    // useScheduleDraftOperations: a release of cardinality one, a version copied from the draft at
+    // its revision, then the schedule.
+    await client.releases.create({
+      releaseId: 'rDraft',
+      metadata: {
+        title: 'Schemalagt utkast',
+        releaseType: 'scheduled',
+        cardinality: 'one',
+        intendedPublishAt: '2027-03-01T09:30:00.000Z',
+      },
+    })
+    const draft = await client.getDocument('drafts.city-lund')
+    await client.createVersion({
+      releaseId: 'rDraft',
+      publishedId: 'city-lund',
+      baseId: 'drafts.city-lund',
+      ifBaseRevisionId: draft?._rev,
+    })
+    await client.releases.schedule({releaseId: 'rDraft', publishAt: '2027-03-01T09:30:00.000Z'})
+    clock.advanceTo('2027-03-01T09:30:00.000Z')
+    expect((await client.releases.get({releaseId: 'rDraft'}))?.state).toBe('published')
+    expect(await client.getDocument('city-lund')).toMatchObject({name: 'Lund'})
+  })
+
   it('leaves an unscheduled release alone at its old time', async () => {
     const clock = new TestClock('2027-03-01T08:00:00.000Z')
     const {client} = await startLake(tempDir(), clock, generateToken())
