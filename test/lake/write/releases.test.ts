@@ -151,14 +151,27 @@ describe('a release through its whole lifecycle', () => {
   it('publishes every version in one transaction', async () => {
     const releaseId = 'rOneTx'
     await client.releases.create({releaseId})
-    for (const id of ['a', 'b']) {
-      await client.createVersion({
-        releaseId,
-        publishedId: `one-${id}`,
-        document: {_id: `versions.${releaseId}.one-${id}`, _type: 'city', name: id},
-      })
-    }
+    // one-a references one-b, which exists only in the release: both publish together, so the
+    // strengthened reference holds.
+    await client.createVersion({
+      releaseId,
+      publishedId: 'one-a',
+      document: {
+        _id: `versions.${releaseId}.one-a`,
+        _type: 'city',
+        name: 'a',
+        twin: {_type: 'reference', _ref: 'one-b', _weak: true, _strengthenOnPublish: {}},
+      },
+    })
+    await client.createVersion({
+      releaseId,
+      publishedId: 'one-b',
+      document: {_id: `versions.${releaseId}.one-b`, _type: 'city', name: 'b'},
+    })
     const {transactionId} = await client.releases.publish({releaseId})
+    expect((await client.getDocument('one-a'))?.twin).toEqual({_type: 'reference', _ref: 'one-b'})
+    // The reference is strong now: one-b cannot be deleted from under one-a.
+    expect((await failure(client.delete('one-b'))).statusCode).toBe(409)
     expect((await client.getDocument('one-a'))?._rev).toBe(transactionId)
     expect((await client.getDocument('one-b'))?._rev).toBe(transactionId)
     expect((await client.releases.get({releaseId}))?._rev).toBe(transactionId)
