@@ -259,6 +259,13 @@ describe('content releases in the Studio on the lake (Chromium)', () => {
         .toBe('scheduled')
       const release = await raw.releases.get({releaseId})
       expect(release?.publishAt).toBe(when.toISOString())
+      // The release's activity comes from the lake's release events (the Releases namespace has
+      // no Swedish strings, so these are the Studio's English ones).
+      await page.getByRole('button', {name: 'Activity'}).click()
+      await expect
+        .poll(() => page.getByText('Marked as scheduled').count(), {timeout: STEP})
+        .toBeGreaterThan(0)
+      expect(await page.getByText('Added a document version').count()).toBe(2)
 
       clock.advanceTo(new Date(when.getTime() - 60_000).toISOString())
       expect((await raw.releases.get({releaseId}))?.state).toBe('scheduled')
