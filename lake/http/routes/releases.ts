@@ -2,6 +2,7 @@
  * The Studio's release endpoints besides the actions: the release-limit check it makes before
  * creating, unarchiving or reverting a release, and a release's activity feed.
  */
+import {mayRead} from '../../auth/access.ts'
 import {accessFor, requireDataset, type RequestContext} from '../context.ts'
 import {sendJson} from '../respond.ts'
 import {
@@ -51,14 +52,14 @@ const MAX_EVENTS_PAGE = 100
 /** `GET /data/history/:dataset/events/releases/:releaseId?limit=&nextCursor=`. */
 export function handleReleaseEvents(ctx: RequestContext): void {
   const dataset = requireDataset(ctx)
-  // Releases are visible only to callers who may read drafts.
-  if (accessFor(ctx, dataset) !== 'all') throw unauthorized()
+  const releaseId = ctx.params.releaseId
+  // The read rule: a release document (a dotted system id) needs a token, as drafts do.
+  if (!mayRead(accessFor(ctx, dataset), releaseDocumentId(releaseId))) throw unauthorized()
   const limitParam = ctx.search.get('limit')
   const limit = limitParam === null ? MAX_EVENTS_PAGE : Number(limitParam)
   if (!Number.isInteger(limit) || limit < 1) {
     throw badRequest('"limit" must be a positive integer')
   }
-  const releaseId = ctx.params.releaseId
   const transactions = ctx.lake.storage.transactions(dataset.name, {
     ids: [releaseDocumentId(releaseId)],
     idPrefixes: [`versions.${releaseId}.`],

@@ -7,6 +7,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {ClientError, SanityClient} from '@sanity/client'
 
 import {createContentClient} from '../../../delivery/client.ts'
+import {mayRead} from '../../../lake/auth/access.ts'
 import {startTestLake, type TestLake} from '../../helpers/lake.ts'
 
 let lake: TestLake
@@ -325,6 +326,14 @@ describe('invalid requests answer as Sanity does, and change nothing', () => {
 })
 
 describe('who may read releases', () => {
+  it('puts release documents under the read rule for drafts: a token of any role', () => {
+    for (const id of ['_.releases.rA', 'drafts.x', 'versions.rA.x']) {
+      expect(mayRead('root', id)).toBe(false)
+      expect(mayRead('none', id)).toBe(false)
+      expect(mayRead('all', id)).toBe(true)
+    }
+  })
+
   it('shows release documents to token holders only: doc, query, export, history', async () => {
     await client.releases.create({releaseId: 'rRead', metadata: {title: 'Hemlig'}})
     const anonymous = lake.client({token: null})
