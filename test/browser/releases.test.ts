@@ -115,6 +115,7 @@ describe('content releases in the Studio on the lake (Chromium)', () => {
       await page.goto(`${studio.url}/`)
       await page.waitForURL(/\/v1\/auth\/login\/local\?/, {timeout: STEP})
       await page.fill('#name', 'Rut Redaktör')
+      await page.fill('#code', lake.loginCode.code)
       await page.check('input[name=role][value=editor]')
       await page.click('button[type=submit]')
       await page.waitForURL(new RegExp(`^${studio.url}/`), {timeout: STEP})
