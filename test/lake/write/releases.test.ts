@@ -8,7 +8,7 @@ import type {ClientError, SanityClient} from '@sanity/client'
 
 import {createContentClient} from '../../../delivery/client.ts'
 import {mayRead} from '../../../lake/auth/access.ts'
-import {startTestLake, type TestLake} from '../../helpers/lake.ts'
+import {startTestLake, type TestLake} from '../../../testkit/lake.ts'
 
 let lake: TestLake
 let client: SanityClient
