@@ -35,13 +35,15 @@ const localLakeOptions = target.isLocal
       // groq-js has no text::query(), which the default search strategy needs.
       search: {strategy: 'groqLegacy' as const},
       tasks: {enabled: false},
-      releases: {enabled: false},
-      scheduledDrafts: {enabled: false},
+      // Content releases and scheduled drafts run on the lake (lake/write/releases.ts); the legacy
+      // scheduled-publishing plugin needs Sanity's hosted /schedules API.
+      releases: {enabled: true},
+      scheduledDrafts: {enabled: true},
       scheduledPublishing: {enabled: false},
       announcements: {enabled: false},
       mediaLibrary: {enabled: false},
       apps: {canvas: {enabled: false}},
-      beta: {eventsAPI: {documents: false, releases: false}},
+      beta: {eventsAPI: {documents: false, releases: true}},
     }
   : {}
 

@@ -23,6 +23,11 @@ export interface ContentClientOptions {
    * rather than silently showing published content.
    */
   preview?: boolean
+  /**
+   * With `preview`: show a content release's versions on top of drafts (perspective
+   * `[release, 'drafts']`), to review a release before it is published.
+   */
+  release?: string
   /** Environment to read the configuration from; defaults to `process.env`. */
   env?: Env
   /** Overrides parts of the configuration read from the environment (tests, scripts). */
@@ -53,7 +58,14 @@ export function resolveContentConfig(options: ContentClientOptions = {}): Conten
  */
 export function createContentClient(options: ContentClientOptions = {}): SanityClient {
   const config = resolveContentConfig(options)
-  const perspective: ClientPerspective = options.preview ? 'drafts' : 'published'
+  if (options.release !== undefined && !options.preview) {
+    throw new ContentLakeConfigError('A release can only be shown in preview: set preview as well.')
+  }
+  const perspective: ClientPerspective = !options.preview
+    ? 'published'
+    : options.release
+      ? [options.release, 'drafts']
+      : 'drafts'
   const base = clientOptionsFor(config)
   return createClient({
     ...base,

@@ -17,7 +17,7 @@ import {parseArgs as parseNodeArgs} from 'node:util'
 
 import {isRole, registerToken, ROLES} from './auth/auth.ts'
 import {isValidDatasetName, isValidProjectId} from './core/ids.ts'
-import {createLakeServer, type LakeListening} from './http/server.ts'
+import {createLakeServer, type LakeListening, type LakeServer} from './http/server.ts'
 import {parsePort, PortError} from './ports.ts'
 import {
   BACKUP_MANIFEST,
@@ -27,6 +27,7 @@ import {
   type BackupManifest,
 } from './store/backup.ts'
 import {parseDuration, startBackupSchedule} from './store/backupSchedule.ts'
+import {DataFolderInUseError} from './store/dataLock.ts'
 import {LakeStorage, type TokenListing} from './store/storage.ts'
 import type {Role} from './core/types.ts'
 
@@ -394,15 +395,22 @@ export async function runCli(
   }
   if (command.kind === 'backup' || command.kind === 'restore') return runBackupCommand(command)
   prepareDataDir(command.dataDir, (line) => console.error(line))
-  const lake = createLakeServer({
-    dataDir: command.dataDir,
-    port: command.port,
-    host: command.host,
-    adminToken: env.LAKE_ADMIN_TOKEN?.trim() || undefined,
-    tlsPort: command.tlsPort,
-    tlsProjectIds: command.tlsProjectIds,
-    datasets: command.datasets ?? (command.tlsPort !== undefined ? ['production'] : []),
-  })
+  let lake: LakeServer
+  try {
+    lake = createLakeServer({
+      dataDir: command.dataDir,
+      port: command.port,
+      host: command.host,
+      adminToken: env.LAKE_ADMIN_TOKEN?.trim() || undefined,
+      tlsPort: command.tlsPort,
+      tlsProjectIds: command.tlsProjectIds,
+      datasets: command.datasets ?? (command.tlsPort !== undefined ? ['production'] : []),
+    })
+  } catch (error) {
+    if (!(error instanceof DataFolderInUseError)) throw error
+    console.error(`lake: ${error.message}`)
+    return 1
+  }
   let listening: LakeListening
   try {
     listening = await lake.listen()

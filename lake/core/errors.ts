@@ -263,3 +263,26 @@ export function actionError(
     error: {type: 'actionError', description, ...(items.length ? {items} : {})},
   })
 }
+
+/** 409 when a content release would exceed the open-release limit; the Studio reads `type` and
+ *  `limit` (its `isReleaseLimitError`). */
+export function releaseLimitExceeded(limit: number): LakeError {
+  return new LakeError(409, {
+    error: {
+      type: 'releaseLimitExceededError',
+      description: `Release limit exceeded: at most ${limit} open releases per dataset`,
+      limit,
+    },
+  })
+}
+
+/** 403 for an Actions API request the caller's token may not make. The Studio's release permission
+ *  check (a dry run of each release action) recognises `insufficientPermissionsError`. */
+export function actionPermissionDenied(): LakeError {
+  return new LakeError(403, {
+    error: {
+      type: 'insufficientPermissionsError',
+      description: 'Insufficient permissions; permission "update" required',
+    },
+  })
+}

@@ -40,6 +40,7 @@ import {
   handleUserApplications,
 } from './routes/projects.ts'
 import {handleQuery} from './routes/query.ts'
+import {handleReleaseEvents, handleReleaseLimits} from './routes/releases.ts'
 import {handleCrossDatasetReferences} from './routes/references.ts'
 import {handleSocketWithoutUpgrade} from './routes/socket.ts'
 import {
@@ -95,6 +96,11 @@ export const routes: Route[] = [
   },
   {
     methods: ['GET'],
+    pattern: '/data/history/:dataset/events/releases/:releaseId',
+    handler: handleReleaseEvents,
+  },
+  {
+    methods: ['GET'],
     pattern: '/data/references/:dataset/documents/:id/to',
     handler: handleCrossDatasetReferences,
   },
@@ -133,6 +139,11 @@ export const routes: Route[] = [
     handler: handleUserApplications,
   },
   {methods: ['GET'], pattern: '/features', handler: handleFeatures},
+  {
+    methods: ['GET'],
+    pattern: '/projects/:projectId/new-content-release-allowed',
+    handler: handleReleaseLimits,
+  },
   {methods: ['GET'], pattern: '/intake/telemetry-status', handler: handleTelemetryStatus},
   {methods: ['POST'], pattern: '/intake/batch', handler: handleIntakeBatch},
   {methods: ['GET'], pattern: '/journey/:name', handler: handleJourney},

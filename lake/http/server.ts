@@ -8,6 +8,7 @@
  * @sanity/client's listener sends no project header and namespacing would split listeners from
  * their data.
  */
+import {mkdirSync} from 'node:fs'
 import {createServer, type Server} from 'node:http'
 import {createSecureServer, type Http2SecureServer, type Http2Session} from 'node:http2'
 import type {AddressInfo, Socket} from 'node:net'
@@ -33,6 +34,8 @@ import {ListenerHub} from '../realtime/listeners.ts'
 import {createPresenceSockets} from './routes/socket.ts'
 import type {EventStream} from '../realtime/sse.ts'
 import {LakeStorage} from '../store/storage.ts'
+import {acquireDataLock} from '../store/dataLock.ts'
+import {ReleaseScheduler, type SchedulerClock} from '../write/releaseScheduler.ts'
 import {ensureCertificate, type LakeCertificate} from './tls.ts'
 import {internalError, LakeError, methodNotAllowed, unknownEndpoint} from '../core/errors.ts'
 
@@ -62,6 +65,8 @@ export interface LakeServerOptions {
   loginCode?: string
   /** Overrides of the query limits (lake/groq/limits.ts; default from the environment). */
   queryLimits?: Partial<QueryLimits>
+  /** The release scheduler's clock (tests); default the system clock. */
+  clock?: SchedulerClock
 }
 
 export interface LakeListening {
@@ -100,7 +105,16 @@ export function projectIdOf(req: LakeRequest): string {
 
 export function createLakeServer(options: LakeServerOptions): LakeServer {
   const log = options.log ?? ((line: string) => console.error(line))
-  const storage = new LakeStorage(options.dataDir)
+  mkdirSync(options.dataDir, {recursive: true})
+  // Throws DataFolderInUseError when another lake runs on this folder.
+  const dataLock = acquireDataLock(options.dataDir)
+  let storage: LakeStorage
+  try {
+    storage = new LakeStorage(options.dataDir)
+  } catch (error) {
+    dataLock.release()
+    throw error
+  }
   if (options.adminToken) {
     registerToken(storage, 'administrator', {
       token: options.adminToken,
@@ -138,6 +152,7 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
     login: {code: loginCode.code, throttle: new LoginThrottle()},
   }
   const presence = createPresenceSockets(lake)
+  const scheduler = new ReleaseScheduler({storage, hub, clock: options.clock, log})
 
   const fail = (req: LakeRequest, res: LakeResponse, error: unknown, where: string) => {
     if (!(error instanceof LakeError)) {
@@ -208,6 +223,7 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
     loginCode,
     handler,
     async listen() {
+      scheduler.start()
       const plain = await new Promise<{port: number; url: string}>((resolve, reject) => {
         server = createServer(handler)
         server.on('upgrade', presence.onUpgrade)
@@ -246,6 +262,7 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
       return {...plain, tlsPort, tlsUrl: `https://localhost:${tlsPort}`, certificate}
     },
     async close() {
+      scheduler.stop()
       presence.close()
       for (const stream of [...streams]) stream.close()
       streams.clear()
@@ -265,6 +282,7 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
       }
       await queries.close()
       storage.close()
+      dataLock.release()
     },
   }
 }

@@ -87,6 +87,14 @@ export class DocumentStore {
   }
 
   /** Ids of documents whose `_type` is one of `types`, through the SQL index (for checks). */
+  /** Ids starting with `prefix` (a range on the primary key, so it costs what it returns). */
+  idsWithPrefix(dataset: string, prefix: string): string[] {
+    return this.database
+      .stmt('SELECT id FROM documents WHERE dataset = ? AND id >= ? AND id < ? ORDER BY id')
+      .all(dataset, prefix, `${prefix}\uffff`)
+      .map((row) => String(row.id))
+  }
+
   idsByTypeSql(dataset: string, types: readonly string[]): string[] {
     if (types.length === 0) return []
     return this.database

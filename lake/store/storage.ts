@@ -106,6 +106,11 @@ export class LakeStorage {
     return this.documents.idsByTypeSql(dataset, types)
   }
 
+  /** Ids of committed documents starting with `prefix` (e.g. a release's `versions.<id>.`). */
+  idsWithPrefix(dataset: string, prefix: string): string[] {
+    return this.documents.idsWithPrefix(dataset, prefix)
+  }
+
   /** Ids of documents whose `slug.current` is one of `slugs`. */
   idsBySlug(dataset: string, slugs: readonly string[]): string[] {
     return this.documents.idsBySlug(dataset, slugs)

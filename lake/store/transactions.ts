@@ -19,6 +19,8 @@ export interface TransactionRecord {
 
 export interface TransactionFilter {
   ids?: string[]
+  /** Also transactions touching any id that starts with one of these. */
+  idPrefixes?: string[]
   fromSeq?: number
   toSeq?: number
   fromTime?: string
@@ -108,15 +110,26 @@ export class TransactionLog {
     }
   }
 
-  /** Transactions of a dataset touching any of `filter.ids` (all when absent), in commit order. */
+  /** Transactions of a dataset touching any of `filter.ids` / `filter.idPrefixes` (all when both
+   *  are absent), in commit order. */
   list(dataset: string, filter: TransactionFilter): TransactionRecord[] {
     const where = ['t.dataset = ?']
     const args: Array<string | number> = [dataset]
+    const touching: string[] = []
+    const touchingArgs: string[] = []
     if (filter.ids && filter.ids.length > 0) {
+      touching.push(`doc_id IN (${placeholders(filter.ids.length)})`)
+      touchingArgs.push(...filter.ids)
+    }
+    for (const prefix of filter.idPrefixes ?? []) {
+      touching.push('(doc_id >= ? AND doc_id < ?)')
+      touchingArgs.push(prefix, `${prefix}\uffff`)
+    }
+    if (touching.length > 0) {
       where.push(
-        `t.seq IN (SELECT seq FROM transaction_documents WHERE dataset = ? AND doc_id IN (${placeholders(filter.ids.length)}))`,
+        `t.seq IN (SELECT seq FROM transaction_documents WHERE dataset = ? AND (${touching.join(' OR ')}))`,
       )
-      args.push(dataset, ...filter.ids)
+      args.push(dataset, ...touchingArgs)
     }
     if (filter.fromSeq !== undefined) where.push('t.seq >= ?') && args.push(filter.fromSeq)
     if (filter.toSeq !== undefined) where.push('t.seq <= ?') && args.push(filter.toSeq)

@@ -23,13 +23,28 @@
  * - replaceDraft, version.replace → `createOrReplace` of the draft/version.
  * - version.create  → `create` of the version, from `document` or as a copy of `baseId`.
  * - version.unpublish → `patch` setting `_system.delete: true` on the version.
- * Anything else (release actions, variants, unknown types) → 400 actionError.
+ * - sanity.action.release.* → lake/write/releases.ts, which also locks the versions of a release
+ *                     that is not active against the document actions above.
+ * Anything else (variants, unknown types) → 400 actionError.
  */
+import {copyForId, strengthenOnPublish} from './documentCopy.ts'
 import {TransactionState} from './mutations.ts'
 import type {DocumentSource} from './mutations.ts'
+import {
+  RELEASE_ACTION_PREFIX,
+  RELEASE_DOCUMENT_PREFIX,
+  RELEASE_TYPE,
+  expandReleaseAction,
+  isOpenRelease,
+  lockedReleaseFor,
+  releaseLockedDescription,
+  type ReleaseActionContext,
+} from './releases.ts'
 import {isRecord, type LakeDocument, type Mutation} from '../core/types.ts'
 import {actionError, LakeError, type ErrorItem} from '../core/errors.ts'
 import {isValidDocumentId, publishedId as publishedIdOf} from '../core/ids.ts'
+
+export {strengthenOnPublish} from './documentCopy.ts'
 
 const PREFIX = 'sanity.action.document.'
 
@@ -48,42 +63,38 @@ function isDraftOrVersionId(id: string): boolean {
   return id !== publishedIdOf(id)
 }
 
-/** Fields a document copied to another id (draft → published, published → draft) must not keep. */
-function copyForId(doc: LakeDocument, id: string): Record<string, unknown> {
-  const {_rev, _updatedAt, _originalId, _system, ...rest} = doc
-  void _rev
-  void _updatedAt
-  void _originalId
-  void _system
-  return {...rest, _id: id}
+export interface ExpandActionsOptions {
+  /** ISO time of the transaction (release `publishedAt`); default now. */
+  now?: string
+  /** The last stored state of a deleted document (history), for `release.unarchive`. */
+  lastRevision?: (id: string) => LakeDocument | null
+  /** The scheduler's publish of a scheduled release (lake/write/releaseScheduler.ts). */
+  scheduledPublish?: boolean
+  /** Committed ids starting with a prefix, by index; without it a release's versions are found by
+   *  a GROQ scan of the dataset. */
+  idsWithPrefix?: (prefix: string) => string[]
 }
 
-/** Publish semantics for `_strengthenOnPublish` references: drop the marker and `_weak`, unless the
- *  marker says `weak: true` (then the reference stays `_weak: true`). */
-export function strengthenOnPublish(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(strengthenOnPublish)
-  if (!isRecord(value)) return value
-  if (typeof value._ref === 'string' && '_strengthenOnPublish' in value) {
-    const {_strengthenOnPublish: marker, _weak, ...rest} = value
-    void _weak
-    const stayWeak = isRecord(marker) && marker.weak === true
-    return stayWeak ? {...rest, _weak: true} : rest
-  }
-  return Object.fromEntries(
-    Object.entries(value).map(([key, child]) => [key, strengthenOnPublish(child)]),
-  )
-}
-
-class ActionContext {
+class ActionContext implements ReleaseActionContext {
   readonly state: TransactionState
   readonly mutations: Mutation[] = []
+  readonly now: string
+  readonly scheduledPublish: boolean
+  readonly #lastRevision: (id: string) => LakeDocument | null
+  readonly #idsWithPrefix: ((prefix: string) => string[]) | undefined
   index = 0
+  /** Set while a release action expands: it may write the versions of a locked release. */
+  releaseAction = false
 
-  constructor(source: DocumentSource) {
+  constructor(source: DocumentSource, options: ExpandActionsOptions = {}) {
+    this.now = options.now ?? new Date().toISOString()
+    this.scheduledPublish = options.scheduledPublish === true
+    this.#lastRevision = options.lastRevision ?? (() => null)
+    this.#idsWithPrefix = options.idsWithPrefix
     this.state = new TransactionState(source, {
       dataset: '',
       transactionId: '__expanding_actions__',
-      now: new Date().toISOString(),
+      now: this.now,
     })
   }
 
@@ -91,8 +102,36 @@ class ActionContext {
     return this.state.get(id)
   }
 
+  lastRevision(id: string): LakeDocument | null {
+    return this.#lastRevision(id)
+  }
+
+  private idsMatching(query: string, params: Record<string, unknown>): string[] {
+    const ids = this.state.source.queryIds(query, params, this.state.pending)
+    return ids.filter((id) => this.get(id) !== null)
+  }
+
+  versionIds(releaseId: string): string[] {
+    if (!this.#idsWithPrefix) {
+      return this.idsMatching('*[sanity::partOfRelease($releaseId)]', {releaseId})
+    }
+    const prefix = `versions.${releaseId}.`
+    const ids = new Set(this.#idsWithPrefix(prefix))
+    for (const id of this.state.pending.keys()) if (id.startsWith(prefix)) ids.add(id)
+    return [...ids].filter((id) => this.get(id) !== null).sort()
+  }
+
+  openReleaseCount(): number {
+    const ids = this.idsMatching(
+      `*[_type == "${RELEASE_TYPE}" && _id in path("${RELEASE_DOCUMENT_PREFIX}*")]`,
+      {},
+    )
+    return ids.filter((id) => isOpenRelease(this.get(id))).length
+  }
+
   /** Records a mutation and applies it to the overlay, so later actions see its effect. */
   emit(mutation: Mutation): void {
+    if (!this.releaseAction) this.checkReleaseLock(mutation)
     try {
       this.state.apply(mutation, this.mutations.length)
     } catch (error) {
@@ -105,6 +144,20 @@ class ActionContext {
       ])
     }
     this.mutations.push(mutation)
+  }
+
+  /** Document actions must not change the versions of a release that is not active. */
+  private checkReleaseLock(mutation: Mutation): void {
+    const body = Object.values(mutation)[0] as {_id?: unknown; id?: unknown} | undefined
+    const id = body?._id ?? body?.id
+    if (typeof id !== 'string') return
+    const release = lockedReleaseFor((releaseId) => this.get(releaseId), id)
+    if (release) {
+      this.conflict(releaseLockedDescription(release, id), 'releaseLockedError', {
+        id,
+        releaseId: release._id,
+      })
+    }
   }
 
   invalid(description: string): never {
@@ -381,17 +434,28 @@ function checkRevision(
   )
 }
 
-/** Expands Actions API actions (sanity.action.document.*) into mutations against the source's
- *  current state. Throws LakeError with an actionError body (400 invalid, 409 conflict). */
-export function expandActions(actions: unknown[], source: DocumentSource): Mutation[] {
+/** Expands Actions API actions (sanity.action.document.*, sanity.action.release.*) into mutations
+ *  against the source's current state. Throws LakeError with an actionError body (400 invalid,
+ *  409 conflict). */
+export function expandActions(
+  actions: unknown[],
+  source: DocumentSource,
+  options: ExpandActionsOptions = {},
+): Mutation[] {
   if (!Array.isArray(actions)) {
     throw rejectAction(400, 0, '"actions" must be an array of actions')
   }
-  const context: ActionContext = new ActionContext(source)
+  const context: ActionContext = new ActionContext(source, options)
   actions.forEach((action, index) => {
     context.index = index
     if (!isRecord(action)) context.invalid('Action must be an object')
     if (typeof action.actionType !== 'string') context.invalid('"actionType" is required')
+    if (action.actionType.startsWith(RELEASE_ACTION_PREFIX)) {
+      context.releaseAction = true
+      expandReleaseAction(context, action)
+      context.releaseAction = false
+      return
+    }
     if (!action.actionType.startsWith(PREFIX)) {
       context.invalid(`Unsupported action type "${action.actionType}"`)
     }

@@ -23,6 +23,8 @@ export interface CommitRequest {
   skipCrossDatasetReferenceValidation?: boolean
   /** Create the dataset on commit (an administrator's first write). */
   createDataset?: boolean
+  /** ISO commit time; default now (the release scheduler passes its clock's time). */
+  timestamp?: string
 }
 
 /** Committed state of a dataset as lake/write/mutations.ts needs it. */
@@ -45,6 +47,19 @@ export function documentSource(storage: LakeStorage, dataset: string): DocumentS
         )
         .filter((id): id is string => typeof id === 'string')
     },
+  }
+}
+
+/** The last stored state of a document: the current one, else the last before it was deleted. */
+export function lastRevisionReader(
+  storage: LakeStorage,
+  dataset: string,
+): (id: string) => LakeDocument | null {
+  return (id) => {
+    const current = storage.getDocument(dataset, id)
+    if (current) return current
+    const state = storage.documentStateAt(dataset, id, {})
+    return state?.after ?? state?.before ?? null
   }
 }
 
@@ -99,7 +114,7 @@ export function commitMutations(
     dataset: request.dataset,
     mutations: request.mutations,
     transactionId,
-    timestamp: new Date().toISOString(),
+    timestamp: request.timestamp ?? new Date().toISOString(),
     identity: request.identity,
     source: documentSource(storage, request.dataset),
     autoGenerateArrayKeys: request.autoGenerateArrayKeys,

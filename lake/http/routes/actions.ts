@@ -1,10 +1,16 @@
 /** `POST /data/actions/:dataset` (lake/README.md#actions) and the Studio's `GET` feature probe. */
 import {expandActions} from '../../write/actions.ts'
-import {commitMutations, documentSource, validateTransactionId} from '../../write/commit.ts'
+import {
+  commitMutations,
+  documentSource,
+  lastRevisionReader,
+  validateTransactionId,
+} from '../../write/commit.ts'
 import {readJson} from '../body.ts'
 import {flag, type RequestContext} from '../context.ts'
 import {sendJson} from '../respond.ts'
-import {actionError} from '../../core/errors.ts'
+import {mayWrite} from '../../auth/access.ts'
+import {actionError, actionPermissionDenied} from '../../core/errors.ts'
 import {prepareWrite} from './write.ts'
 
 export function handleActionsProbe(ctx: RequestContext): void {
@@ -20,12 +26,17 @@ export async function handleActions(ctx: RequestContext): Promise<void> {
         skipCrossDatasetReferenceValidation?: unknown
       }
     | undefined
+  // A token that may only read (a viewer) gets the error the Studio's permission checks expect.
+  if (ctx.caller.role && !mayWrite(ctx.caller)) throw actionPermissionDenied()
   const {dataset, createDataset} = prepareWrite(ctx)
   if (!body || typeof body !== 'object' || !Array.isArray(body.actions)) {
     throw actionError(400, 'Request body must be {"actions": [...]}')
   }
   const {storage} = ctx.lake
-  const mutations = expandActions(body.actions, documentSource(storage, dataset))
+  const mutations = expandActions(body.actions, documentSource(storage, dataset), {
+    lastRevision: lastRevisionReader(storage, dataset),
+    idsWithPrefix: (prefix) => storage.idsWithPrefix(dataset, prefix),
+  })
   const tx = commitMutations(storage, ctx.lake.hub, {
     dataset,
     mutations,

@@ -8,9 +8,15 @@ import {readBody} from '../body.ts'
 import {validateDatasetName, type RequestContext} from '../context.ts'
 import {sendJson} from '../respond.ts'
 
-/** `[]`: comments, tasks, scheduling, releases stay "not enabled". */
+/**
+ * The project's features: content releases and scheduled drafts (`singleDocRelease`) work on the
+ * lake (lake/write/releases.ts), and `scheduledPublishing` is reported for the Studio's schedule
+ * UI; comments, tasks and cross-dataset references stay "not enabled".
+ */
+export const LAKE_FEATURES = ['contentReleases', 'scheduledPublishing', 'singleDocRelease']
+
 export function handleFeatures(ctx: RequestContext): void {
-  sendJson(ctx.res, 200, [])
+  sendJson(ctx.res, 200, LAKE_FEATURES)
 }
 
 /** Telemetry consent: denied, so the Studio never posts batches. */

@@ -574,7 +574,7 @@ const CASES: Case[] = [
     shape: 'gateway',
   },
   {...mutate([{create: {_id: 't4', _type: 't'}}], 'x', 403), name: 'viewer mutate', who: 'viewer'},
-  {...action([], 'x', 403), name: 'viewer actions', who: 'viewer', shape: 'mutation'},
+  {...action([], 'x', 403), name: 'viewer actions', who: 'viewer', shape: 'error'},
   {...upload(valid, 'x', 403), name: 'viewer upload', who: 'viewer', shape: 'mutation'},
   {
     ...importLines('{"_id":"i","_type":"t"}', 'x'),

@@ -207,7 +207,11 @@ describe('users, auth and project', () => {
 describe('endpoints the Studio only needs to degrade', () => {
   it('answers with the documented empty shapes', async () => {
     const token = lake.adminToken
-    expect(await (await get('/v2025-02-19/features', token)).json()).toEqual([])
+    expect(await (await get('/v2025-02-19/features', token)).json()).toEqual([
+      'contentReleases',
+      'scheduledPublishing',
+      'singleDocRelease',
+    ])
     expect(await (await get('/intake/telemetry-status', token)).json()).toEqual({status: 'denied'})
     const batch = await fetch(`${lake.url}/v2023-12-11/intake/batch`, {method: 'POST', body: '[]'})
     expect(batch.status).toBe(200)

@@ -558,10 +558,10 @@ describe('expandActions: invalid input', () => {
     })
   })
 
-  it('rejects release actions, non-objects and missing fields with 400', () => {
+  it('rejects variant actions, non-objects and missing fields with 400', () => {
     const source = new MemorySource([{_id: 'drafts.p1'}])
     const cases: unknown[][] = [
-      [{actionType: 'sanity.action.release.create', releaseId: 'r1'}],
+      [{actionType: `${A}variant.create`, publishedId: 'p1'}],
       ['nope'],
       [{}],
       [{actionType: `${A}publish`, publishedId: 'p1'}],
