@@ -30,7 +30,7 @@ import {
 import {join, relative} from 'node:path'
 import {DatabaseSync} from 'node:sqlite'
 
-import {SCHEMA} from './schema.ts'
+import {migrate} from './migrate.ts'
 
 export const BACKUP_MANIFEST = 'backup.json'
 const DATABASE_FILE = 'lake.sqlite'
@@ -191,7 +191,7 @@ export function backupLake(dataDir: string, outDir: string): BackupManifest {
   try {
     const backupPath = join(partial, DATABASE_FILE)
     const empty = new DatabaseSync(backupPath)
-    empty.exec(SCHEMA)
+    migrate(empty)
     empty.close()
     const source = new DatabaseSync(sourcePath)
     let snapshot
