@@ -5,7 +5,7 @@
  */
 import {deflateRawSync, inflateRawSync} from 'node:zlib'
 
-const LEVEL = 3
+const LEVEL = 1
 
 export function deflateJson(value: unknown): Uint8Array {
   return deflateRawSync(JSON.stringify(value), {level: LEVEL})

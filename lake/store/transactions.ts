@@ -38,6 +38,25 @@ const BEFORE = `CASE WHEN td.before_from_log = 1 THEN (
   WHERE p.dataset = td.dataset AND p.doc_id = td.doc_id AND p.seq < td.seq
   ORDER BY p.seq DESC LIMIT 1) ELSE td.before END`
 
+/** Stored in place of an import's mutations, which are `createOrReplace` of each after state. */
+const AFTERS = {createOrReplaceAfters: true}
+
+function storedMutations(tx: CommittedTransaction): string | Uint8Array {
+  const repeatsAfters =
+    tx.mutations.length === tx.changes.length &&
+    tx.mutations.every((mutation, index) => {
+      const after = tx.changes[index].after
+      return after !== null && 'createOrReplace' in mutation && mutation.createOrReplace === after
+    })
+  return repeatsAfters ? JSON.stringify(AFTERS) : deflateJson(tx.mutations)
+}
+
+function mutationsOf(stored: unknown, documents: TransactionRecord['documents']): unknown[] {
+  const value = inflateJson(stored)
+  if (Array.isArray(value)) return value
+  return documents.map((document) => ({createOrReplace: document.after}))
+}
+
 /** A change as the log stores it: the after state already serialized (shared with documents). */
 export interface LoggedChange {
   id: string
@@ -75,7 +94,7 @@ export class TransactionLog {
         tx.transactionId,
         tx.timestamp,
         tx.identity,
-        deflateJson(tx.mutations),
+        storedMutations(tx),
         JSON.stringify(changes.map((c) => c.id)),
       )
     const seq = Number(info.lastInsertRowid)
@@ -153,7 +172,7 @@ export class TransactionLog {
     }
     const rows = this.database.db.prepare(sql).all(...args)
     const documentsOf = this.database.stmt(
-      `SELECT td.doc_id, ${BEFORE} AS before, td.after FROM transaction_documents td WHERE td.seq = ?`,
+      `SELECT td.doc_id, ${BEFORE} AS before, td.after FROM transaction_documents td WHERE td.seq = ? ORDER BY td.rowid`,
     )
     return rows.map((row) => {
       const seq = Number(row.seq)
@@ -167,7 +186,7 @@ export class TransactionLog {
         id: String(row.id),
         timestamp: String(row.timestamp),
         author: String(row.author),
-        mutations: inflateJson(row.mutations) as unknown[],
+        mutations: mutationsOf(row.mutations, documents),
         documentIDs: JSON.parse(String(row.document_ids)) as string[],
         documents,
       }

@@ -135,6 +135,33 @@ describe('storage layout 1 writes', () => {
     }
   })
 
+  it("stores an import's mutations (createOrReplace of each document) without repeating them", () => {
+    const storage = new LakeStorage(dir)
+    try {
+      const a = doc('a', 'i1')
+      const b = doc('b', 'i1')
+      const changes = [a, b].map((after) => ({
+        id: after._id,
+        before: null,
+        after,
+        mutations: [{createOrReplace: after}],
+      }))
+      storage.commit(
+        {...tx('i1', changes), mutations: changes.map((c) => ({createOrReplace: c.after}))},
+        {createDataset: true},
+      )
+      expect(column(storage.db, 'SELECT length(mutations) AS n FROM transactions')).toEqual([
+        {n: JSON.stringify({createOrReplaceAfters: true}).length},
+      ])
+      expect(storage.transactions('ds', {})[0].mutations).toEqual([
+        {createOrReplace: a},
+        {createOrReplace: b},
+      ])
+    } finally {
+      storage.close()
+    }
+  })
+
   it('indexes weak, cross-dataset and strong references; only strong local ones block deletes', () => {
     const storage = new LakeStorage(dir)
     try {
