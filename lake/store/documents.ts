@@ -7,6 +7,7 @@ import {findReferences, isLocalReference} from '../core/references.ts'
 import {compareIds} from '../core/ids.ts'
 import type {LakeDocument} from '../core/types.ts'
 import {placeholders, type Database} from './database.ts'
+import {TextIndex} from './textIndex.ts'
 
 interface DatasetCache {
   docs: Map<string, LakeDocument>
@@ -28,9 +29,16 @@ export class DocumentStore {
   private readonly caches = new Map<string, DatasetCache>()
 
   private readonly database: Database
+  private readonly text: TextIndex
 
   constructor(database: Database) {
     this.database = database
+    this.text = new TextIndex(database)
+  }
+
+  /** Ids of the dataset's documents matching a search in Sanity's syntax, best first. */
+  search(dataset: string, search: string): string[] {
+    return this.text.search(dataset, search)
   }
 
   private cache(dataset: string): DatasetCache {
@@ -149,14 +157,18 @@ export class DocumentStore {
       this.database.stmt('DELETE FROM refs WHERE dataset = ? AND from_id = ?').run(dataset, id)
     }
     if (after === null) {
-      this.database.stmt('DELETE FROM documents WHERE dataset = ? AND id = ?').run(dataset, id)
+      const removed = this.database
+        .stmt('DELETE FROM documents WHERE dataset = ? AND id = ? RETURNING rowid')
+        .get(dataset, id)
+      if (removed) this.text.remove(removed.rowid as number)
       return
     }
-    this.database
+    const row = this.database
       .stmt(
-        'INSERT INTO documents (dataset, id, type, slug, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (dataset, id) DO UPDATE SET type = excluded.type, slug = excluded.slug, body = excluded.body',
+        'INSERT INTO documents (dataset, id, type, slug, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (dataset, id) DO UPDATE SET type = excluded.type, slug = excluded.slug, body = excluded.body RETURNING rowid',
       )
-      .run(dataset, id, String(after._type), slugOf(after), body ?? JSON.stringify(after))
+      .get(dataset, id, String(after._type), slugOf(after), body ?? JSON.stringify(after))
+    this.text.put(row?.rowid as number, after)
     const strongest = new Map<string, number>()
     for (const reference of findReferences(after)) {
       const strong = !reference.weak && isLocalReference(reference, dataset) ? 1 : 0

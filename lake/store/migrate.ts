@@ -5,14 +5,16 @@
  * written by a newer lake is refused with a clear error rather than misread.
  *
  * Version 0 → 1: document bodies move to rowid tables, the log's `before` copies that repeat the
- * previous revision are dropped, transaction mutations are deflated, and `refs` is rebuilt with
- * every reference (weak, cross-dataset and global too) from the documents.
+ * previous revision are dropped, transaction mutations are deflated, `refs` is rebuilt with
+ * every reference (weak, cross-dataset and global too) and the full-text index is built, both
+ * from the documents.
  */
 import type {DatabaseSync} from 'node:sqlite'
 import {findReferences, isLocalReference} from '../core/references.ts'
 import type {LakeDocument} from '../core/types.ts'
 import {deflateJson} from './compression.ts'
 import {SCHEMA, SCHEMA_VERSION} from './schema.ts'
+import {rebuildTextIndex} from './textIndex.ts'
 
 /** Brings the database to {@link SCHEMA_VERSION}; returns the version it had. */
 export function migrate(db: DatabaseSync): number {
@@ -80,6 +82,7 @@ function upgradeToVersion1(db: DatabaseSync): void {
       update.run(deflateJson(JSON.parse(row.mutations)), row.seq as number)
     }
   }
+  rebuildTextIndex(db)
   const insert = db.prepare(
     'INSERT INTO refs (dataset, from_id, to_id, strong) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET strong = max(strong, excluded.strong)',
   )

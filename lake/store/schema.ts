@@ -11,6 +11,8 @@
  * document bodies have rowids (a WITHOUT ROWID table stores rows over ~1 KB in overflow pages of
  * their own, doubling the space taken).
  *
+ * `documents_text` is the FTS5 full-text index of the documents (lake/store/textIndex.ts).
+ *
  * `refs` holds every `_ref` of every document (strong, weak, cross-dataset and global alike), so
  * `references()` can be answered from it exactly; `strong = 1` marks the local strong references
  * that block deletes.
@@ -30,6 +32,10 @@ CREATE TABLE IF NOT EXISTS documents (
   UNIQUE (dataset, id)
 );
 CREATE INDEX IF NOT EXISTS documents_type ON documents (dataset, type, id);
+-- full-text index of documents (rowid = documents.rowid; lake/store/textIndex.ts)
+CREATE VIRTUAL TABLE IF NOT EXISTS documents_text USING fts5(
+  text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0'
+);
 CREATE INDEX IF NOT EXISTS documents_slug ON documents (dataset, slug, id) WHERE slug IS NOT NULL;
 CREATE TABLE IF NOT EXISTS refs (
   dataset TEXT NOT NULL,

@@ -116,6 +116,14 @@ export class LakeStorage {
     return this.documents.referencingIds(dataset, id)
   }
 
+  /**
+   * Ids of the dataset's documents matching a search in Sanity's `text::query()` syntax, best
+   * match first (lake/store/textIndex.ts).
+   */
+  searchText(dataset: string, search: string): string[] {
+    return this.documents.search(dataset, search)
+  }
+
   /** Ids of committed documents with any `_ref` to one of `ids` (GROQ `references()`), by `_id`. */
   idsReferencing(dataset: string, ids: readonly string[]): string[] {
     return this.documents.idsReferencing(dataset, ids)
