@@ -62,6 +62,7 @@ function overlaidSource(
       all: () => storage.allDocuments(dataset),
       idsByType: (types) => storage.idsByType(dataset, types),
       idsBySlug: (slugs) => storage.idsBySlug(dataset, slugs),
+      idsReferencing: (ids) => storage.idsReferencing(dataset, ids),
     }
   }
   const get = (id: string) =>
@@ -79,6 +80,7 @@ function overlaidSource(
     // Candidates may be a superset: the filter runs exactly over the overlaid documents.
     idsByType: (types) => [...storage.idsByType(dataset, types), ...pending.keys()],
     idsBySlug: (slugs) => [...storage.idsBySlug(dataset, slugs), ...pending.keys()],
+    idsReferencing: (ids) => [...storage.idsReferencing(dataset, ids), ...pending.keys()],
   }
 }
 
