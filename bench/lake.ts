@@ -1,14 +1,14 @@
 /**
  * Lake query benchmark (`npm run bench` → `node bench/lake.ts`). See bench/README.md.
  *
- * Starts a lake in-process on a free port with a temporary data directory, imports 50,000
+ * Starts a lake in-process on a free port with a temporary data directory, imports 100,000
  * generated published documents plus 1,000 drafts through `POST /data/import/:dataset`, then
- * measures four representative queries over HTTP with @sanity/client (published perspective) and
+ * measures the issue-14 queries over HTTP with @sanity/client (published perspective) and
  * the same queries with plain groq-js (parse + evaluate over the whole published array, no
  * `dereference` callback: what a naive implementation does). Prints one table.
  *
  * Options (env): BENCH_LAKE_ITERATIONS (default 200), BENCH_GROQ_ITERATIONS (default 20),
- * BENCH_DOCS (default 50000).
+ * BENCH_DOCS (default 100000).
  */
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -244,7 +244,7 @@ async function measure(
 async function main(): Promise<void> {
   const lakeIterations = Number(process.env.BENCH_LAKE_ITERATIONS ?? 200)
   const groqIterations = Number(process.env.BENCH_GROQ_ITERATIONS ?? 20)
-  const total = Number(process.env.BENCH_DOCS ?? 50_000)
+  const total = Number(process.env.BENCH_DOCS ?? 100_000)
   const benchStarted = performance.now()
 
   const data = generateBenchData(total)

@@ -7,7 +7,7 @@
  * (documents/s), then the database's size on disk (after a WAL checkpoint) against the
  * documents' JSON, with both datasets' history and transaction log kept.
  *
- * Options (env): BENCH_DOCS (default 20000), BENCH_WRITE_BATCH (default 500).
+ * Options (env): BENCH_DOCS (default 100000), BENCH_WRITE_BATCH (default 500).
  */
 import {statSync} from 'node:fs'
 import type {LakeDocument} from '../lake/core/types.ts'
@@ -101,7 +101,7 @@ export function writeTable(f: WriteFigures): string {
 }
 
 if (import.meta.main) {
-  const total = Number(process.env.BENCH_DOCS) || 20_000
+  const total = Number(process.env.BENCH_DOCS) || 100_000
   const batch = Number(process.env.BENCH_WRITE_BATCH) || 500
   console.log(`Write path (${total} generated documents, mutation batches of ${batch})\n`)
   console.log(writeTable(await measureWrites(total, batch)))
