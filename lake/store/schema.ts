@@ -66,6 +66,8 @@ CREATE TABLE IF NOT EXISTS transaction_documents (
   UNIQUE (dataset, doc_id, seq)
 );
 CREATE INDEX IF NOT EXISTS transaction_documents_seq ON transaction_documents (seq);
+-- the query workers' refresh: a dataset's rows after the last sequence number they applied
+CREATE INDEX IF NOT EXISTS transaction_documents_dataset_seq ON transaction_documents (dataset, seq);
 CREATE TABLE IF NOT EXISTS tokens (
   id TEXT PRIMARY KEY,
   hash TEXT NOT NULL UNIQUE,
