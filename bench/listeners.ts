@@ -14,7 +14,7 @@
  */
 import {get} from 'node:http'
 
-import {startTestLake, type TestLake} from '../test/helpers/lake.ts'
+import {startTestLake, type TestLake} from '../testkit/lake.ts'
 import {ms, percentile, table} from './measure.ts'
 
 const commits = Math.max(20, Number(process.env.BENCH_LISTEN_COMMITS) || 200)

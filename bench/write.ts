@@ -11,7 +11,7 @@
  */
 import {statSync} from 'node:fs'
 import type {LakeDocument} from '../lake/core/types.ts'
-import {startTestLake} from '../test/helpers/lake.ts'
+import {startTestLake} from '../testkit/lake.ts'
 import {generateBenchData} from './lake.ts'
 import {table} from './measure.ts'
 
