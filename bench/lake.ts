@@ -1,14 +1,14 @@
 /**
  * Lake query benchmark (`npm run bench` → `node bench/lake.ts`). See bench/README.md.
  *
- * Starts a lake in-process on a free port with a temporary data directory, imports 50,000
+ * Starts a lake in-process on a free port with a temporary data directory, imports 100,000
  * generated published documents plus 1,000 drafts through `POST /data/import/:dataset`, then
- * measures four representative queries over HTTP with @sanity/client (published perspective) and
+ * measures the issue-14 queries over HTTP with @sanity/client (published perspective) and
  * the same queries with plain groq-js (parse + evaluate over the whole published array, no
  * `dereference` callback: what a naive implementation does). Prints one table.
  *
  * Options (env): BENCH_LAKE_ITERATIONS (default 200), BENCH_GROQ_ITERATIONS (default 20),
- * BENCH_DOCS (default 50000).
+ * BENCH_DOCS (default 100000).
  */
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -244,7 +244,7 @@ async function measure(
 async function main(): Promise<void> {
   const lakeIterations = Number(process.env.BENCH_LAKE_ITERATIONS ?? 200)
   const groqIterations = Number(process.env.BENCH_GROQ_ITERATIONS ?? 20)
-  const total = Number(process.env.BENCH_DOCS ?? 50_000)
+  const total = Number(process.env.BENCH_DOCS ?? 100_000)
   const benchStarted = performance.now()
 
   const data = generateBenchData(total)
@@ -279,6 +279,11 @@ async function main(): Promise<void> {
     const loadMs = performance.now() - loadStarted
 
     const {ids, interviewSlugs} = data
+    // Referenced documents: cities and organizations (persons, interviews and certifications
+    // point at them).
+    const referenced = data.published
+      .filter((doc) => doc._type === 'city' || doc._type === 'organization')
+      .map((doc) => doc._id)
     const stride = (list: string[], i: number) => list[(i * 7919) % list.length]
     const queries: BenchQuery[] = [
       {name: 'by _id', query: '*[_id == $id][0]', params: (i) => ({id: stride(ids, i)})},
@@ -295,6 +300,32 @@ async function main(): Promise<void> {
         params: () => ({}),
       },
       {name: 'count by type', query: 'count(*[_type == "interview"])', params: () => ({})},
+      {
+        name: 'references($id)',
+        query: '*[references($id)]{_id, _type}',
+        params: (i) => ({id: stride(referenced, i)}),
+      },
+      {
+        name: 'count(references($id))',
+        query: 'count(*[references($id)])',
+        params: (i) => ({id: stride(referenced, i)}),
+      },
+      {
+        name: 'Studio search shape',
+        query:
+          '*[_type in ["person", "organization", "interview"] && (title match $q || name match $q)][0...20]{_id, _type}',
+        params: (i) => ({q: `${stride(FIRST, i)}*`}),
+      },
+      {
+        name: 'validUntil < now()',
+        query: '*[_type == "qmCertification" && validUntil < now()]._id',
+        params: () => ({}),
+      },
+      {
+        name: 'title match',
+        query: '*[_type == "interview" && title match $q][0...10]{_id, title}',
+        params: (i) => ({q: `${stride(FIRST, i)}*`}),
+      },
     ]
 
     const rows: string[][] = []
@@ -321,10 +352,41 @@ async function main(): Promise<void> {
         ms(naive.p50),
         ms(naive.p95),
         `${Math.round(naive.p50 / lake.p50)}×`,
+        (lake.p50 / naive.p50).toFixed(3),
       ])
     }
 
-    const header = ['query', 'lake p50', 'lake p95', 'groq-js p50', 'groq-js p95', 'speed-up']
+    // Query after write: each timed query follows an acknowledged patch (steady: no write).
+    const afterWrite: string[][] = []
+    const target = stride(ids, 3)
+    for (const q of [queries[3], queries[2], queries[4]]) {
+      const steady = await measure(lakeIterations / 2, (i) => client.fetch(q.query, q.params(i)))
+      const written = await measure(lakeIterations / 2, async (i) => {
+        await client.patch(target).set({benchCounter: i}).commit({returnDocuments: false})
+        const started = performance.now()
+        await client.fetch(q.query, q.params(i))
+        return performance.now() - started
+      })
+      const times = [...written.results.values()].map(Number).sort((a, b) => a - b)
+      const p50 = percentile(times, 50)
+      afterWrite.push([
+        q.name,
+        ms(steady.p50),
+        ms(p50),
+        ms(percentile(times, 99)),
+        `${(p50 / steady.p50).toFixed(2)}×`,
+      ])
+    }
+
+    const header = [
+      'query',
+      'lake p50',
+      'lake p95',
+      'groq-js p50',
+      'groq-js p95',
+      'speed-up',
+      'ratio',
+    ]
     const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)))
     const line = (cells: string[]) =>
       `| ${cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' | ')} |`
@@ -342,6 +404,22 @@ async function main(): Promise<void> {
     console.log(line(widths.map((w) => '-'.repeat(w))))
     for (const row of rows) console.log(line(row))
     console.log('')
+    console.log('Query right after an acknowledged write (the write itself not timed), ms')
+    console.log('')
+    const afterHeader = ['query', 'steady p50', 'after write p50', 'after write p99', 'penalty']
+    const afterWidths = afterHeader.map((h, c) =>
+      Math.max(h.length, ...afterWrite.map((r) => r[c].length)),
+    )
+    const afterLine = (cells: string[]) =>
+      `| ${cells.map((cell, c) => (c === 0 ? cell.padEnd(afterWidths[c]) : cell.padStart(afterWidths[c]))).join(' | ')} |`
+    console.log(afterLine(afterHeader))
+    console.log(afterLine(afterWidths.map((w) => '-'.repeat(w))))
+    for (const row of afterWrite) console.log(afterLine(row))
+    const memory = process.memoryUsage()
+    console.log('')
+    console.log(
+      `Memory (lake and bench in one process): rss ${(memory.rss / 1e6).toFixed(0)} MB, heap ${(memory.heapUsed / 1e6).toFixed(0)} MB`,
+    )
     console.log(`Results identical to groq-js: ${identical ? 'yes' : 'NO'}`)
     console.log(`Benchmark took ${((performance.now() - benchStarted) / 1000).toFixed(1)} s`)
     for (const line of logs) console.error(line)

@@ -285,10 +285,15 @@ export class PerspectiveView {
   /** View ids of the candidates for one constraint (a superset of the matching view documents). */
   candidates(constraint: Constraint): string[] {
     if (constraint.field === '_id') return constraint.values
+    const {source} = this
     const rawIds =
       constraint.field === '_type'
-        ? this.source.idsByType(constraint.values)
-        : this.source.idsBySlug(constraint.values)
+        ? source.idsByType(constraint.values)
+        : constraint.field === 'slug'
+          ? source.idsBySlug(constraint.values)
+          : source.idsReferencing
+            ? source.idsReferencing(constraint.values)
+            : source.all().map((doc) => doc._id)
     return rawIds.map((id) => this.viewIdOf(id))
   }
 }

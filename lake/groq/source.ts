@@ -1,5 +1,6 @@
 /** Where a query's documents come from: the storage of one dataset, a worker's cache, or an array. */
 import {compareIds} from '../core/ids.ts'
+import {findReferences} from '../core/references.ts'
 import type {LakeDocument} from '../core/types.ts'
 
 /** The committed documents of one dataset, with the lookups the planner uses. */
@@ -9,6 +10,11 @@ export interface QuerySource {
   all(): readonly LakeDocument[]
   idsByType(types: readonly string[]): string[]
   idsBySlug(slugs: readonly string[]): string[]
+  /**
+   * Ids of the documents with a `_ref` equal to one of `ids` anywhere inside (a superset of
+   * what GROQ's `references()` matches). Without it, `references()` narrows nothing.
+   */
+  idsReferencing?(ids: readonly string[]): string[]
   /** Optional fast path: the documents of one type, sorted by `_id`. */
   docsByType?(type: string): readonly LakeDocument[]
 }
@@ -20,6 +26,10 @@ export function arraySource(documents: readonly LakeDocument[]): QuerySource {
   return {
     get: (id) => byId.get(id) ?? null,
     all: () => sorted,
+    idsReferencing: (ids) =>
+      sorted
+        .filter((doc) => findReferences(doc).some((reference) => ids.includes(reference.ref)))
+        .map((doc) => doc._id),
     idsByType: (types) => sorted.filter((d) => types.includes(d._type)).map((d) => d._id),
     idsBySlug: (slugs) =>
       sorted

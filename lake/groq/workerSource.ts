@@ -1,7 +1,9 @@
 /**
  * A query worker's documents (lake/groq/worker.ts): its own read-only node:sqlite connection to
  * the lake's database, and per dataset a cache of the parsed documents with the indexes the
- * planner uses (sorted by `_id`, by `_type`, by `slug.current`).
+ * planner uses (sorted by `_id`, by `_type`, by `slug.current`, by referenced id). The reference
+ * index is derived from the cached documents (not read from the `refs` table) so it always
+ * matches them, whatever was committed since.
  *
  * Freshness: before each query the worker asks SQLite whether anything was committed since it
  * last looked (`PRAGMA data_version`, a per-connection counter that changes when another
@@ -17,6 +19,7 @@
  */
 import {DatabaseSync, type StatementSync} from 'node:sqlite'
 import {compareIds} from '../core/ids.ts'
+import {findReferences} from '../core/references.ts'
 import type {LakeDocument} from '../core/types.ts'
 import type {QuerySource} from './source.ts'
 
@@ -33,6 +36,8 @@ interface DatasetCache {
   sorted: LakeDocument[] | null
   byType: Map<string, LakeDocument[]> | null
   bySlug: Map<string, Set<string>> | null
+  /** `_ref` value → ids of the documents holding it (lake/core/references.ts finds them). */
+  byRef: Map<string, Set<string>> | null
 }
 
 function slugOf(doc: LakeDocument): string | null {
@@ -117,6 +122,7 @@ export class WorkerDocuments {
         sorted: null,
         byType: null,
         bySlug: null,
+        byRef: null,
       }
       this.caches.set(dataset, cache)
       return cache
@@ -165,6 +171,7 @@ export class WorkerDocuments {
       cache.sorted = null
       cache.byType = null
       cache.bySlug = null
+      cache.byRef = null
     }
   }
 
@@ -193,8 +200,21 @@ export class WorkerDocuments {
       }
       return cache.bySlug
     }
+    const byRef = () => {
+      if (!cache.byRef) {
+        const index = new Map<string, Set<string>>()
+        for (const doc of cache.docs.values()) addRefs(index, doc)
+        cache.byRef = index
+      }
+      return cache.byRef
+    }
     return {
       get: (id) => cache.docs.get(id) ?? null,
+      idsReferencing: (ids) => {
+        const found = new Set<string>()
+        for (const id of ids) for (const from of byRef().get(id) ?? []) found.add(from)
+        return [...found].sort(compareIds)
+      },
       all: sorted,
       docsByType: (type) => byType().get(type) ?? [],
       idsByType: (types) =>
@@ -212,6 +232,14 @@ function addSlug(index: Map<string, Set<string>>, doc: LakeDocument): void {
   ids.add(doc._id)
 }
 
+function addRefs(index: Map<string, Set<string>>, doc: LakeDocument): void {
+  for (const {ref} of findReferences(doc)) {
+    let ids = index.get(ref)
+    if (!ids) index.set(ref, (ids = new Set()))
+    ids.add(doc._id)
+  }
+}
+
 function patchIndexes(
   cache: DatasetCache,
   id: string,
@@ -227,6 +255,10 @@ function patchIndexes(
     }
     if (after)
       cache.byType.set(after._type, withChange(cache.byType.get(after._type) ?? [], id, after))
+  }
+  if (cache.byRef) {
+    if (before) for (const {ref} of findReferences(before)) cache.byRef.get(ref)?.delete(id)
+    if (after) addRefs(cache.byRef, after)
   }
   if (cache.bySlug) {
     const old = before ? slugOf(before) : null

@@ -6,8 +6,9 @@
  *   per document with groq-js's synchronous evaluator over `dataset: [doc]`.
  * - {@link eventsForListener} is pure: one event per changed document that matches the filter
  *   before or after the transaction, numbered 1…N where N counts this listener's events only.
- * - {@link ListenerHub} fans committed transactions out to subscribers, synchronously and in
- *   commit order, and then to watchers of whole transactions (the Live Content API).
+ * - {@link ListenerHub} fans committed transactions out to subscribers in a later turn than the
+ *   commit (off the writer's path), in commit order, and then to watchers of whole transactions
+ *   (the Live Content API).
  */
 import {evaluateSync, toJS, type ExprNode} from 'groq-js'
 
@@ -197,32 +198,60 @@ export interface ListenerHubOptions {
   onError?: (error: unknown, spec: ListenerSpec) => void
   /** Called when a transaction watcher ({@link ListenerHub.watch}) throws. */
   onWatchError?: (error: unknown) => void
+  /**
+   * How delivery is deferred after `publish` (default `setImmediate`: the next check phase, so
+   * the writer's response goes out first). Tests may deliver by calling {@link ListenerHub.flush}.
+   */
+  schedule?: (deliver: () => void) => void
 }
 
 interface Subscriber {
   spec: ListenerSpec
   filter: CompiledFilter
+  /** Listeners with the same key get identical events (same filter, same spec options). */
+  key: string
   deliver: (event: MutationEvent) => void
   active: boolean
+  /** Number of the last transaction published before it subscribed; it gets later ones only. */
+  after: number
+}
+
+interface Watcher {
+  watcher: (tx: CommittedTransaction) => void
+  after: number
+}
+
+interface Published {
+  tx: CommittedTransaction
+  /** 1, 2, … in commit order. */
+  number: number
 }
 
 /**
- * Fans committed transactions out to listeners.
+ * Fans committed transactions out to listeners, off the writer's path.
  *
- * `publish` delivers synchronously, in commit order: every listener registered when `publish` is
- * called gets all its events for the transaction, consecutively, before `publish` returns. A
- * `publish` made re-entrantly from inside a `deliver` callback is queued and delivered right after
- * the transaction in progress, so commit order holds for every listener. Listeners subscribed
- * during a publish only get later transactions. A failing filter or `deliver` is reported through
- * `onError` and only affects that listener.
+ * `publish` only queues the transaction (the commit is already visible to queries) and returns;
+ * delivery runs in a later turn, in commit order: for each transaction every listener gets all
+ * its events consecutively, then the watchers get the transaction. A listener gets exactly the
+ * transactions published after it subscribed (also while one is queued), so a resume from the log
+ * followed by `subscribe` in one synchronous step neither misses nor repeats one. A `publish`
+ * made from inside a `deliver` callback is delivered after the transactions already queued.
+ *
+ * Listeners that share a filter (same query and params) and the options that shape events are
+ * one group: the filter runs once per changed document for the group, and its members get the
+ * same event objects (lake/realtime/sse.ts serializes a shared event once). A failing filter or
+ * `deliver` is reported through `onError` and only affects that listener (or group).
  */
 export class ListenerHub {
   readonly #subscribers = new Set<Subscriber>()
-  readonly #watchers = new Set<(tx: CommittedTransaction) => void>()
-  readonly #queue: CommittedTransaction[] = []
+  readonly #watchers = new Set<Watcher>()
+  readonly #queue: Published[] = []
   readonly #onError: (error: unknown, spec: ListenerSpec) => void
   readonly #onWatchError: (error: unknown) => void
-  #publishing = false
+  readonly #schedule: (deliver: () => void) => void
+  #published = 0
+  #scheduled = false
+  #delivering = false
 
   constructor(options: ListenerHubOptions = {}) {
     this.#onError =
@@ -233,6 +262,7 @@ export class ListenerHub {
     this.#onWatchError =
       options.onWatchError ??
       ((error) => console.error('[lake] transaction watcher failed:', error))
+    this.#schedule = options.schedule ?? ((deliver) => setImmediate(deliver))
   }
 
   /**
@@ -244,7 +274,14 @@ export class ListenerHub {
     deliver: (event: MutationEvent) => void,
     filter: CompiledFilter = compileListenerFilter(spec.query, spec.params),
   ): () => void {
-    const subscriber: Subscriber = {spec, filter, deliver, active: true}
+    const subscriber: Subscriber = {
+      spec,
+      filter,
+      key: groupKey(spec, filter),
+      deliver,
+      active: true,
+      after: this.#published,
+    }
     this.#subscribers.add(subscriber)
     return () => {
       subscriber.active = false
@@ -253,27 +290,36 @@ export class ListenerHub {
   }
 
   /**
-   * Calls `watcher` with every published transaction, after the listeners got their events and in
-   * the same commit order; returns its unsubscribe function. A throwing watcher is reported
-   * through `onWatchError` and does not affect others.
+   * Calls `watcher` with every transaction published after this call, after the listeners got
+   * their events and in the same commit order; returns its unsubscribe function. A throwing
+   * watcher is reported through `onWatchError` and does not affect others.
    */
   watch(watcher: (tx: CommittedTransaction) => void): () => void {
     // A fresh entry per call, so the same function watched twice is two subscriptions.
-    const entry = (tx: CommittedTransaction) => watcher(tx)
+    const entry: Watcher = {watcher, after: this.#published}
     this.#watchers.add(entry)
     return () => {
       this.#watchers.delete(entry)
     }
   }
 
+  /** Queues a committed transaction for delivery (in a later turn, see the class comment). */
   publish(tx: CommittedTransaction): void {
-    this.#queue.push(tx)
-    if (this.#publishing) return
-    this.#publishing = true
+    this.#queue.push({tx, number: ++this.#published})
+    if (this.#scheduled || this.#delivering) return
+    this.#scheduled = true
+    this.#schedule(() => this.flush())
+  }
+
+  /** Delivers every queued transaction now (the scheduled delivery; tests call it directly). */
+  flush(): void {
+    this.#scheduled = false
+    if (this.#delivering) return
+    this.#delivering = true
     try {
       for (let next = this.#queue.shift(); next; next = this.#queue.shift()) this.#deliverAll(next)
     } finally {
-      this.#publishing = false
+      this.#delivering = false
     }
   }
 
@@ -285,16 +331,27 @@ export class ListenerHub {
     return this.#watchers.size
   }
 
-  #deliverAll(tx: CommittedTransaction): void {
+  /** Transactions published and not yet delivered. */
+  get pending(): number {
+    return this.#queue.length
+  }
+
+  #deliverAll({tx, number}: Published): void {
+    const groups = new Map<string, MutationEvent[] | null>()
     for (const subscriber of [...this.#subscribers]) {
-      if (!subscriber.active || subscriber.spec.dataset !== tx.dataset) continue
-      let events: MutationEvent[]
-      try {
-        events = eventsForListener(subscriber.spec, subscriber.filter, tx)
-      } catch (err) {
-        this.#report(err, subscriber.spec)
-        continue
+      if (!subscriber.active || subscriber.after >= number) continue
+      if (subscriber.spec.dataset !== tx.dataset) continue
+      let events = groups.get(subscriber.key)
+      if (events === undefined) {
+        try {
+          events = eventsForListener(subscriber.spec, subscriber.filter, tx)
+        } catch (err) {
+          events = null
+          this.#report(err, subscriber.spec)
+        }
+        groups.set(subscriber.key, events)
       }
+      if (events === null) continue
       for (const event of events) {
         if (!subscriber.active) break
         try {
@@ -307,9 +364,9 @@ export class ListenerHub {
       }
     }
     for (const watcher of [...this.#watchers]) {
-      if (!this.#watchers.has(watcher)) continue
+      if (!this.#watchers.has(watcher) || watcher.after >= number) continue
       try {
-        watcher(tx)
+        watcher.watcher(tx)
       } catch (err) {
         try {
           this.#onWatchError(err)
@@ -327,6 +384,23 @@ export class ListenerHub {
       // The error reporter must not break delivery to other listeners either.
     }
   }
+}
+
+/** Listeners with equal keys receive identical events for every transaction. */
+function groupKey(spec: ListenerSpec, filter: CompiledFilter): string {
+  return JSON.stringify([
+    spec.dataset,
+    filter.query,
+    filter.params,
+    spec.includeResult,
+    spec.includePreviousRevision,
+    spec.includeMutations,
+    spec.includeAllVersions,
+    spec.effectFormat ?? null,
+    spec.visibility,
+    spec.apiVersion,
+    spec.access,
+  ])
 }
 
 /**

@@ -157,7 +157,7 @@ export function openEventStream(
     send(event: string, data: unknown, id?: string): void {
       let chunk = ''
       if (id !== undefined) chunk += `id: ${singleLine(id)}\n`
-      chunk += `event: ${singleLine(event)}\ndata: ${JSON.stringify(data ?? null)}\n\n`
+      chunk += `event: ${singleLine(event)}\ndata: ${serialize(data)}\n\n`
       write(chunk)
     },
     close(): void {
@@ -167,6 +167,19 @@ export function openEventStream(
       return closed
     },
   }
+}
+
+/**
+ * Objects sent to many streams (the listener hub hands one event object to every listener of a
+ * group) are serialized once. Sent objects are never mutated afterwards.
+ */
+const serialized = new WeakMap<object, string>()
+
+function serialize(data: unknown): string {
+  if (data === null || typeof data !== 'object') return JSON.stringify(data ?? null)
+  let text = serialized.get(data)
+  if (text === undefined) serialized.set(data, (text = JSON.stringify(data)))
+  return text
 }
 
 /** SSE fields end at CR or LF; strip them so a value cannot inject lines. */

@@ -30,7 +30,8 @@ import {
 import {join, relative} from 'node:path'
 import {DatabaseSync} from 'node:sqlite'
 
-import {SCHEMA} from './schema.ts'
+import {migrate} from './migrate.ts'
+import {rebuildTextIndex} from './textIndex.ts'
 
 export const BACKUP_MANIFEST = 'backup.json'
 const DATABASE_FILE = 'lake.sqlite'
@@ -98,12 +99,21 @@ function snapshotInto(
   try {
     source.exec('BEGIN')
     try {
+      // A full-text (virtual) table and its shadow tables are not copied: the index is rebuilt
+      // in the backup from its documents (SQLite forbids writing shadow tables directly).
+      const virtual = source
+        .prepare(
+          "SELECT name FROM main.sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'",
+        )
+        .all()
+        .map((row) => String(row.name))
       const tables = source
         .prepare(
           "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
         )
         .all()
         .map((row) => String(row.name))
+        .filter((name) => !virtual.some((table) => name === table || name.startsWith(`${table}_`)))
       const rows: Record<string, number> = {}
       for (const table of tables) {
         const columns = source
@@ -115,6 +125,7 @@ function snapshotInto(
         source.exec(`INSERT INTO backup.${name} (${columns}) SELECT ${columns} FROM main.${name}`)
         rows[table] = Number(source.prepare(`SELECT COUNT(*) AS n FROM backup.${name}`).get()?.n)
       }
+      rebuildTextIndex(source, 'backup')
       const seq = source.prepare('SELECT MAX(seq) AS seq FROM main.transactions').get()?.seq
       const manifest = {
         format: 1 as const,
@@ -191,7 +202,7 @@ export function backupLake(dataDir: string, outDir: string): BackupManifest {
   try {
     const backupPath = join(partial, DATABASE_FILE)
     const empty = new DatabaseSync(backupPath)
-    empty.exec(SCHEMA)
+    migrate(empty)
     empty.close()
     const source = new DatabaseSync(sourcePath)
     let snapshot

@@ -8,7 +8,7 @@
 import {mkdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {DatabaseSync, type StatementSync} from 'node:sqlite'
-import {SCHEMA} from './schema.ts'
+import {migrate} from './migrate.ts'
 
 export class Database {
   readonly db: DatabaseSync
@@ -23,7 +23,7 @@ export class Database {
     this.db.exec('PRAGMA synchronous = FULL')
     this.db.exec('PRAGMA busy_timeout = 5000')
     this.db.exec('PRAGMA foreign_keys = ON')
-    this.db.exec(SCHEMA)
+    migrate(this.db)
   }
 
   close(): void {

@@ -55,6 +55,12 @@ export class DatasetStore {
     return this.database.inTransaction(() => {
       const existed =
         this.database.stmt('DELETE FROM datasets WHERE name = ?').run(name).changes > 0
+      // The text index has no dataset column: its rows go by the documents' rowids.
+      this.database
+        .stmt(
+          'DELETE FROM documents_text WHERE rowid IN (SELECT rowid FROM documents WHERE dataset = ?)',
+        )
+        .run(name)
       for (const table of DATASET_TABLES) {
         this.database.stmt(`DELETE FROM ${table} WHERE dataset = ?`).run(name)
       }

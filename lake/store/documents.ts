@@ -3,10 +3,11 @@
  * first use, updated after every commit) so queries don't re-parse JSON. SQLite stays the source of
  * truth; the memory copy is derived from it.
  */
-import {strongLocalTargets} from '../core/references.ts'
+import {findReferences, isLocalReference} from '../core/references.ts'
 import {compareIds} from '../core/ids.ts'
 import type {LakeDocument} from '../core/types.ts'
 import {placeholders, type Database} from './database.ts'
+import {TextIndex} from './textIndex.ts'
 
 interface DatasetCache {
   docs: Map<string, LakeDocument>
@@ -28,9 +29,16 @@ export class DocumentStore {
   private readonly caches = new Map<string, DatasetCache>()
 
   private readonly database: Database
+  private readonly text: TextIndex
 
   constructor(database: Database) {
     this.database = database
+    this.text = new TextIndex(database)
+  }
+
+  /** Ids of the dataset's documents matching a search in Sanity's syntax, best first. */
+  search(dataset: string, search: string): string[] {
+    return this.text.search(dataset, search)
   }
 
   private cache(dataset: string): DatasetCache {
@@ -119,29 +127,65 @@ export class DocumentStore {
   /** Ids of committed documents holding a strong reference to `id`. */
   referencingIds(dataset: string, id: string): string[] {
     return this.database
-      .stmt('SELECT from_id FROM refs WHERE dataset = ? AND to_id = ? ORDER BY from_id')
+      .stmt(
+        'SELECT from_id FROM refs WHERE dataset = ? AND to_id = ? AND strong = 1 ORDER BY from_id',
+      )
       .all(dataset, id)
       .map((row) => String(row.from_id))
   }
 
-  /** Writes (or deletes, for null) one document and its strong references; call inside a
-   *  transaction, then {@link DocumentStore.applied} once it committed. */
-  write(dataset: string, id: string, after: LakeDocument | null): void {
-    this.database.stmt('DELETE FROM refs WHERE dataset = ? AND from_id = ?').run(dataset, id)
+  /**
+   * Ids of committed documents with any `_ref` equal to one of `ids` (strong, weak, cross-dataset
+   * or global: what GROQ's `references()` tests), sorted by `_id`.
+   */
+  idsReferencing(dataset: string, ids: readonly string[]): string[] {
+    if (ids.length === 0) return []
+    return this.database
+      .stmt(
+        `SELECT DISTINCT from_id FROM refs WHERE dataset = ? AND to_id IN (${placeholders(ids.length)})`,
+      )
+      .all(dataset, ...ids)
+      .map((row) => String(row.from_id))
+      .sort(compareIds)
+  }
+
+  /**
+   * Writes (or deletes, for null) one document and its references; call inside a transaction,
+   * then {@link DocumentStore.applied} once it committed. `body`: the document's JSON when the
+   * caller has it. `existed`: whether the document existed before (false skips the deletes).
+   */
+  write(
+    dataset: string,
+    id: string,
+    after: LakeDocument | null,
+    body: string | null,
+    existed: boolean,
+  ): void {
+    if (existed) {
+      this.database.stmt('DELETE FROM refs WHERE dataset = ? AND from_id = ?').run(dataset, id)
+    }
     if (after === null) {
-      this.database.stmt('DELETE FROM documents WHERE dataset = ? AND id = ?').run(dataset, id)
+      const removed = this.database
+        .stmt('DELETE FROM documents WHERE dataset = ? AND id = ? RETURNING rowid')
+        .get(dataset, id)
+      if (removed) this.text.remove(removed.rowid as number)
       return
     }
-    this.database
+    const row = this.database
       .stmt(
-        'INSERT OR REPLACE INTO documents (dataset, id, type, slug, body) VALUES (?, ?, ?, ?, ?)',
+        'INSERT INTO documents (dataset, id, type, slug, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (dataset, id) DO UPDATE SET type = excluded.type, slug = excluded.slug, body = excluded.body RETURNING rowid',
       )
-      .run(dataset, id, String(after._type), slugOf(after), JSON.stringify(after))
-    for (const to of strongLocalTargets(after, dataset)) {
-      this.database
-        .stmt('INSERT OR IGNORE INTO refs (dataset, from_id, to_id) VALUES (?, ?, ?)')
-        .run(dataset, id, to)
+      .get(dataset, id, String(after._type), slugOf(after), body ?? JSON.stringify(after))
+    this.text.put(row?.rowid as number, after)
+    const strongest = new Map<string, number>()
+    for (const reference of findReferences(after)) {
+      const strong = !reference.weak && isLocalReference(reference, dataset) ? 1 : 0
+      strongest.set(reference.ref, Math.max(strong, strongest.get(reference.ref) ?? 0))
     }
+    const insert = this.database.stmt(
+      'INSERT INTO refs (dataset, from_id, to_id, strong) VALUES (?, ?, ?, ?)',
+    )
+    for (const [to, strong] of strongest) insert.run(dataset, id, to, strong)
   }
 
   /** Brings the memory copy up to date after a commit. */

@@ -1,6 +1,21 @@
 /**
  * The lake's SQLite schema: every table, created on open (`CREATE … IF NOT EXISTS`, so opening an
- * older data directory adds what is missing). The only place that defines tables.
+ * older data directory adds what is missing). The only place that defines tables; the layout's
+ * version is `PRAGMA user_version` ({@link SCHEMA_VERSION}, upgrades in lake/store/migrate.ts).
+ *
+ * Storage layout (version 1): every revision of a document is stored once in full, as the `after`
+ * of its transaction-log row; the row's `before` is left out (`before_from_log = 1`) when it is
+ * the document's previous logged revision, which it always is for writes through the commit. The
+ * current revision is also in `documents.body`, the one copy queries load. A transaction's
+ * mutations (which repeat whole documents for `create*`) are kept deflated. Tables holding
+ * document bodies have rowids (a WITHOUT ROWID table stores rows over ~1 KB in overflow pages of
+ * their own, doubling the space taken).
+ *
+ * `documents_text` is the FTS5 full-text index of the documents (lake/store/textIndex.ts).
+ *
+ * `refs` holds every `_ref` of every document (strong, weak, cross-dataset and global alike), so
+ * `references()` can be answered from it exactly; `strong = 1` marks the local strong references
+ * that block deletes.
  */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS datasets (
@@ -14,14 +29,19 @@ CREATE TABLE IF NOT EXISTS documents (
   type TEXT NOT NULL,
   slug TEXT,
   body TEXT NOT NULL,
-  PRIMARY KEY (dataset, id)
-) WITHOUT ROWID;
+  UNIQUE (dataset, id)
+);
 CREATE INDEX IF NOT EXISTS documents_type ON documents (dataset, type, id);
+-- full-text index of documents (rowid = documents.rowid; lake/store/textIndex.ts)
+CREATE VIRTUAL TABLE IF NOT EXISTS documents_text USING fts5(
+  text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0'
+);
 CREATE INDEX IF NOT EXISTS documents_slug ON documents (dataset, slug, id) WHERE slug IS NOT NULL;
 CREATE TABLE IF NOT EXISTS refs (
   dataset TEXT NOT NULL,
   from_id TEXT NOT NULL,
   to_id TEXT NOT NULL,
+  strong INTEGER NOT NULL DEFAULT 1,
   PRIMARY KEY (dataset, to_id, from_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS refs_from ON refs (dataset, from_id);
@@ -31,6 +51,7 @@ CREATE TABLE IF NOT EXISTS transactions (
   id TEXT NOT NULL,
   timestamp TEXT NOT NULL,
   author TEXT NOT NULL,
+  -- deflated JSON (BLOB); plain JSON text in rows written before schema version 1
   mutations TEXT NOT NULL,
   document_ids TEXT NOT NULL,
   UNIQUE (dataset, id)
@@ -41,9 +62,12 @@ CREATE TABLE IF NOT EXISTS transaction_documents (
   seq INTEGER NOT NULL,
   before TEXT,
   after TEXT,
-  PRIMARY KEY (dataset, doc_id, seq)
-) WITHOUT ROWID;
+  before_from_log INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (dataset, doc_id, seq)
+);
 CREATE INDEX IF NOT EXISTS transaction_documents_seq ON transaction_documents (seq);
+-- the query workers' refresh: a dataset's rows after the last sequence number they applied
+CREATE INDEX IF NOT EXISTS transaction_documents_dataset_seq ON transaction_documents (dataset, seq);
 CREATE TABLE IF NOT EXISTS tokens (
   id TEXT PRIMARY KEY,
   hash TEXT NOT NULL UNIQUE,
@@ -64,6 +88,9 @@ CREATE TABLE IF NOT EXISTS studio_keyvalue (
   PRIMARY KEY (identity, key)
 ) WITHOUT ROWID;
 `
+
+/** The storage layout this code writes (`PRAGMA user_version`). */
+export const SCHEMA_VERSION = 1
 
 /** Tables holding one dataset's data (dropped with the dataset). */
 export const DATASET_TABLES = [

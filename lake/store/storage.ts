@@ -121,6 +121,19 @@ export class LakeStorage {
     return this.documents.referencingIds(dataset, id)
   }
 
+  /**
+   * Ids of the dataset's documents matching a search in Sanity's `text::query()` syntax, best
+   * match first (lake/store/textIndex.ts).
+   */
+  searchText(dataset: string, search: string): string[] {
+    return this.documents.search(dataset, search)
+  }
+
+  /** Ids of committed documents with any `_ref` to one of `ids` (GROQ `references()`), by `_id`. */
+  idsReferencing(dataset: string, ids: readonly string[]): string[] {
+    return this.documents.idsReferencing(dataset, ids)
+  }
+
   // ---------------------------------------------------------------- commit and history
 
   hasTransaction(dataset: string, transactionId: string): boolean {
@@ -136,8 +149,17 @@ export class LakeStorage {
     this.database.inTransaction(() => {
       if (options.createDataset) this.datasets.create(tx.dataset, 'public', tx.timestamp)
       if (this.log.has(tx.dataset, tx.transactionId)) throw transactionIdConflict(tx.transactionId)
-      this.log.append(tx)
-      for (const change of tx.changes) this.documents.write(tx.dataset, change.id, change.after)
+      // Each after state is serialized once, for the log row and the document row.
+      const changes = tx.changes.map((change) => ({
+        id: change.id,
+        before: change.before,
+        after: change.after === null ? null : JSON.stringify(change.after),
+      }))
+      this.log.append(tx, changes)
+      for (const [index, change] of changes.entries()) {
+        const after = tx.changes[index].after
+        this.documents.write(tx.dataset, change.id, after, change.after, change.before !== null)
+      }
     })
     this.documents.applied(tx.dataset, tx.changes)
   }

@@ -1,9 +1,13 @@
 /**
  * The append-only transaction log (`transactions`, `transaction_documents`): who wrote what and
- * when, with each document's state before and after, which is all that history needs.
+ * when, with each document's state before and after, which is all that history needs. Each
+ * revision is stored once, as its row's `after`; a `before` that is the document's previous
+ * logged revision is read from that row ({@link BEFORE}); mutations are kept deflated
+ * (lake/store/schema.ts).
  */
 import type {CommittedTransaction, LakeDocument} from '../core/types.ts'
 import {placeholders, type Database} from './database.ts'
+import {deflateJson, inflateJson} from './compression.ts'
 import {parseDocument} from './documents.ts'
 
 /** One row of the transaction log, with the per-document states it produced. */
@@ -30,8 +34,37 @@ export interface TransactionFilter {
   limit?: number
 }
 
-function json(doc: LakeDocument | null): string | null {
-  return doc ? JSON.stringify(doc) : null
+/** The `before` of a `transaction_documents td` row, also when it is the previous revision. */
+const BEFORE = `CASE WHEN td.before_from_log = 1 THEN (
+  SELECT p.after FROM transaction_documents p
+  WHERE p.dataset = td.dataset AND p.doc_id = td.doc_id AND p.seq < td.seq
+  ORDER BY p.seq DESC LIMIT 1) ELSE td.before END`
+
+/** Stored in place of an import's mutations, which are `createOrReplace` of each after state. */
+const AFTERS = {createOrReplaceAfters: true}
+
+function storedMutations(tx: CommittedTransaction): string | Uint8Array {
+  const repeatsAfters =
+    tx.mutations.length === tx.changes.length &&
+    tx.mutations.every((mutation, index) => {
+      const after = tx.changes[index].after
+      return after !== null && 'createOrReplace' in mutation && mutation.createOrReplace === after
+    })
+  return repeatsAfters ? JSON.stringify(AFTERS) : deflateJson(tx.mutations)
+}
+
+function mutationsOf(stored: unknown, documents: TransactionRecord['documents']): unknown[] {
+  const value = inflateJson(stored)
+  if (Array.isArray(value)) return value
+  return documents.map((document) => ({createOrReplace: document.after}))
+}
+
+/** A change as the log stores it: the after state already serialized (shared with documents). */
+export interface LoggedChange {
+  id: string
+  before: LakeDocument | null
+  /** JSON of the after state, or null for a delete. */
+  after: string | null
 }
 
 export class TransactionLog {
@@ -53,7 +86,7 @@ export class TransactionLog {
   }
 
   /** Appends a transaction and its per-document states; call inside a database transaction. */
-  append(tx: CommittedTransaction): number {
+  append(tx: CommittedTransaction, changes: readonly LoggedChange[]): number {
     const info = this.database
       .stmt(
         'INSERT INTO transactions (dataset, id, timestamp, author, mutations, document_ids) VALUES (?, ?, ?, ?, ?, ?)',
@@ -63,15 +96,21 @@ export class TransactionLog {
         tx.transactionId,
         tx.timestamp,
         tx.identity,
-        JSON.stringify(tx.mutations),
-        JSON.stringify(tx.changes.map((c) => c.id)),
+        storedMutations(tx),
+        JSON.stringify(changes.map((c) => c.id)),
       )
     const seq = Number(info.lastInsertRowid)
     const insert = this.database.stmt(
-      'INSERT INTO transaction_documents (dataset, doc_id, seq, before, after) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO transaction_documents (dataset, doc_id, seq, before, after, before_from_log) VALUES (?, ?, ?, ?, ?, ?)',
     )
-    for (const change of tx.changes) {
-      insert.run(tx.dataset, change.id, seq, json(change.before), json(change.after))
+    const logged = this.database.stmt(
+      'SELECT 1 FROM transaction_documents WHERE dataset = ? AND doc_id = ? LIMIT 1',
+    )
+    for (const change of changes) {
+      // Every write goes through the log, so a committed document is its last logged revision.
+      const fromLog = change.before !== null && logged.get(tx.dataset, change.id) !== undefined
+      const before = change.before === null || fromLog ? null : JSON.stringify(change.before)
+      insert.run(tx.dataset, change.id, seq, before, change.after, fromLog ? 1 : 0)
     }
     return seq
   }
@@ -86,20 +125,20 @@ export class TransactionLog {
     if (at.seq !== undefined) {
       row = this.database
         .stmt(
-          'SELECT before, after FROM transaction_documents WHERE dataset = ? AND doc_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1',
+          `SELECT ${BEFORE} AS before, td.after FROM transaction_documents td WHERE td.dataset = ? AND td.doc_id = ? AND td.seq <= ? ORDER BY td.seq DESC LIMIT 1`,
         )
         .get(dataset, id, at.seq)
     } else if (at.time !== undefined) {
       row = this.database
         .stmt(
-          `SELECT td.before, td.after FROM transaction_documents td JOIN transactions t ON t.seq = td.seq
+          `SELECT ${BEFORE} AS before, td.after FROM transaction_documents td JOIN transactions t ON t.seq = td.seq
          WHERE td.dataset = ? AND td.doc_id = ? AND t.timestamp <= ? ORDER BY td.seq DESC LIMIT 1`,
         )
         .get(dataset, id, at.time)
     } else {
       row = this.database
         .stmt(
-          'SELECT before, after FROM transaction_documents WHERE dataset = ? AND doc_id = ? ORDER BY seq DESC LIMIT 1',
+          `SELECT ${BEFORE} AS before, td.after FROM transaction_documents td WHERE td.dataset = ? AND td.doc_id = ? ORDER BY td.seq DESC LIMIT 1`,
         )
         .get(dataset, id)
     }
@@ -146,7 +185,7 @@ export class TransactionLog {
     }
     const rows = this.database.db.prepare(sql).all(...args)
     const documentsOf = this.database.stmt(
-      'SELECT doc_id, before, after FROM transaction_documents WHERE seq = ?',
+      `SELECT td.doc_id, ${BEFORE} AS before, td.after FROM transaction_documents td WHERE td.seq = ? ORDER BY td.rowid`,
     )
     return rows.map((row) => {
       const seq = Number(row.seq)
@@ -160,7 +199,7 @@ export class TransactionLog {
         id: String(row.id),
         timestamp: String(row.timestamp),
         author: String(row.author),
-        mutations: JSON.parse(String(row.mutations)) as unknown[],
+        mutations: mutationsOf(row.mutations, documents),
         documentIDs: JSON.parse(String(row.document_ids)) as string[],
         documents,
       }

@@ -2,7 +2,9 @@
  * The one write path, shared by /data/mutate, /data/actions and /data/import: apply a transaction (lake/write/mutations.ts,
  * pure) against the committed state, write it in ONE SQLite transaction, then publish it to the
  * listener hub. Runs synchronously from the source read to the commit, so no other write can
- * interleave (Node is single-threaded).
+ * interleave (Node is single-threaded). Publishing only queues the transaction: listeners get it in
+ * a later turn (lake/realtime/listeners.ts), so the response never waits for the fan-out, and it
+ * is sent after the commit, when every query (also in the worker pool) sees the change.
  */
 import {importTransaction} from './imports.ts'
 import {applyTransaction, type DocumentSource} from './mutations.ts'
@@ -75,6 +77,7 @@ function overlaidSource(
       all: () => storage.allDocuments(dataset),
       idsByType: (types) => storage.idsByType(dataset, types),
       idsBySlug: (slugs) => storage.idsBySlug(dataset, slugs),
+      idsReferencing: (ids) => storage.idsReferencing(dataset, ids),
     }
   }
   const get = (id: string) =>
@@ -92,6 +95,7 @@ function overlaidSource(
     // Candidates may be a superset: the filter runs exactly over the overlaid documents.
     idsByType: (types) => [...storage.idsByType(dataset, types), ...pending.keys()],
     idsBySlug: (slugs) => [...storage.idsBySlug(dataset, slugs), ...pending.keys()],
+    idsReferencing: (ids) => [...storage.idsReferencing(dataset, ids), ...pending.keys()],
   }
 }
 
@@ -164,7 +168,7 @@ function unusedTransactionId(
   return requested
 }
 
-/** The one place a transaction is written and then told to listeners. */
+/** The one place a transaction is written and then queued for listeners. */
 function writeAndPublish(
   storage: LakeStorage,
   hub: ListenerHub | null,

@@ -2,7 +2,9 @@
  * Filter conjuncts the lake understands itself (lake/groq/plan/):
  *
  * - indexable constraints (`_id ==/in`, `_type ==/in`, `slug.current ==/in` with string constants)
- *   used to narrow which documents a `*` can yield;
+ *   used to narrow which documents a `*` can yield, and `references("id", …)` with string
+ *   constants, which narrows through the reference index ({@link lookupOf}) but is always
+ *   evaluated by groq-js too (the index holds every `_ref`, a superset of what it matches);
  * - native predicates: conjuncts the lake decides exactly like groq-js would (indexable
  *   constraints, `defined(path)`, `!defined(path)`).
  */
@@ -13,8 +15,14 @@ export type Constraint =
   | {field: '_id'; values: string[]}
   | {field: '_type'; values: string[]}
   | {field: 'slug'; values: string[]}
+  | {field: 'references'; values: string[]}
 
-export const FIELD_PREFERENCE: Record<Constraint['field'], number> = {_id: 0, slug: 1, _type: 2}
+export const FIELD_PREFERENCE: Record<Constraint['field'], number> = {
+  _id: 0,
+  slug: 1,
+  references: 2,
+  _type: 3,
+}
 
 /** The top-level conjuncts of a filter expression (`a && (b && c)` → a, b, c). */
 export function conjuncts(expr: ExprNode, out: ExprNode[] = []): ExprNode[] {
@@ -79,11 +87,35 @@ export function conjunctConstraint(c: ExprNode): Constraint | null {
   return field && values ? ({field, values} as Constraint) : null
 }
 
+/** `references("a")`, `references("a", "b")`, `references(["a", "b"])` with string constants. */
+export function referencesConstraint(c: ExprNode): Constraint | null {
+  if (c.type !== 'FuncCall' || c.namespace !== 'global' || c.name !== 'references') return null
+  const values: string[] = []
+  for (const arg of c.args) {
+    const strings = stringsOf(arg, false) ?? stringsOf(arg, true)
+    if (!strings) return null
+    values.push(...strings)
+  }
+  return values.length > 0 ? {field: 'references', values} : null
+}
+
 /** The most selective indexable conjunct of a filter, or null. */
 export function constraintOf(expr: ExprNode): Constraint | null {
+  return bestOf(expr, conjunctConstraint)
+}
+
+/**
+ * The most selective conjunct to look candidates up by when narrowing a `*`: an indexable
+ * constraint or a `references()` call (a superset of the matching documents), or null.
+ */
+export function lookupOf(expr: ExprNode): Constraint | null {
+  return bestOf(expr, (c) => conjunctConstraint(c) ?? referencesConstraint(c))
+}
+
+function bestOf(expr: ExprNode, constraint: (c: ExprNode) => Constraint | null) {
   let best: Constraint | null = null
   for (const c of conjuncts(expr)) {
-    const candidate = conjunctConstraint(c)
+    const candidate = constraint(c)
     if (!candidate) continue
     if (
       !best ||
@@ -98,9 +130,19 @@ export function constraintOf(expr: ExprNode): Constraint | null {
 
 /** Whether a document satisfies an indexable constraint (exactly GROQ's `==` / `in` here). */
 export function satisfies(doc: LakeDocument, constraint: Constraint): boolean {
+  if (constraint.field === 'references') return hasReference(doc, new Set(constraint.values))
   const value =
     constraint.field === 'slug' ? valueAt(doc, ['slug', 'current']) : doc[constraint.field]
   return typeof value === 'string' && constraint.values.includes(value)
+}
+
+/** groq-js's `references()`: an object with a truthy `_ref` answers for itself and its subtree. */
+function hasReference(value: unknown, ids: ReadonlySet<string>): boolean {
+  if (Array.isArray(value)) return value.some((item) => hasReference(item, ids))
+  if (value === null || typeof value !== 'object') return false
+  const ref = (value as Record<string, unknown>)._ref
+  if (ref) return typeof ref === 'string' && ids.has(ref)
+  return Object.values(value).some((item) => hasReference(item, ids))
 }
 
 /** groq-js attribute access on plain JSON: only own keys of objects; anything else is null. */

@@ -3,14 +3,15 @@
  *
  * Narrowing keeps results identical to evaluating over the whole (overlaid) dataset: every `*` of
  * the query must sit directly under a filter whose top-level conjunction contains an indexable
- * constraint (`_id ==/in`, `_type ==/in`, `slug.current ==/in` with string constants). Such a `*`
+ * constraint (`_id ==/in`, `_type ==/in`, `slug.current ==/in` with string constants) or a
+ * `references()` of string constants (candidates from the reference index). Such a `*`
  * can only yield documents matching that constraint, so evaluating over the union of the
  * constraints' candidates (the filter itself still runs exactly) gives the same result. If any
  * `*` is not narrowable (or `releases::all()` is used, which reads the dataset implicitly), the
  * whole dataset is used.
  */
 import type {ExprNode, FilterNode} from 'groq-js'
-import {conjunctConstraint, conjuncts, constraintOf, type Constraint} from './constraints.ts'
+import {conjunctConstraint, conjuncts, lookupOf, type Constraint} from './constraints.ts'
 import {children, rewriteTree, walk, type GroqNode} from '../walk.ts'
 
 /** One constraint per `*` occurrence, or null if any `*` is not directly and indexably filtered. */
@@ -24,9 +25,7 @@ export function planNarrowing(tree: ExprNode): Constraint[] | null {
     if (node.type === 'Everything') {
       everything++
       const constraint =
-        parent && parent.type === 'Filter' && parent.base === node
-          ? constraintOf(parent.expr)
-          : null
+        parent && parent.type === 'Filter' && parent.base === node ? lookupOf(parent.expr) : null
       if (constraint) constraints.push(constraint)
       else blocked = true
     } else if (node.type === 'FuncCall' && node.namespace === 'releases') {

@@ -8,7 +8,7 @@
  * order (the sort is stable over the dataset, which is in `_id` order).
  */
 import type {LakeDocument} from '../../core/types.ts'
-import {valueAt, type Constraint, type NativePredicate} from './constraints.ts'
+import {satisfies, valueAt, type Constraint, type NativePredicate} from './constraints.ts'
 import type {TopKSite} from './sites.ts'
 
 function rank(value: unknown): number {
@@ -105,7 +105,7 @@ export function overlaySelection(
   return {idx: viewIds.map((_, i) => i), column: memoized(compute, new Map()), doc: build}
 }
 
-const CONSTRAINT_PATH: Record<Constraint['field'], string[]> = {
+const CONSTRAINT_PATH: Record<Exclude<Constraint['field'], 'references'>, string[]> = {
   _id: ['_id'],
   _type: ['_type'],
   slug: ['slug', 'current'],
@@ -115,14 +115,18 @@ const CONSTRAINT_PATH: Record<Constraint['field'], string[]> = {
 export function applyNative(sel: Selection, predicates: readonly NativePredicate[]): Selection {
   let {idx} = sel
   for (const predicate of predicates) {
-    if (predicate.kind === 'constraint') {
-      const values = sel.column(CONSTRAINT_PATH[predicate.constraint.field])
-      const wanted = predicate.constraint.values
+    const constraint = predicate.kind === 'constraint' ? predicate.constraint : null
+    if (constraint?.field === 'references') {
+      // Not produced by nativePredicate (references() stays with groq-js); exact if it were.
+      idx = idx.filter((i) => satisfies(sel.doc(i), constraint))
+    } else if (constraint) {
+      const values = sel.column(CONSTRAINT_PATH[constraint.field])
+      const wanted = constraint.values
       idx = idx.filter((i) => {
         const value = values[i]
         return typeof value === 'string' && wanted.includes(value)
       })
-    } else {
+    } else if (predicate.kind === 'defined') {
       const values = sel.column(predicate.path)
       const negated = predicate.negated
       idx = idx.filter((i) => (values[i] !== null) !== negated)

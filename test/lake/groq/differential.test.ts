@@ -40,6 +40,19 @@ function generateDocuments(): LakeDocument[] {
         _weak: true,
       }
     }
+    if (type === 'page' && random() < 0.5) {
+      // Weak (two ways) and cross-dataset references, and a `_ref` nested inside a reference
+      // (which groq-js's references() does not look into, though the index holds it). Strong
+      // ones would block the type changes of the write phase below.
+      const target = () => `${pick(TYPES)}-${Math.floor(random() * 320)}`
+      doc.related = [
+        {_key: 'a', _type: 'reference', _ref: target(), _strengthenOnPublish: {type: pick(TYPES)}},
+        {_key: 'b', _type: 'reference', _ref: target(), _weak: true},
+        {_key: 'c', _type: 'reference', _ref: target(), _dataset: 'other'},
+      ]
+      if (random() < 0.3)
+        doc.odd = {_ref: target(), _weak: true, inner: {_ref: target(), _weak: true}}
+    }
     const onlyDraft = random() < 0.1
     if (!onlyDraft) docs.push(doc)
     if (onlyDraft || random() < 0.3) {
@@ -87,6 +100,15 @@ const TEMPLATES: Array<(p: () => Record<string, unknown>) => [string, Record<str
   (p) => ['*[(_type == $type) && (n < $n)]{_id, n}', p()],
   (p) => ['*[@._type == $type && references($id)]._id', p()],
   (p) => ['*[_type == $type]{_id, "backrefs": *[_type == "post" && references(^._id)]._id}', p()],
+  // Narrowed through the reference index (references() itself still runs in groq-js).
+  (p) => ['*[references($id)]._id', p()],
+  (p) => ['count(*[references($id)])', p()],
+  (p) => ['*[references($id, $ids)]{_id, _type}', p()],
+  (p) => ['*[references([$id]) && _type == $type] | order(_createdAt desc)[0...5]._id', p()],
+  (p) => ['*[_type == "page" && references($ids)] | order(n asc)[0...3]{_id, n}', p()],
+  (p) => ['count(*[_type == $type && references($id)])', p()],
+  (p) => ['*[!references($id)] | order(_id)[0...5]._id', p()],
+  (p) => ['*[references($id) || _type == $type][0...5]._id', p()],
   (p) => [
     '{"one": *[_id == $id][0].title, "count": count(*[_type == $type]), "slugged": *[slug.current == $slug]._id}',
     p(),

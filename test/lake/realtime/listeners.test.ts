@@ -8,6 +8,7 @@ import {
   compileListenerFilter,
   eventsForListener,
   ListenerHub,
+  type ListenerHubOptions,
   type ListenerSpec,
   type MutationEvent,
 } from '../../../lake/realtime/listeners.ts'
@@ -71,6 +72,12 @@ function spec(overrides: Partial<ListenerSpec> = {}): ListenerSpec {
     access: 'all',
     ...overrides,
   }
+}
+
+/** A hub that delivers only when the test calls `flush()`. */
+function manualHub(options: ListenerHubOptions = {}): ListenerHub {
+  // Never scheduled: delivery happens in flush() only.
+  return new ListenerHub({...options, schedule: () => undefined})
 }
 
 function events(s: ListenerSpec, t: CommittedTransaction): MutationEvent[] {
@@ -272,10 +279,11 @@ describe('the Studio publish example (studio-offline.md §8)', () => {
     expect(result).toStrictEqual(expected)
     expect(JSON.parse(JSON.stringify(result))).toStrictEqual(expected)
     // Through the hub, too.
-    const hub = new ListenerHub()
+    const hub = manualHub()
     const delivered: MutationEvent[] = []
     hub.subscribe(pairListener, (e) => delivered.push(e))
     hub.publish(t)
+    hub.flush()
     expect(delivered).toStrictEqual(expected)
   })
 })
@@ -469,7 +477,7 @@ describe('ListenerHub', () => {
   const t3 = tx('tx3', [change(doc('b', 'tx1'), null)])
 
   it('delivers in commit order, per listener, and stops after unsubscribe', () => {
-    const hub = new ListenerHub()
+    const hub = manualHub()
     const seenA: string[] = []
     const seenB: string[] = []
     const offA = hub.subscribe(spec(), (e) => seenA.push(e.eventId))
@@ -477,34 +485,37 @@ describe('ListenerHub', () => {
     expect(hub.size).toBe(2)
     hub.publish(t1)
     hub.publish(t2)
+    hub.flush()
     offA()
     offA()
     expect(hub.size).toBe(1)
     hub.publish(t3)
+    hub.flush()
     expect(seenA).toEqual(['tx1#a', 'tx1#b', 'tx2#a'])
     expect(seenB).toEqual(['tx1#a', 'tx2#a'])
   })
 
   it('only delivers the listener dataset', () => {
-    const hub = new ListenerHub()
+    const hub = manualHub()
     const seen: string[] = []
     hub.subscribe(spec({dataset: 'staging'}), (e) => seen.push(e.eventId))
     hub.publish(t1)
     hub.publish(tx('tx4', [change(null, doc('c', 'tx4'))], 'staging'))
+    hub.flush()
     expect(seen).toEqual(['tx4#c'])
   })
 
   it('throws from subscribe on a bad query', () => {
-    const hub = new ListenerHub()
+    const hub = manualHub()
     expect(() => hub.subscribe(spec({query: '*[_id in $ids]'}), noop)).toThrow(LakeError)
     expect(hub.size).toBe(0)
   })
 
   it('a failing filter or deliver only affects that listener', () => {
     const errors: unknown[] = []
-    const hub = new ListenerHub({onError: (err) => errors.push(err)})
+    const hub = manualHub({onError: (err) => errors.push(err)})
     const broken: CompiledFilter = {
-      query: '*',
+      query: '*[broken]',
       params: {},
       tree: {type: 'Bogus'} as never,
       timeLimited: false,
@@ -519,6 +530,7 @@ describe('ListenerHub', () => {
     hub.subscribe(spec(), (e) => good.push(e.eventId))
     expect(() => hub.publish(t1)).not.toThrow()
     expect(() => hub.publish(t2)).not.toThrow()
+    expect(() => hub.flush()).not.toThrow()
     expect(good).toEqual(['tx1#a', 'tx1#b', 'tx2#a'])
     // The throwing listener is skipped for the rest of each transaction.
     expect(throwing).toEqual(['tx1#a', 'tx2#a'])
@@ -526,7 +538,7 @@ describe('ListenerHub', () => {
   })
 
   it('keeps commit order when a listener publishes from inside deliver', () => {
-    const hub = new ListenerHub()
+    const hub = manualHub()
     const log: string[] = []
     hub.subscribe(spec(), (e) => {
       log.push(`A ${e.eventId}`)
@@ -534,12 +546,14 @@ describe('ListenerHub', () => {
     })
     hub.subscribe(spec(), (e) => log.push(`B ${e.eventId}`))
     hub.publish(t1)
+    hub.flush()
     expect(log).toEqual(['A tx1#a', 'A tx1#b', 'B tx1#a', 'B tx1#b', 'A tx2#a', 'B tx2#a'])
   })
 
-  it('a listener subscribed during a publish only gets later transactions', () => {
-    const hub = new ListenerHub()
+  it('a listener only gets transactions published after it subscribed, also while they are queued', () => {
+    const hub = manualHub()
     const late: string[] = []
+    const queued: string[] = []
     let subscribed = false
     hub.subscribe(spec(), () => {
       if (subscribed) return
@@ -547,25 +561,64 @@ describe('ListenerHub', () => {
       hub.subscribe(spec(), (e) => late.push(e.eventId))
     })
     hub.publish(t1)
+    hub.flush()
     hub.publish(t2)
-    expect(late).toEqual(['tx2#a'])
+    // Subscribed after t2 was published (e.g. after a resume read t2 from the log): not delivered.
+    hub.subscribe(spec(), (e) => queued.push(e.eventId))
+    hub.publish(t3)
+    hub.flush()
+    expect(late).toEqual(['tx2#a', 'tx3#b'])
+    expect(queued).toEqual(['tx3#b'])
+  })
+
+  it("delivers off the writer's path: publish returns before any listener runs, a later turn delivers", async () => {
+    const hub = new ListenerHub()
+    const seen: string[] = []
+    hub.subscribe(spec(), (e) => seen.push(e.eventId))
+    hub.publish(t1)
+    hub.publish(t2)
+    expect(seen).toEqual([])
+    expect(hub.pending).toBe(2)
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    expect(seen).toEqual(['tx1#a', 'tx1#b', 'tx2#a'])
+    expect(hub.pending).toBe(0)
+  })
+
+  it('evaluates a filter shared by many listeners once per document and hands them the same events', () => {
+    const hub = manualHub()
+    const filter = compileListenerFilter('*[_type == "post"]', {})
+    const seen: MutationEvent[][] = []
+    for (let i = 0; i < 100; i++) {
+      const mine: MutationEvent[] = []
+      seen.push(mine)
+      // Each listener compiles its own filter, as the listen route does.
+      hub.subscribe(spec({query: filter.query}), (e) => mine.push(e))
+    }
+    const other: string[] = []
+    hub.subscribe(spec({query: filter.query, includeResult: false}), (e) => other.push(e.eventId))
+    hub.publish(t1)
+    hub.flush()
+    expect(seen.every((events) => events.length === 2)).toBe(true)
+    expect(seen.every((events) => events[0] === seen[0][0])).toBe(true)
+    expect(other).toEqual(['tx1#a', 'tx1#b'])
   })
 
   it('an unsubscribe during delivery stops the rest of the transaction', () => {
-    const hub = new ListenerHub()
+    const hub = manualHub()
     const seen: string[] = []
     const off = hub.subscribe(spec(), (e) => {
       seen.push(e.eventId)
       off()
     })
     hub.publish(t1)
+    hub.flush()
     expect(seen).toEqual(['tx1#a'])
     expect(hub.size).toBe(0)
   })
 
   it('calls transaction watchers after the listeners, in commit order; one failing watcher spares the rest', () => {
     const errors: unknown[] = []
-    const hub = new ListenerHub({onWatchError: (err) => errors.push(err)})
+    const hub = manualHub({onWatchError: (err) => errors.push(err)})
     const order: string[] = []
     hub.subscribe(spec(), (e) => order.push(`listener ${e.eventId}`))
     hub.watch(() => {
@@ -574,8 +627,10 @@ describe('ListenerHub', () => {
     const stop = hub.watch((t) => order.push(`watcher ${t.transactionId}`))
     expect(hub.watchers).toBe(2)
     hub.publish(t1)
+    hub.flush()
     stop()
     hub.publish(t2)
+    hub.flush()
     expect(order).toEqual(['listener tx1#a', 'listener tx1#b', 'watcher tx1', 'listener tx2#a'])
     expect(errors).toHaveLength(2)
     expect(hub.watchers).toBe(1)

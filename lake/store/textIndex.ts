@@ -1,0 +1,124 @@
+/**
+ * The full-text index (`documents_text`, SQLite FTS5, contentless: only the index is stored, the
+ * text stays in `documents.body`), kept in the same SQLite transaction as each document write, for
+ * `text::query()` and the Studio's `groq2024` search.
+ *
+ * - Indexed text: every string inside the document whose key does not start with `_` (system
+ *   fields, `_key`, `_ref`, `_type` are not content), including portable-text spans' `text`.
+ * - Tokenizer `unicode61 remove_diacritics 0`: case-folded, and å, ä, ö stay letters of their own
+ *   ("Södertälje" is found by "södertälje" and "söder*", not by "sodertalje").
+ * - {@link ftsQuery} turns Sanity's search syntax into an FTS5 query: words (all must occur),
+ *   `"phrases"`, `word*` prefixes and `-word` / `-"phrase"` exclusions.
+ */
+import type {DatabaseSync} from 'node:sqlite'
+import {isRecord} from '../core/types.ts'
+import type {Database} from './database.ts'
+
+/** The searchable text of a document: its content strings, one per line. */
+export function documentText(doc: unknown): string {
+  const parts: string[] = []
+  const visit = (node: unknown): void => {
+    if (typeof node === 'string') parts.push(node)
+    else if (Array.isArray(node)) for (const item of node) visit(item)
+    else if (isRecord(node)) {
+      for (const [key, value] of Object.entries(node)) if (!key.startsWith('_')) visit(value)
+    }
+  }
+  visit(doc)
+  return parts.join('\n')
+}
+
+/** A parsed search: FTS5 query of the required terms, or null when there are none. */
+export interface TextSearch {
+  /** FTS5 MATCH expression, or null when the search has no positive term. */
+  match: string | null
+  /** FTS5 expression of the excluded terms (joined by OR), or null. */
+  excluded: string | null
+}
+
+const TERM = /(-?)(?:"([^"]*)"?|(\S+))/gu
+
+/** Sanity's search syntax → FTS5 (see the module comment). Words keep letters and digits only. */
+export function ftsQuery(search: string): TextSearch {
+  const positive: string[] = []
+  const negative: string[] = []
+  for (const match of search.matchAll(TERM)) {
+    const [, minus, phrase, word] = match
+    const expression = phrase !== undefined ? quotedPhrase(phrase) : quotedWord(word)
+    if (expression === null) continue
+    ;(minus ? negative : positive).push(expression)
+  }
+  return {
+    match: positive.length > 0 ? positive.join(' AND ') : null,
+    excluded: negative.length > 0 ? negative.join(' OR ') : null,
+  }
+}
+
+function tokens(text: string): string[] {
+  return text.match(/[\p{L}\p{N}]+/gu) ?? []
+}
+
+function quotedPhrase(phrase: string): string | null {
+  const words = tokens(phrase)
+  return words.length > 0 ? `"${words.join(' ')}"` : null
+}
+
+function quotedWord(word: string): string | null {
+  const prefix = word.endsWith('*')
+  const words = tokens(word)
+  if (words.length === 0) return null
+  return `"${words.join(' ')}"${prefix ? '*' : ''}`
+}
+
+/** Fills the (empty) text index of database `schema` ('main', or an attached one) from its documents. */
+export function rebuildTextIndex(db: DatabaseSync, schema = 'main'): void {
+  const insert = db.prepare(`INSERT INTO ${schema}.documents_text (rowid, text) VALUES (?, ?)`)
+  for (const row of db.prepare(`SELECT rowid, body FROM ${schema}.documents`).iterate()) {
+    insert.run(row.rowid as number, documentText(JSON.parse(String(row.body))))
+  }
+}
+
+export class TextIndex {
+  private readonly database: Database
+
+  constructor(database: Database) {
+    this.database = database
+  }
+
+  /** Indexes (or re-indexes) the document stored at `rowid` of `documents`. */
+  put(rowid: number | bigint, doc: unknown): void {
+    this.database
+      .stmt('INSERT OR REPLACE INTO documents_text (rowid, text) VALUES (?, ?)')
+      .run(rowid, documentText(doc))
+  }
+
+  remove(rowid: number | bigint): void {
+    this.database.stmt('DELETE FROM documents_text WHERE rowid = ?').run(rowid)
+  }
+
+  /**
+   * Ids of the dataset's documents matching `search` (Sanity's syntax), best match first (FTS5's
+   * BM25 rank, ties by `_id`). A search with exclusions only matches every document without them.
+   */
+  search(dataset: string, search: string): string[] {
+    const {match, excluded} = ftsQuery(search)
+    if (match === null && excluded === null) return []
+    if (match === null) {
+      return this.database
+        .stmt(
+          `SELECT id FROM documents WHERE dataset = ? AND rowid NOT IN (
+             SELECT rowid FROM documents_text WHERE documents_text MATCH ?) ORDER BY id`,
+        )
+        .all(dataset, excluded)
+        .map((row) => String(row.id))
+    }
+    const expression = excluded === null ? match : `(${match}) NOT (${excluded})`
+    return this.database
+      .stmt(
+        `SELECT d.id FROM documents_text t JOIN documents d ON d.rowid = t.rowid
+         WHERE documents_text MATCH ? AND d.dataset = ? ORDER BY t.rank, d.id`,
+      )
+      .all(expression, dataset)
+      .map((row) => String(row.id))
+  }
+}
