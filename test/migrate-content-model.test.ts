@@ -15,6 +15,7 @@ import {contactKeyFor} from '../migrations/2026-12-04-interview-contacts-list/in
 import {main} from '../scripts/migrate/cli.ts'
 import {ledgerIdFor, type LedgerEntry} from '../scripts/migrate/ledger.ts'
 import {startTestLake, type TestLake} from '../testkit/lake.ts'
+import {changedBetween, revisions} from './helpers/revisions.ts'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const fixtures = join(root, 'test', 'fixtures', 'migrations')
@@ -62,19 +63,6 @@ async function migrate(dataset: string, ...args: string[]) {
     err: (line) => err.push(line),
   })
   return {code, out: out.join('\n'), err: err.join('\n')}
-}
-
-/** Every document except the runner's own, as id → _rev. */
-async function revisions(client: SanityClient): Promise<Map<string, string>> {
-  const docs = await client.fetch<{_id: string; _rev: string}[]>('*{_id, _rev}')
-  return new Map(docs.filter((d) => !d._id.startsWith('migrations.')).map((d) => [d._id, d._rev]))
-}
-
-function changedBetween(before: Map<string, string>, after: Map<string, string>): string[] {
-  return [...after]
-    .filter(([id, rev]) => before.get(id) !== rev)
-    .map(([id]) => id)
-    .sort()
 }
 
 describe(CONTACTS, () => {

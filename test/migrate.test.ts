@@ -15,6 +15,7 @@ import {LockHeldError} from '../scripts/migrate/errors.ts'
 import {ledgerIdFor, LOCK_ID, type LedgerEntry} from '../scripts/migrate/ledger.ts'
 import {acquireLock, releaseLock} from '../scripts/migrate/lock.ts'
 import {startTestLake, type TestLake} from '../testkit/lake.ts'
+import {changedBetween, revisions} from './helpers/revisions.ts'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const fixtures = join(root, 'test', 'fixtures', 'migrations')
@@ -107,21 +108,6 @@ async function statusJson(dataset: string, ...args: string[]) {
       lock: unknown
     },
   }
-}
-
-/** Every document except the runner's own, as id → _rev. */
-async function revisions(client: SanityClient): Promise<Map<string, string>> {
-  const docs = await client.fetch<{_id: string; _rev: string}[]>(
-    '*[!(_id in path("migrations.**"))]{_id, _rev}',
-  )
-  return new Map(docs.filter((d) => !d._id.startsWith('migrations.')).map((d) => [d._id, d._rev]))
-}
-
-function changedBetween(before: Map<string, string>, after: Map<string, string>): string[] {
-  return [...after]
-    .filter(([id, rev]) => before.get(id) !== rev)
-    .map(([id]) => id)
-    .sort()
 }
 
 describe('status', () => {
