@@ -43,13 +43,17 @@ export function handleLiveEvents(ctx: RequestContext): void {
   let lastSentId = lastEventId ?? ''
   let unwatch: (() => void) | undefined
   let maxAge: ReturnType<typeof setTimeout> | undefined
+  // Set once the stream is open; a client gone before that closes the stream inside
+  // openEventStream, before `closer` exists.
+  let closer: EventStream | undefined
   const stream = openEventStream(ctx.req, ctx.res, {
     onClose: () => {
       unwatch?.()
       clearTimeout(maxAge)
-      lake.streams.delete(closer)
+      if (closer) lake.streams.delete(closer)
     },
   })
+  if (stream.closed) return
   const send = (event: 'message' | 'restart', data: unknown, id: string) => {
     stream.send(event, data, id)
     lastSentId = id
@@ -59,7 +63,7 @@ export function handleLiveEvents(ctx: RequestContext): void {
     else send('message', {tags: message.tags}, message.id)
   }
   /** What the server's shutdown calls: say `goaway` with the position, then end. */
-  const closer: EventStream = {
+  const shutdownHandle: EventStream = {
     send: stream.send,
     close() {
       const reason = 'The server is closing the connection'
@@ -70,8 +74,9 @@ export function handleLiveEvents(ctx: RequestContext): void {
       return stream.closed
     },
   }
-  lake.streams.add(closer)
-  maxAge = setTimeout(() => closer.close(), LIVE_MAX_CONNECTION_MS)
+  closer = shutdownHandle
+  lake.streams.add(shutdownHandle)
+  maxAge = setTimeout(() => shutdownHandle.close(), LIVE_MAX_CONNECTION_MS)
   maxAge.unref()
 
   // Resume and subscribe in one synchronous step, so no commit falls between them.
