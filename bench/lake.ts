@@ -8,7 +8,8 @@
  * `dereference` callback: what a naive implementation does). Prints one table.
  *
  * Options (env): BENCH_LAKE_ITERATIONS (default 200), BENCH_GROQ_ITERATIONS (default 20),
- * BENCH_DOCS (default 100000).
+ * BENCH_DOCS (default 100000), BENCH_ONLY (a regular expression: only the query rows, and
+ * query-after-write rows, whose name it matches).
  */
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -245,6 +246,8 @@ async function main(): Promise<void> {
   const lakeIterations = Number(process.env.BENCH_LAKE_ITERATIONS ?? 200)
   const groqIterations = Number(process.env.BENCH_GROQ_ITERATIONS ?? 20)
   const total = Number(process.env.BENCH_DOCS ?? 100_000)
+  const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : null
+  const selected = (q: BenchQuery) => only === null || only.test(q.name)
   const benchStarted = performance.now()
 
   const data = generateBenchData(total)
@@ -330,7 +333,7 @@ async function main(): Promise<void> {
 
     const rows: string[][] = []
     let identical = true
-    for (const q of queries) {
+    for (const q of queries.filter(selected)) {
       for (let i = 0; i < 20; i++) await client.fetch(q.query, q.params(i + 1_000_000))
       const lake = await measure(lakeIterations, (i) => client.fetch(q.query, q.params(i)))
       const naive = await measure(groqIterations, async (i) => {
@@ -359,7 +362,7 @@ async function main(): Promise<void> {
     // Query after write: each timed query follows an acknowledged patch (steady: no write).
     const afterWrite: string[][] = []
     const target = stride(ids, 3)
-    for (const q of [queries[3], queries[2], queries[4]]) {
+    for (const q of [queries[3], queries[2], queries[4]].filter(selected)) {
       const steady = await measure(lakeIterations / 2, (i) => client.fetch(q.query, q.params(i)))
       const written = await measure(lakeIterations / 2, async (i) => {
         await client.patch(target).set({benchCounter: i}).commit({returnDocuments: false})
