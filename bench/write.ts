@@ -10,6 +10,7 @@
  * Options (env): BENCH_DOCS (default 100000), BENCH_WRITE_BATCH (default 500).
  */
 import {statSync} from 'node:fs'
+import type {DatabaseSync} from 'node:sqlite'
 import type {LakeDocument} from '../lake/core/types.ts'
 import {startTestLake} from '../testkit/lake.ts'
 import {generateBenchData} from './lake.ts'
@@ -23,6 +24,8 @@ export interface WriteFigures {
   mutatePerSecond: number
   jsonBytes: number
   diskBytes: number
+  /** Bytes on disk per table with its indexes (SQLite's `dbstat`). */
+  tables: Record<string, number>
 }
 
 export async function measureWrites(total: number, batch: number): Promise<WriteFigures> {
@@ -64,7 +67,9 @@ export async function measureWrites(total: number, batch: number): Promise<Write
     lake.server.storage.db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
     const path = lake.server.storage.path
     const diskBytes = statSync(path).size + sizeIfExists(`${path}-wal`)
+    const tables = tableSizes(lake.server.storage.db)
     return {
+      tables,
       documents: documents.length,
       importPerSecond,
       mutatePerSecond,
@@ -75,6 +80,23 @@ export async function measureWrites(total: number, batch: number): Promise<Write
   } finally {
     await lake.stop()
   }
+}
+
+/** Bytes per table, its indexes and (for the full-text index) its shadow tables counted in. */
+function tableSizes(db: DatabaseSync): Record<string, number> {
+  const owner = new Map<string, string>()
+  for (const row of db.prepare('SELECT name, tbl_name FROM sqlite_master').all()) {
+    owner.set(String(row.name), String(row.tbl_name))
+  }
+  const sizes: Record<string, number> = {}
+  for (const row of db
+    .prepare('SELECT name, SUM(pgsize) AS size FROM dbstat GROUP BY name')
+    .all()) {
+    let table = owner.get(String(row.name)) ?? String(row.name)
+    if (table.startsWith('documents_text')) table = 'documents_text'
+    sizes[table] = (sizes[table] ?? 0) + Number(row.size)
+  }
+  return sizes
 }
 
 function sizeIfExists(path: string): number {
@@ -96,6 +118,13 @@ export function writeTable(f: WriteFigures): string {
       ['documents JSON, MB (both datasets)', mb(f.jsonBytes)],
       ['database on disk, MB', mb(f.diskBytes)],
       ['disk ÷ JSON', `${(f.diskBytes / f.jsonBytes).toFixed(2)}×`],
+      ...Object.entries(f.tables)
+        .filter(([, bytes]) => bytes >= f.diskBytes / 100)
+        .sort((a, b) => b[1] - a[1])
+        .map(([name, bytes]) => [
+          `  ${name} (with indexes), MB`,
+          `${mb(bytes)} (${((100 * bytes) / f.diskBytes).toFixed(0)}%)`,
+        ]),
     ],
   )
 }

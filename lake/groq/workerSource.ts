@@ -108,8 +108,11 @@ export class WorkerDocuments {
         'SELECT COALESCE(MAX(seq), 0) AS seq FROM transaction_documents WHERE dataset = ?',
       ).get(dataset)
       const docs = new Map<string, LakeDocument>()
+      // The current revision: the log row documents.seq names (lake/store/schema.ts).
       for (const {body} of this.stmt(
-        'SELECT body FROM documents WHERE dataset = ? ORDER BY id',
+        `SELECT COALESCE(d.body, td.after) AS body FROM documents d
+         LEFT JOIN transaction_documents td ON td.dataset = d.dataset AND td.doc_id = d.id AND td.seq = d.seq
+         WHERE d.dataset = ? ORDER BY d.id`,
       ).iterate(dataset)) {
         const doc = JSON.parse(body as string) as LakeDocument
         docs.set(doc._id, doc)

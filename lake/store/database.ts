@@ -23,6 +23,7 @@ export class Database {
     this.db.exec('PRAGMA synchronous = FULL')
     this.db.exec('PRAGMA busy_timeout = 5000')
     this.db.exec('PRAGMA foreign_keys = ON')
+    this.db.exec('PRAGMA cache_size = -65536')
     migrate(this.db)
   }
 

@@ -7,6 +7,7 @@ import {findReferences, isLocalReference} from '../core/references.ts'
 import {compareIds} from '../core/ids.ts'
 import type {LakeDocument} from '../core/types.ts'
 import {placeholders, type Database} from './database.ts'
+import {CURRENT_BODY, CURRENT_REVISION_JOIN} from './schema.ts'
 import {TextIndex} from './textIndex.ts'
 
 interface DatasetCache {
@@ -19,6 +20,18 @@ interface DatasetCache {
 function slugOf(doc: LakeDocument): string | null {
   const slug = doc.slug as {current?: unknown} | undefined
   return slug && typeof slug === 'object' && typeof slug.current === 'string' ? slug.current : null
+}
+
+const NO_REFERENCES: ReadonlyMap<string, number> = new Map()
+
+/** A document's referenced ids → 1 when a local strong reference to it blocks deletes, else 0. */
+function referencesOf(doc: LakeDocument, dataset: string): Map<string, number> {
+  const strongest = new Map<string, number>()
+  for (const reference of findReferences(doc)) {
+    const strong = !reference.weak && isLocalReference(reference, dataset) ? 1 : 0
+    if (strong >= (strongest.get(reference.ref) ?? 0)) strongest.set(reference.ref, strong)
+  }
+  return strongest
 }
 
 export function parseDocument(text: string | null | undefined): LakeDocument | null {
@@ -46,7 +59,11 @@ export class DocumentStore {
     if (!cache) {
       const docs = new Map<string, LakeDocument>()
       for (const row of this.database
-        .stmt('SELECT body FROM documents WHERE dataset = ? ORDER BY id')
+        .stmt(
+          `SELECT ${CURRENT_BODY} AS body FROM documents d
+           LEFT JOIN transaction_documents td ON ${CURRENT_REVISION_JOIN}
+           WHERE d.dataset = ? ORDER BY d.id`,
+        )
         .iterate(dataset)) {
         const doc = parseDocument(row.body as string) as LakeDocument
         docs.set(doc._id, doc)
@@ -150,19 +167,30 @@ export class DocumentStore {
   }
 
   /**
-   * Writes (or deletes, for null) one document and its references; call inside a transaction,
-   * then {@link DocumentStore.applied} once it committed. `body`: the document's JSON when the
-   * caller has it. `existed`: whether the document existed before (false skips the deletes).
+   * Writes (or deletes, for null) one document, its references and its text; call inside a
+   * transaction, after the log row of `seq` holding `after` was appended (the document row points
+   * at it: lake/store/schema.ts), then {@link DocumentStore.applied} once it committed. `before`:
+   * the committed document (null when new). Only what changed is written: references are diffed
+   * against the previous revision's, and unchanged text is not re-indexed.
    */
   write(
     dataset: string,
     id: string,
+    before: LakeDocument | null,
     after: LakeDocument | null,
-    body: string | null,
-    existed: boolean,
+    seq: number,
   ): void {
-    if (existed) {
-      this.database.stmt('DELETE FROM refs WHERE dataset = ? AND from_id = ?').run(dataset, id)
+    const previous = before === null ? NO_REFERENCES : referencesOf(before, dataset)
+    const next = after === null ? NO_REFERENCES : referencesOf(after, dataset)
+    const removeRef = this.database.stmt(
+      'DELETE FROM refs WHERE dataset = ? AND to_id = ? AND from_id = ?',
+    )
+    for (const to of previous.keys()) if (!next.has(to)) removeRef.run(dataset, to, id)
+    const putRef = this.database.stmt(
+      'INSERT INTO refs (dataset, from_id, to_id, strong) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET strong = excluded.strong',
+    )
+    for (const [to, strong] of next) {
+      if (previous.get(to) !== strong) putRef.run(dataset, id, to, strong)
     }
     if (after === null) {
       const removed = this.database
@@ -173,19 +201,10 @@ export class DocumentStore {
     }
     const row = this.database
       .stmt(
-        'INSERT INTO documents (dataset, id, type, slug, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (dataset, id) DO UPDATE SET type = excluded.type, slug = excluded.slug, body = excluded.body RETURNING rowid',
+        'INSERT INTO documents (dataset, id, type, slug, seq, body) VALUES (?, ?, ?, ?, ?, NULL) ON CONFLICT (dataset, id) DO UPDATE SET type = excluded.type, slug = excluded.slug, seq = excluded.seq, body = NULL RETURNING rowid',
       )
-      .get(dataset, id, String(after._type), slugOf(after), body ?? JSON.stringify(after))
-    this.text.put(row?.rowid as number, after)
-    const strongest = new Map<string, number>()
-    for (const reference of findReferences(after)) {
-      const strong = !reference.weak && isLocalReference(reference, dataset) ? 1 : 0
-      strongest.set(reference.ref, Math.max(strong, strongest.get(reference.ref) ?? 0))
-    }
-    const insert = this.database.stmt(
-      'INSERT INTO refs (dataset, from_id, to_id, strong) VALUES (?, ?, ?, ?)',
-    )
-    for (const [to, strong] of strongest) insert.run(dataset, id, to, strong)
+      .get(dataset, id, String(after._type), slugOf(after), seq)
+    this.text.put(row?.rowid as number, after, before)
   }
 
   /** Brings the memory copy up to date after a commit. */

@@ -3,19 +3,22 @@
  * older data directory adds what is missing). The only place that defines tables; the layout's
  * version is `PRAGMA user_version` ({@link SCHEMA_VERSION}, upgrades in lake/store/migrate.ts).
  *
- * Storage layout (version 1): every revision of a document is stored once in full, as the `after`
+ * Storage layout (version 2): every revision of a document is stored once in full, as the `after`
  * of its transaction-log row; the row's `before` is left out (`before_from_log = 1`) when it is
- * the document's previous logged revision, which it always is for writes through the commit. The
- * current revision is also in `documents.body`, the one copy queries load. A transaction's
- * mutations (which repeat whole documents for `create*`) are kept deflated. Tables holding
- * document bodies have rowids (a WITHOUT ROWID table stores rows over ~1 KB in overflow pages of
- * their own, doubling the space taken).
+ * the document's previous logged revision, which it always is for writes through the commit. A
+ * `documents` row holds no copy of the document: `seq` names the log row (`dataset`, `doc_id` =
+ * `id`, `seq`) whose `after` is its current revision ({@link CURRENT_BODY}). Only a document
+ * whose current revision was never logged (written before the log kept every write) keeps it in
+ * `documents.body`. A transaction's mutations (which repeat whole documents for `create*`) are
+ * kept deflated. Tables holding document bodies have rowids (a WITHOUT ROWID table stores rows
+ * over ~1 KB in overflow pages of their own, doubling the space taken).
  *
  * `documents_text` is the FTS5 full-text index of the documents (lake/store/textIndex.ts).
  *
  * `refs` holds every `_ref` of every document (strong, weak, cross-dataset and global alike), so
  * `references()` can be answered from it exactly; `strong = 1` marks the local strong references
- * that block deletes.
+ * that block deletes. It has no index by `from_id`: a write removes a document's old references
+ * by the previous revision's `_ref`s, which it has at hand.
  */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS datasets (
@@ -28,7 +31,10 @@ CREATE TABLE IF NOT EXISTS documents (
   id TEXT NOT NULL,
   type TEXT NOT NULL,
   slug TEXT,
-  body TEXT NOT NULL,
+  -- the log row holding the current revision (see CURRENT_BODY)
+  seq INTEGER,
+  -- the current revision only when no log row holds it (older data folders)
+  body TEXT,
   UNIQUE (dataset, id)
 );
 CREATE INDEX IF NOT EXISTS documents_type ON documents (dataset, type, id);
@@ -44,7 +50,6 @@ CREATE TABLE IF NOT EXISTS refs (
   strong INTEGER NOT NULL DEFAULT 1,
   PRIMARY KEY (dataset, to_id, from_id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS refs_from ON refs (dataset, from_id);
 CREATE TABLE IF NOT EXISTS transactions (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   dataset TEXT NOT NULL,
@@ -65,8 +70,8 @@ CREATE TABLE IF NOT EXISTS transaction_documents (
   before_from_log INTEGER NOT NULL DEFAULT 0,
   UNIQUE (dataset, doc_id, seq)
 );
-CREATE INDEX IF NOT EXISTS transaction_documents_seq ON transaction_documents (seq);
--- the query workers' refresh: a dataset's rows after the last sequence number they applied
+-- a transaction's rows, and the query workers' refresh: a dataset's rows after the last
+-- sequence number they applied
 CREATE INDEX IF NOT EXISTS transaction_documents_dataset_seq ON transaction_documents (dataset, seq);
 CREATE TABLE IF NOT EXISTS tokens (
   id TEXT PRIMARY KEY,
@@ -90,7 +95,15 @@ CREATE TABLE IF NOT EXISTS studio_keyvalue (
 `
 
 /** The storage layout this code writes (`PRAGMA user_version`). */
-export const SCHEMA_VERSION = 1
+export const SCHEMA_VERSION = 2
+
+/**
+ * The JSON of the current revision of the `documents d` row, read with
+ * `LEFT JOIN transaction_documents td ON ${CURRENT_REVISION_JOIN}`.
+ */
+export const CURRENT_BODY = 'COALESCE(d.body, td.after)'
+export const CURRENT_REVISION_JOIN =
+  'td.dataset = d.dataset AND td.doc_id = d.id AND td.seq = d.seq'
 
 /** Tables holding one dataset's data (dropped with the dataset). */
 export const DATASET_TABLES = [

@@ -149,16 +149,14 @@ export class LakeStorage {
     this.database.inTransaction(() => {
       if (options.createDataset) this.datasets.create(tx.dataset, 'public', tx.timestamp)
       if (this.log.has(tx.dataset, tx.transactionId)) throw transactionIdConflict(tx.transactionId)
-      // Each after state is serialized once, for the log row and the document row.
       const changes = tx.changes.map((change) => ({
         id: change.id,
         before: change.before,
         after: change.after === null ? null : JSON.stringify(change.after),
       }))
-      this.log.append(tx, changes)
-      for (const [index, change] of changes.entries()) {
-        const after = tx.changes[index].after
-        this.documents.write(tx.dataset, change.id, after, change.after, change.before !== null)
+      const seq = this.log.append(tx, changes)
+      for (const change of tx.changes) {
+        this.documents.write(tx.dataset, change.id, change.before, change.after, seq)
       }
     })
     this.documents.applied(tx.dataset, tx.changes)

@@ -1,6 +1,6 @@
 /**
  * The full-text index (`documents_text`, SQLite FTS5, contentless: only the index is stored, the
- * text stays in `documents.body`), kept in the same SQLite transaction as each document write, for
+ * text stays in the documents' revisions), kept in the same SQLite transaction as each document write, for
  * `text::query()` and the Studio's `groq2024` search.
  *
  * - Indexed text: every string inside the document whose key does not start with `_` (system
@@ -13,6 +13,7 @@
 import type {DatabaseSync} from 'node:sqlite'
 import {isRecord} from '../core/types.ts'
 import type {Database} from './database.ts'
+import {CURRENT_BODY, CURRENT_REVISION_JOIN} from './schema.ts'
 
 /** The searchable text of a document: its content strings, one per line. */
 export function documentText(doc: unknown): string {
@@ -73,7 +74,11 @@ function quotedWord(word: string): string | null {
 /** Fills the (empty) text index of database `schema` ('main', or an attached one) from its documents. */
 export function rebuildTextIndex(db: DatabaseSync, schema = 'main'): void {
   const insert = db.prepare(`INSERT INTO ${schema}.documents_text (rowid, text) VALUES (?, ?)`)
-  for (const row of db.prepare(`SELECT rowid, body FROM ${schema}.documents`).iterate()) {
+  const rows = db.prepare(
+    `SELECT d.rowid, ${CURRENT_BODY} AS body FROM ${schema}.documents d
+     LEFT JOIN ${schema}.transaction_documents td ON ${CURRENT_REVISION_JOIN}`,
+  )
+  for (const row of rows.iterate()) {
     insert.run(row.rowid as number, documentText(JSON.parse(String(row.body))))
   }
 }
@@ -85,11 +90,16 @@ export class TextIndex {
     this.database = database
   }
 
-  /** Indexes (or re-indexes) the document stored at `rowid` of `documents`. */
-  put(rowid: number | bigint, doc: unknown): void {
+  /**
+   * Indexes the document stored at `rowid` of `documents`: `previous` is what that row indexed
+   * before (null for a new row); its text, when unchanged, is left as it is.
+   */
+  put(rowid: number | bigint, doc: unknown, previous: unknown): void {
+    const text = documentText(doc)
+    if (previous !== null && text === documentText(previous)) return
     this.database
       .stmt('INSERT OR REPLACE INTO documents_text (rowid, text) VALUES (?, ?)')
-      .run(rowid, documentText(doc))
+      .run(rowid, text)
   }
 
   remove(rowid: number | bigint): void {

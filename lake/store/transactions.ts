@@ -185,11 +185,11 @@ export class TransactionLog {
     }
     const rows = this.database.db.prepare(sql).all(...args)
     const documentsOf = this.database.stmt(
-      `SELECT td.doc_id, ${BEFORE} AS before, td.after FROM transaction_documents td WHERE td.seq = ? ORDER BY td.rowid`,
+      `SELECT td.doc_id, ${BEFORE} AS before, td.after FROM transaction_documents td WHERE td.dataset = ? AND td.seq = ? ORDER BY td.rowid`,
     )
     return rows.map((row) => {
       const seq = Number(row.seq)
-      const documents = documentsOf.all(seq).map((d) => ({
+      const documents = documentsOf.all(dataset, seq).map((d) => ({
         id: String(d.doc_id),
         before: parseDocument(d.before as string | null),
         after: parseDocument(d.after as string | null),

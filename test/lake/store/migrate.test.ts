@@ -8,6 +8,7 @@ import {LakeStorage} from '../../../lake/store/storage.ts'
 import type {CommittedTransaction, LakeDocument} from '../../../lake/core/types.ts'
 
 const LAYOUT_0 = new URL('../../fixtures/lake/layout0.sql', import.meta.url)
+const LAYOUT_1 = new URL('../../fixtures/lake/layout1.sql', import.meta.url)
 
 let dir: string
 
@@ -18,12 +19,13 @@ afterEach(() => {
   rmSync(dir, {recursive: true, force: true})
 })
 
-/** A data folder as the lake wrote it before storage layout 1. */
-function layout0Folder(): void {
+/** A data folder as the lake wrote it in an older storage layout. */
+function olderFolder(layout: URL = LAYOUT_0): void {
   const db = new DatabaseSync(join(dir, 'lake.sqlite'))
-  db.exec(readFileSync(LAYOUT_0, 'utf8'))
+  db.exec(readFileSync(layout, 'utf8'))
   db.close()
 }
+const layout0Folder = () => olderFolder(LAYOUT_0)
 
 const column = (db: DatabaseSync, sql: string) => db.prepare(sql).all()
 
@@ -77,11 +79,77 @@ describe('storage layout migration', () => {
     const db = new DatabaseSync(join(dir, 'lake.sqlite'))
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`)
     db.close()
-    expect(() => new LakeStorage(dir)).toThrow(/storage layout 2, newer than this lake's 1/)
+    expect(() => new LakeStorage(dir)).toThrow(
+      new RegExp(`storage layout ${SCHEMA_VERSION + 1}, newer than this lake's ${SCHEMA_VERSION}`),
+    )
+  })
+
+  it('opens a layout-1 folder upgraded: each current revision read from its log row, history and search kept', () => {
+    olderFolder(LAYOUT_1)
+    const storage = new LakeStorage(dir)
+    try {
+      const db = storage.db
+      expect(db.prepare('PRAGMA user_version').get()).toEqual({user_version: SCHEMA_VERSION})
+      // The copies are gone where the log holds the revision; the never-logged one keeps its body.
+      expect(
+        column(db, 'SELECT id, seq, body IS NULL AS bodyless FROM documents ORDER BY id'),
+      ).toEqual([
+        {id: 'a', seq: 2, bodyless: 1},
+        {id: 'b', seq: 3, bodyless: 1},
+        {id: 'legacy', seq: null, bodyless: 0},
+      ])
+      expect(storage.getDocument('ds', 'a')).toMatchObject({_rev: 'tx2', name: 'Borås stad'})
+      expect(storage.getDocument('ds', 'legacy')).toMatchObject({_rev: 'old', name: 'Södertälje'})
+      expect(storage.getDocument('ds', 'gone')).toBeNull()
+      expect(storage.documentStateAt('ds', 'a', {seq: 2})).toMatchObject({
+        before: {_rev: 'tx1'},
+        after: {_rev: 'tx2'},
+      })
+      expect(storage.documentStateAt('ds', 'gone', {})).toMatchObject({
+        before: {_rev: 'tx4'},
+        after: null,
+      })
+      expect(storage.transactions('ds', {})).toHaveLength(5)
+      // The full-text index still points at the same rows.
+      expect(storage.searchText('ds', 'söder*')).toEqual(['legacy'])
+      expect(storage.searchText('ds', 'borås')).toEqual(['a'])
+      expect(storage.idsReferencing('ds', ['c'])).toEqual(['b'])
+      expect(storage.referencingIds('ds', 'a')).toEqual(['b'])
+      expect(
+        column(
+          db,
+          "SELECT name FROM sqlite_master WHERE name IN ('refs_from', 'transaction_documents_seq')",
+        ),
+      ).toEqual([])
+      // Writing over the never-logged document moves it to the log as well.
+      const next = {...(storage.getDocument('ds', 'legacy') as LakeDocument), _rev: 'tx6'}
+      storage.commit({
+        dataset: 'ds',
+        transactionId: 'tx6',
+        timestamp: '2025-01-06T00:00:00.000Z',
+        identity: 'p-test',
+        mutations: [{createOrReplace: next}],
+        changes: [
+          {id: 'legacy', before: storage.getDocument('ds', 'legacy'), after: next, mutations: []},
+        ],
+        results: [],
+      })
+      expect(column(db, "SELECT seq, body FROM documents WHERE id = 'legacy'")).toEqual([
+        {seq: 6, body: null},
+      ])
+      // Its before was never logged, so the log row keeps it.
+      expect(storage.documentStateAt('ds', 'legacy', {})?.before).toMatchObject({_rev: 'old'})
+    } finally {
+      storage.close()
+    }
+    const again = new LakeStorage(dir)
+    expect(again.getDocument('ds', 'legacy')?._rev).toBe('tx6')
+    expect(again.transactions('ds', {})).toHaveLength(6)
+    again.close()
   })
 })
 
-describe('storage layout 1 writes', () => {
+describe('storage layout writes', () => {
   const doc = (id: string, rev: string, extra: Record<string, unknown> = {}): LakeDocument => ({
     _id: id,
     _type: 'post',
@@ -130,9 +198,40 @@ describe('storage layout 1 writes', () => {
       expect(log[1].mutations).toEqual([{createOrReplace: v2}])
       expect(storage.documentStateAt('ds', 'a', {seq: 3})).toEqual({before: v2, after: null})
       expect(storage.idsReferencing('ds', ['x', 'y'])).toEqual([])
+      expect(column(storage.db, 'SELECT count(*) AS n FROM refs')).toEqual([{n: 0}])
     } finally {
       storage.close()
     }
+  })
+
+  it('keeps no copy in documents, and replaces only the references and text that changed', () => {
+    const storage = new LakeStorage(dir)
+    try {
+      const v1 = doc('a', 't1', {title: 'Borås', one: {_ref: 'x'}, two: {_ref: 'y', _weak: true}})
+      const v2 = doc('a', 't2', {title: 'Borås', two: {_ref: 'y'}, three: {_ref: 'z'}})
+      const v3 = doc('a', 't3', {title: 'Ystad', two: {_ref: 'y'}, three: {_ref: 'z'}})
+      storage.commit(tx('t1', [{id: 'a', before: null, after: v1, mutations: []}]), {
+        createDataset: true,
+      })
+      storage.commit(tx('t2', [{id: 'a', before: v1, after: v2, mutations: []}]))
+      expect(column(storage.db, 'SELECT seq, body FROM documents')).toEqual([{seq: 2, body: null}])
+      expect(column(storage.db, 'SELECT to_id, strong FROM refs ORDER BY to_id')).toEqual([
+        {to_id: 'y', strong: 1},
+        {to_id: 'z', strong: 1},
+      ])
+      expect(storage.searchText('ds', 'borås')).toEqual(['a'])
+      storage.commit(tx('t3', [{id: 'a', before: v2, after: v3, mutations: []}]))
+      expect(storage.searchText('ds', 'borås')).toEqual([])
+      expect(storage.searchText('ds', 'ystad')).toEqual(['a'])
+      expect(storage.referencingIds('ds', 'y')).toEqual(['a'])
+    } finally {
+      storage.close()
+    }
+    const again = new LakeStorage(dir)
+    expect(again.getDocument('ds', 'a')).toEqual(
+      doc('a', 't3', {title: 'Ystad', two: {_ref: 'y'}, three: {_ref: 'z'}}),
+    )
+    again.close()
   })
 
   it("stores an import's mutations (createOrReplace of each document) without repeating them", () => {
