@@ -19,10 +19,14 @@ export class Database {
     mkdirSync(dataDir, {recursive: true})
     this.path = join(dataDir, 'lake.sqlite')
     this.db = new DatabaseSync(this.path)
+    // Takes effect only in a new file: 8 KiB pages waste less space at the end of each page of
+    // log rows (documents of ~1 KB) than 4 KiB ones.
+    this.db.exec('PRAGMA page_size = 8192')
     this.db.exec('PRAGMA journal_mode = WAL')
     this.db.exec('PRAGMA synchronous = FULL')
     this.db.exec('PRAGMA busy_timeout = 5000')
     this.db.exec('PRAGMA foreign_keys = ON')
+    // 64 MiB of page cache (default 2 MiB): a large import's index pages stay in memory.
     this.db.exec('PRAGMA cache_size = -65536')
     migrate(this.db)
   }

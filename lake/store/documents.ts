@@ -7,11 +7,18 @@ import {findReferences, isLocalReference} from '../core/references.ts'
 import {compareIds} from '../core/ids.ts'
 import type {LakeDocument} from '../core/types.ts'
 import {placeholders, type Database} from './database.ts'
-import {CURRENT_BODY, CURRENT_REVISION_JOIN} from './schema.ts'
+import {
+  CURRENT_BODY,
+  CURRENT_REVISION_JOIN,
+  SYSTEM_TYPE_CONDITION,
+  SYSTEM_TYPE_PREFIX,
+} from './schema.ts'
 import {TextIndex} from './textIndex.ts'
 
 interface DatasetCache {
   docs: Map<string, LakeDocument>
+  /** Ids whose current revision is in `documents.body`, not in a log row (older data folders). */
+  unlogged: Set<string>
   sorted: LakeDocument[] | null
   /** `_type` → documents sorted by `_id`; rebuilt lazily after a commit. */
   byType: Map<string, LakeDocument[]> | null
@@ -20,6 +27,18 @@ interface DatasetCache {
 function slugOf(doc: LakeDocument): string | null {
   const slug = doc.slug as {current?: unknown} | undefined
   return slug && typeof slug === 'object' && typeof slug.current === 'string' ? slug.current : null
+}
+
+/** Code-unit order of two strings (SQLite's BINARY collation for ASCII ids). */
+function compareText(a: unknown, b: unknown): number {
+  return (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0
+}
+
+/** One document's change as {@link DocumentStore.write} takes it. */
+export interface StoredChange {
+  id: string
+  before: LakeDocument | null
+  after: LakeDocument | null
 }
 
 const NO_REFERENCES: ReadonlyMap<string, number> = new Map()
@@ -58,17 +77,19 @@ export class DocumentStore {
     let cache = this.caches.get(dataset)
     if (!cache) {
       const docs = new Map<string, LakeDocument>()
+      const unlogged = new Set<string>()
       for (const row of this.database
         .stmt(
-          `SELECT ${CURRENT_BODY} AS body FROM documents d
+          `SELECT ${CURRENT_BODY} AS body, d.body IS NOT NULL AS unlogged FROM documents d
            LEFT JOIN transaction_documents td ON ${CURRENT_REVISION_JOIN}
            WHERE d.dataset = ? ORDER BY d.id`,
         )
         .iterate(dataset)) {
         const doc = parseDocument(row.body as string) as LakeDocument
         docs.set(doc._id, doc)
+        if (row.unlogged) unlogged.add(doc._id)
       }
-      cache = {docs, sorted: null, byType: null}
+      cache = {docs, unlogged, sorted: null, byType: null}
       this.caches.set(dataset, cache)
     }
     return cache
@@ -111,7 +132,15 @@ export class DocumentStore {
     return cache.byType.get(type) ?? []
   }
 
-  /** Ids of documents whose `_type` is one of `types`, through the SQL index (for checks). */
+  /**
+   * Whether the committed document's current revision is its last log row (false for a document
+   * whose revision only `documents.body` holds, or that does not exist).
+   */
+  isLogged(dataset: string, id: string): boolean {
+    const cache = this.cache(dataset)
+    return cache.docs.has(id) && !cache.unlogged.has(id)
+  }
+
   /** Ids starting with `prefix` (a range on the primary key, so it costs what it returns). */
   idsWithPrefix(dataset: string, prefix: string): string[] {
     return this.database
@@ -120,25 +149,32 @@ export class DocumentStore {
       .map((row) => String(row.id))
   }
 
+  /**
+   * Ids of documents whose `_type` is one of `types`, from SQL without loading the dataset (for
+   * checks at start-up). System types (`system.*`, e.g. releases) go through the small index
+   * `documents_system_type`; other types scan the dataset's rows.
+   */
   idsByTypeSql(dataset: string, types: readonly string[]): string[] {
     if (types.length === 0) return []
+    const system = types.every((type) => type.startsWith(SYSTEM_TYPE_PREFIX))
     return this.database
       .stmt(
-        `SELECT id FROM documents WHERE dataset = ? AND type IN (${placeholders(types.length)}) ORDER BY id`,
+        `SELECT id FROM documents WHERE dataset = ? AND type IN (${placeholders(types.length)})${system ? ` AND ${SYSTEM_TYPE_CONDITION}` : ''} ORDER BY id`,
       )
       .all(dataset, ...types)
       .map((row) => String(row.id))
   }
 
-  /** Ids of documents whose `slug.current` is one of `slugs` (SQL index `documents_slug`). */
+  /** Ids of documents whose `slug.current` is one of `slugs` (from the memory copy). */
   idsBySlug(dataset: string, slugs: readonly string[]): string[] {
     if (slugs.length === 0) return []
-    return this.database
-      .stmt(
-        `SELECT id FROM documents WHERE dataset = ? AND slug IN (${placeholders(slugs.length)})`,
-      )
-      .all(dataset, ...slugs)
-      .map((row) => String(row.id))
+    const wanted = new Set(slugs)
+    return this.all(dataset)
+      .filter((doc) => {
+        const slug = slugOf(doc)
+        return slug !== null && wanted.has(slug)
+      })
+      .map((doc) => doc._id)
   }
 
   /** Ids of committed documents holding a strong reference to `id`. */
@@ -167,44 +203,59 @@ export class DocumentStore {
   }
 
   /**
-   * Writes (or deletes, for null) one document, its references and its text; call inside a
-   * transaction, after the log row of `seq` holding `after` was appended (the document row points
-   * at it: lake/store/schema.ts), then {@link DocumentStore.applied} once it committed. `before`:
-   * the committed document (null when new). Only what changed is written: references are diffed
-   * against the previous revision's, and unchanged text is not re-indexed.
+   * Writes (or deletes, for a null `after`) the changed documents, their references and their
+   * text; call inside a transaction, after the log rows of `seq` holding each `after` were
+   * appended (a document row points at its log row: lake/store/schema.ts), then
+   * {@link DocumentStore.applied} once it committed. `before` is the committed document (null when
+   * new). Only what changed is written: references are diffed against the previous revision's
+   * (and written in `to_id` order, the table's key, so a large import appends rather than
+   * scatters), and unchanged text is not re-indexed.
    */
-  write(
-    dataset: string,
-    id: string,
-    before: LakeDocument | null,
-    after: LakeDocument | null,
-    seq: number,
-  ): void {
-    const previous = before === null ? NO_REFERENCES : referencesOf(before, dataset)
-    const next = after === null ? NO_REFERENCES : referencesOf(after, dataset)
+  write(dataset: string, changes: readonly StoredChange[], seq: number): void {
+    const removedRefs: Array<[to: string, from: string]> = []
+    const putRefs: Array<[to: string, from: string, strong: number]> = []
+    const insert = this.database.stmt(
+      'INSERT OR IGNORE INTO documents (dataset, id, type, seq) VALUES (?, ?, ?, ?)',
+    )
+    const removeAllRefs = this.database.stmt('DELETE FROM refs WHERE dataset = ? AND from_id = ?')
+    const update = this.database.stmt(
+      'UPDATE documents SET type = ?, seq = ?, body = NULL WHERE dataset = ? AND id = ? RETURNING rowid',
+    )
+    const remove = this.database.stmt(
+      'DELETE FROM documents WHERE dataset = ? AND id = ? RETURNING rowid',
+    )
+    for (const {id, before, after} of changes) {
+      const previous = before === null ? NO_REFERENCES : referencesOf(before, dataset)
+      const next = after === null ? NO_REFERENCES : referencesOf(after, dataset)
+      for (const to of previous.keys()) if (!next.has(to)) removedRefs.push([to, id])
+      for (const [to, strong] of next) {
+        if (previous.get(to) !== strong) putRefs.push([to, id, strong])
+      }
+      if (after === null) {
+        const removed = remove.get(dataset, id)
+        if (removed) this.text.remove(removed.rowid as number)
+      } else {
+        const inserted = before === null ? insert.run(dataset, id, String(after._type), seq) : null
+        if (inserted && inserted.changes > 0) {
+          this.text.put(inserted.lastInsertRowid, after, null)
+          continue
+        }
+        // A caller that did not know the stored row: drop whatever that row referenced.
+        if (before === null) removeAllRefs.run(dataset, id)
+        const row = update.get(String(after._type), seq, dataset, id)
+        this.text.put(row?.rowid as number, after, before)
+      }
+    }
+    const byTarget = (a: readonly unknown[], b: readonly unknown[]) =>
+      compareText(a[0], b[0]) || compareText(a[1], b[1])
     const removeRef = this.database.stmt(
       'DELETE FROM refs WHERE dataset = ? AND to_id = ? AND from_id = ?',
     )
-    for (const to of previous.keys()) if (!next.has(to)) removeRef.run(dataset, to, id)
+    for (const [to, from] of removedRefs.sort(byTarget)) removeRef.run(dataset, to, from)
     const putRef = this.database.stmt(
       'INSERT INTO refs (dataset, from_id, to_id, strong) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET strong = excluded.strong',
     )
-    for (const [to, strong] of next) {
-      if (previous.get(to) !== strong) putRef.run(dataset, id, to, strong)
-    }
-    if (after === null) {
-      const removed = this.database
-        .stmt('DELETE FROM documents WHERE dataset = ? AND id = ? RETURNING rowid')
-        .get(dataset, id)
-      if (removed) this.text.remove(removed.rowid as number)
-      return
-    }
-    const row = this.database
-      .stmt(
-        'INSERT INTO documents (dataset, id, type, slug, seq, body) VALUES (?, ?, ?, ?, ?, NULL) ON CONFLICT (dataset, id) DO UPDATE SET type = excluded.type, slug = excluded.slug, seq = excluded.seq, body = NULL RETURNING rowid',
-      )
-      .get(dataset, id, String(after._type), slugOf(after), seq)
-    this.text.put(row?.rowid as number, after, before)
+    for (const [to, from, strong] of putRefs.sort(byTarget)) putRef.run(dataset, from, to, strong)
   }
 
   /** Brings the memory copy up to date after a commit. */
@@ -214,6 +265,7 @@ export class DocumentStore {
     for (const change of changes) {
       if (change.after) cache.docs.set(change.id, change.after)
       else cache.docs.delete(change.id)
+      cache.unlogged.delete(change.id)
     }
     cache.sorted = null
     cache.byType = null

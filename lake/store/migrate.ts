@@ -60,7 +60,6 @@ CREATE TABLE documents (
   dataset TEXT NOT NULL,
   id TEXT NOT NULL,
   type TEXT NOT NULL,
-  slug TEXT,
   seq INTEGER,
   body TEXT,
   UNIQUE (dataset, id)
@@ -161,8 +160,8 @@ function upgradeToVersion2(db: DatabaseSync): void {
   db.exec(LAYOUT_2_DOCUMENTS)
   // A document keeps its body only when its last log row does not hold that same revision.
   db.exec(`
-    INSERT INTO documents (rowid, dataset, id, type, slug, seq, body)
-      SELECT d.rowid, d.dataset, d.id, d.type, d.slug,
+    INSERT INTO documents (rowid, dataset, id, type, seq, body)
+      SELECT d.rowid, d.dataset, d.id, d.type,
         CASE WHEN td.after IS d.body THEN td.seq END,
         CASE WHEN td.after IS d.body THEN NULL ELSE d.body END
       FROM documents_v1 d LEFT JOIN transaction_documents td

@@ -30,19 +30,19 @@ CREATE TABLE IF NOT EXISTS documents (
   dataset TEXT NOT NULL,
   id TEXT NOT NULL,
   type TEXT NOT NULL,
-  slug TEXT,
   -- the log row holding the current revision (see CURRENT_BODY)
   seq INTEGER,
   -- the current revision only when no log row holds it (older data folders)
   body TEXT,
   UNIQUE (dataset, id)
 );
-CREATE INDEX IF NOT EXISTS documents_type ON documents (dataset, type, id);
+-- system documents (releases) by type, for start-up checks that don't load a dataset
+CREATE INDEX IF NOT EXISTS documents_system_type ON documents (dataset, type, id)
+  WHERE type GLOB 'system.*';
 -- full-text index of documents (rowid = documents.rowid; lake/store/textIndex.ts)
 CREATE VIRTUAL TABLE IF NOT EXISTS documents_text USING fts5(
   text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0'
 );
-CREATE INDEX IF NOT EXISTS documents_slug ON documents (dataset, slug, id) WHERE slug IS NOT NULL;
 CREATE TABLE IF NOT EXISTS refs (
   dataset TEXT NOT NULL,
   from_id TEXT NOT NULL,
@@ -104,6 +104,11 @@ export const SCHEMA_VERSION = 2
 export const CURRENT_BODY = 'COALESCE(d.body, td.after)'
 export const CURRENT_REVISION_JOIN =
   'td.dataset = d.dataset AND td.doc_id = d.id AND td.seq = d.seq'
+
+/** `documents_system_type` holds the documents whose type starts with this. */
+export const SYSTEM_TYPE_PREFIX = 'system.'
+/** The index's condition, repeated literally in a query so SQLite uses the index. */
+export const SYSTEM_TYPE_CONDITION = "type GLOB 'system.*'"
 
 /** Tables holding one dataset's data (dropped with the dataset). */
 export const DATASET_TABLES = [

@@ -1,7 +1,7 @@
 /**
- * Persistent storage of the lake: one embedded SQLite database holding datasets, documents (with
- * indexed `_type` and `slug.current`), strong references, the append-only transaction log (with
- * before/after per document for history), hashed API tokens and the Studio's per-user UI state.
+ * Persistent storage of the lake: one embedded SQLite database holding datasets, documents, every
+ * reference, the append-only transaction log (with before/after per document for history), the
+ * full-text index, hashed API tokens and the Studio's per-user UI state.
  *
  * `LakeStorage` is the one object the rest of the lake holds; each concern lives in its own module
  * and this class only composes them and owns the commit, the one write that spans them:
@@ -101,7 +101,8 @@ export class LakeStorage {
     return types.flatMap((type) => this.documents.byType(dataset, type).map((doc) => doc._id))
   }
 
-  /** Ids of documents whose `_type` is one of `types`, through the SQL index (for checks). */
+  /** Ids of documents whose `_type` is one of `types`, from SQL (start-up checks; indexed for
+   *  system types). */
   idsByTypeSql(dataset: string, types: readonly string[]): string[] {
     return this.documents.idsByTypeSql(dataset, types)
   }
@@ -153,11 +154,10 @@ export class LakeStorage {
         id: change.id,
         before: change.before,
         after: change.after === null ? null : JSON.stringify(change.after),
+        beforeLogged: change.before !== null && this.documents.isLogged(tx.dataset, change.id),
       }))
       const seq = this.log.append(tx, changes)
-      for (const change of tx.changes) {
-        this.documents.write(tx.dataset, change.id, change.before, change.after, seq)
-      }
+      this.documents.write(tx.dataset, tx.changes, seq)
     })
     this.documents.applied(tx.dataset, tx.changes)
   }

@@ -65,6 +65,8 @@ export interface LoggedChange {
   before: LakeDocument | null
   /** JSON of the after state, or null for a delete. */
   after: string | null
+  /** Whether `before` is the document's last logged revision (then it is not stored again). */
+  beforeLogged: boolean
 }
 
 export class TransactionLog {
@@ -103,12 +105,8 @@ export class TransactionLog {
     const insert = this.database.stmt(
       'INSERT INTO transaction_documents (dataset, doc_id, seq, before, after, before_from_log) VALUES (?, ?, ?, ?, ?, ?)',
     )
-    const logged = this.database.stmt(
-      'SELECT 1 FROM transaction_documents WHERE dataset = ? AND doc_id = ? LIMIT 1',
-    )
     for (const change of changes) {
-      // Every write goes through the log, so a committed document is its last logged revision.
-      const fromLog = change.before !== null && logged.get(tx.dataset, change.id) !== undefined
+      const fromLog = change.before !== null && change.beforeLogged
       const before = change.before === null || fromLog ? null : JSON.stringify(change.before)
       insert.run(tx.dataset, change.id, seq, before, change.after, fromLog ? 1 : 0)
     }
