@@ -40,12 +40,11 @@ export function importTransaction(input: ImportInput): CommittedTransaction {
       throw importError(index + 1, `invalid _id ${JSON.stringify(doc._id)}`)
     }
     if (typeof doc._type !== 'string' || !doc._type) throw importError(index + 1, 'missing _type')
-    byId.set(doc._id, {
-      ...doc,
-      _rev: typeof doc._rev === 'string' ? doc._rev : transactionId,
-      _createdAt: typeof doc._createdAt === 'string' ? doc._createdAt : timestamp,
-      _updatedAt: typeof doc._updatedAt === 'string' ? doc._updatedAt : timestamp,
-    } as LakeDocument)
+    // The parsed line is this import's own object: completed in place, not copied.
+    if (typeof doc._rev !== 'string') doc._rev = transactionId
+    if (typeof doc._createdAt !== 'string') doc._createdAt = timestamp
+    if (typeof doc._updatedAt !== 'string') doc._updatedAt = timestamp
+    byId.set(doc._id, doc as LakeDocument)
   })
   const changes: DocumentChange[] = [...byId.values()].map((doc) => ({
     id: doc._id,

@@ -395,7 +395,8 @@ export function applyTransaction(input: TransactionInput): CommittedTransaction 
       id,
       before,
       after,
-      mutations: after ? [{createOrReplace: jsonClone(after)}] : [{delete: {id}}],
+      // Shared, not copied: committed documents are never mutated (lake/store/documents.ts).
+      mutations: after ? [{createOrReplace: after}] : [{delete: {id}}],
     })
   }
 

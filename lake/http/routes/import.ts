@@ -28,25 +28,37 @@ export async function handleImport(ctx: RequestContext): Promise<void> {
 }
 
 /** The body as text, after checking every line's encoding and depth (`\n` never occurs inside a
- *  UTF-8 sequence, so each line decodes alone). */
+ *  UTF-8 sequence, so a line that is not valid UTF-8 is found by decoding each line alone). */
 function checkedNdjson(body: Buffer): string {
-  const lines: string[] = []
+  let text: string
+  try {
+    text = decodeUtf8(body)
+  } catch {
+    throw importError(firstInvalidLine(body), 'not valid UTF-8')
+  }
   let start = 0
-  while (start <= body.length) {
-    const newline = body.indexOf(10, start)
-    const end = newline === -1 ? body.length : newline
-    const number = lines.length + 1
-    let line: string
-    try {
-      line = decodeUtf8(body.subarray(start, end))
-    } catch {
-      throw importError(number, 'not valid UTF-8')
-    }
-    if (jsonDepthExceeds(line)) {
+  for (let number = 1; start <= text.length; number++) {
+    const newline = text.indexOf('\n', start)
+    const end = newline === -1 ? text.length : newline
+    if (jsonDepthExceeds(text.slice(start, end))) {
       throw importError(number, `nesting deeper than ${MAX_JSON_DEPTH} levels`)
     }
-    lines.push(line)
     start = end + 1
   }
-  return lines.join('\n')
+  return text
+}
+
+function firstInvalidLine(body: Buffer): number {
+  let start = 0
+  for (let number = 1; start <= body.length; number++) {
+    const newline = body.indexOf(10, start)
+    const end = newline === -1 ? body.length : newline
+    try {
+      decodeUtf8(body.subarray(start, end))
+    } catch {
+      return number
+    }
+    start = end + 1
+  }
+  return 1
 }
