@@ -13,7 +13,9 @@ import {queryExecutionError, queryTooComplex, type LakeError} from '../core/erro
 import type {LakeDocument} from '../core/types.ts'
 
 /** groq-js's options but the dataset and parameters; `timestamp` is `now()` for the planner too. */
-type EvaluationContext = Omit<EvaluateOptions, 'dataset' | 'params' | 'timestamp'> & {timestamp: Date}
+type EvaluationContext = Omit<EvaluateOptions, 'dataset' | 'params' | 'timestamp'> & {
+  timestamp: Date
+}
 
 export function evaluationPlan(
   prepared: PreparedQuery,

@@ -83,10 +83,7 @@ export function comparisonOf(c: ExprNode): Comparison | null {
 }
 
 /** The operand's value in a request made at `timestamp`. */
-export function operandValue(
-  operand: Operand,
-  timestamp: Date,
-): string | number | boolean | null {
+export function operandValue(operand: Operand, timestamp: Date): string | number | boolean | null {
   return operand.kind === 'now' ? timestamp.toISOString() : operand.value
 }
 
