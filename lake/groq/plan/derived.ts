@@ -11,7 +11,8 @@
  * copying), instead of being recomputed from every document: after a patch of one document of a
  * 50,000-document type, its memoized columns and visibility cost a copy, not 50,000 attribute
  * reads and id checks. Only one step back is kept (a value never asked of an array is recomputed
- * when its successor needs it), so old arrays are not retained in a chain.
+ * when its successor needs it), and a previous value is released once patched into its successor,
+ * so neither old arrays nor old values are retained.
  */
 import {compareIds} from '../../core/ids.ts'
 import type {LakeDocument} from '../../core/types.ts'
@@ -49,10 +50,15 @@ export function derived<T>(
   if (!memo) memos.set(docs, (memo = new Map()))
   if (memo.has(key)) return memo.get(key) as T
   const patch = patches.get(docs)
-  const value =
-    patch?.previous?.has(key) === true
-      ? derivation.patch(patch.previous.get(key) as T, patch, docs)
-      : derivation.compute(docs)
+  let value: T
+  if (patch?.previous?.has(key)) {
+    value = derivation.patch(patch.previous.get(key) as T, patch, docs)
+    // The previous array's value is no longer needed for this one (it recomputes if asked).
+    patch.previous.delete(key)
+    if (patch.previous.size === 0) patches.delete(docs)
+  } else {
+    value = derivation.compute(docs)
+  }
   memo.set(key, value)
   return value
 }
