@@ -256,13 +256,20 @@ export class PerspectiveView {
         return positions
       },
       // Unchanged documents keep their visibility: only the changed ones are checked.
-      patch: (previous, {origin, previousLength}, docs) => {
-        const was = new Uint8Array(previousLength)
-        for (const i of previous) was[i] = 1
+      patch: (previous, {pieces}, docs) => {
         const positions: number[] = []
-        for (let i = 0; i < docs.length; i++) {
-          const from = origin[i]
-          if (from >= 0 ? was[from] === 1 : kept(docs[i])) positions.push(i)
+        let k = 0
+        for (const piece of pieces) {
+          if (piece.kind === 'fresh') {
+            if (kept(docs[piece.at])) positions.push(piece.at)
+            continue
+          }
+          // Previous positions are ascending, and so are the runs.
+          while (k < previous.length && previous[k] < piece.from) k++
+          const shift = piece.at - piece.from
+          for (; k < previous.length && previous[k] < piece.to; k++) {
+            positions.push(previous[k] + shift)
+          }
         }
         return positions
       },

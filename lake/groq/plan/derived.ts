@@ -5,8 +5,8 @@
  *
  * Shared arrays (a source's whole `_id`-sorted list and its per-type lists) are never mutated: a
  * commit replaces the arrays it touches with copies made by {@link applyChanges}, which records
- * for the copy where each of its documents came from (`origin[i]`: the position in the previous
- * array, or -1 for a new or changed document). A value first asked of the copy is then patched
+ * for the copy where its documents came from ({@link ArrayPatch}: runs of the previous array, and
+ * the new or changed documents). A value first asked of the copy is then patched
  * from the previous array's value, reading only the changed documents (plus one pass of plain
  * copying), instead of being recomputed from every document: after a patch of one document of a
  * 50,000-document type, its memoized columns and visibility cost a copy, not 50,000 attribute
@@ -20,10 +20,13 @@ import type {LakeDocument} from '../../core/types.ts'
 /** Document changes by id: the new revision, or null for a deletion. */
 export type DocumentChanges = ReadonlyMap<string, LakeDocument | null>
 
-/** How a copy relates to the array it was made from. */
+/**
+ * How a copy relates to the array it was made from, in order of position in the copy: runs of
+ * documents copied unchanged (previous positions `from` to `to`, exclusive, now from `at`) and
+ * single new or changed documents (`fresh`, at `at`).
+ */
 export interface ArrayPatch {
-  /** For each position of the copy, the position of the same document in the previous array, or -1. */
-  origin: Int32Array
+  pieces: Array<{kind: 'run'; from: number; to: number; at: number} | {kind: 'fresh'; at: number}>
   previousLength: number
 }
 
@@ -72,31 +75,36 @@ export function applyChanges(
   changes: DocumentChanges,
 ): LakeDocument[] {
   const ids = [...changes.keys()].sort(compareIds)
-  const out: LakeDocument[] = []
-  const origin = new Int32Array(docs.length + ids.length)
+  const pieces: ArrayPatch['pieces'] = []
+  const fresh: LakeDocument[] = []
   let from = 0
+  let length = 0
+  const run = (to: number) => {
+    if (to > from) pieces.push({kind: 'run', from, to, at: length})
+    length += to - from
+  }
   for (const id of ids) {
     const at = lowerBound(docs, id, from)
-    for (let j = from; j < at; j++) {
-      origin[out.length] = j
-      out.push(docs[j])
-    }
+    run(at)
     from = at < docs.length && docs[at]._id === id ? at + 1 : at
     const doc = changes.get(id)
     if (doc) {
-      origin[out.length] = -1
-      out.push(doc)
+      pieces.push({kind: 'fresh', at: length++})
+      fresh.push(doc)
     }
   }
-  for (let j = from; j < docs.length; j++) {
-    origin[out.length] = j
-    out.push(docs[j])
+  run(docs.length)
+  // One allocation of the final size, filled by plain copying: no growth, little garbage.
+  const out = new Array<LakeDocument>(length)
+  let f = 0
+  for (const piece of pieces) {
+    if (piece.kind === 'run') {
+      for (let j = piece.from, i = piece.at; j < piece.to; j++, i++) out[i] = docs[j]
+    } else {
+      out[piece.at] = fresh[f++]
+    }
   }
-  patches.set(out, {
-    origin: origin.subarray(0, out.length),
-    previousLength: docs.length,
-    previous: memos.get(docs),
-  })
+  patches.set(out, {pieces, previousLength: docs.length, previous: memos.get(docs)})
   // The previous array's own patch is no longer needed by anything made from now on.
   patches.delete(docs)
   return out

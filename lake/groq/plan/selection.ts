@@ -66,11 +66,11 @@ function computeColumn(docs: readonly LakeDocument[], path: readonly string[]): 
 function columnDerivation(path: readonly string[]): Derivation<unknown[]> {
   return {
     compute: (docs) => computeColumn(docs, path),
-    patch: (previous, {origin}, docs) => {
+    patch: (previous, {pieces}, docs) => {
       const out = new Array<unknown>(docs.length)
-      for (let i = 0; i < docs.length; i++) {
-        const from = origin[i]
-        out[i] = from >= 0 ? previous[from] : valueOf(docs[i], path)
+      for (const piece of pieces) {
+        if (piece.kind === 'fresh') out[piece.at] = valueOf(docs[piece.at], path)
+        else for (let j = piece.from, i = piece.at; j < piece.to; j++, i++) out[i] = previous[j]
       }
       return out
     },

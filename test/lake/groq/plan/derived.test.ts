@@ -29,8 +29,15 @@ function countingDerivation(reads: {count: number}): Derivation<unknown[]> {
   }
   return {
     compute: (docs) => docs.map(valueOf),
-    patch: (previous, {origin}, docs) =>
-      docs.map((d, i) => (origin[i] >= 0 ? previous[origin[i]] : valueOf(d))),
+    patch: (previous, {pieces}, docs) => {
+      const out = new Array<unknown>(docs.length)
+      for (const piece of pieces) {
+        if (piece.kind === 'fresh') out[piece.at] = valueOf(docs[piece.at])
+        else
+          for (let j = piece.from; j < piece.to; j++) out[piece.at + j - piece.from] = previous[j]
+      }
+      return out
+    },
   }
 }
 
