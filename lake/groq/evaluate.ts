@@ -7,13 +7,15 @@ import {evaluate, evaluateSync, toJS, type EvaluateOptions, type ExprNode} from 
 import {isStackOverflow} from './parse.ts'
 import type {PerspectiveView} from './perspective.ts'
 import type {PreparedQuery} from './prepare.ts'
-import {FIELD_PREFERENCE, satisfies} from './plan/constraints.ts'
 import {applyNative, selectTopCandidates, selection, type Selection} from './plan/selection.ts'
 import type {SiteFilter, TopKSite} from './plan/sites.ts'
 import {queryExecutionError, queryTooComplex, type LakeError} from '../core/errors.ts'
 import type {LakeDocument} from '../core/types.ts'
 
-type EvaluationContext = Omit<EvaluateOptions, 'dataset' | 'params'>
+/** groq-js's options but the dataset and parameters; `timestamp` is `now()` for the planner too. */
+type EvaluationContext = Omit<EvaluateOptions, 'dataset' | 'params' | 'timestamp'> & {
+  timestamp: Date
+}
 
 export function evaluationPlan(
   prepared: PreparedQuery,
@@ -36,7 +38,7 @@ export function evaluationPlan(
     for (const site of prepared.sites) {
       bound[site.param] =
         site.kind === 'count'
-          ? siteSelection(site.filter, view).idx.length
+          ? siteSelection(site.filter, view, context.timestamp).idx.length
           : topCandidates(site, view, params, context)
     }
   }
@@ -45,16 +47,9 @@ export function evaluationPlan(
   if (options.access === 'none') {
     dataset = []
   } else if (prepared.exact) {
-    // Look up the most selective conjunct, then check all of them on the view documents. In the
-    // raw and published perspectives view ids are raw ids, so the lookup is already exact.
-    const all = [...prepared.exact.conjuncts].sort(
-      (a, b) => FIELD_PREFERENCE[a.field] - FIELD_PREFERENCE[b.field],
-    )
-    const [first] = all
-    const stack = options.perspective.kind === 'stack'
-    const docs = stack ? view.byIds(new Set(view.candidates(first))) : view.exactDocs(first)
-    const check = stack ? all : all.slice(1)
-    dataset = docs.filter((doc) => check.every((constraint) => satisfies(doc, constraint)))
+    // Exactly the view documents passing the filter, in `_id` order.
+    const sel = siteSelection(prepared.exact, view, context.timestamp)
+    dataset = sel.idx.map((i) => sel.doc(i))
     tree = prepared.exact.tree
   } else if (prepared.constraints) {
     const ids = new Set<string>()
@@ -68,8 +63,12 @@ export function evaluationPlan(
   return {tree, options: {...context, dataset, params: bound}}
 }
 
-/** The view documents passing a site's native predicates (in `_id` order). */
-function siteSelection(filter: SiteFilter, view: PerspectiveView): Selection {
+/** The view documents passing a site's native predicates (in `_id` order; `now()` = timestamp). */
+function siteSelection(
+  filter: Pick<SiteFilter, 'lookup' | 'native'>,
+  view: PerspectiveView,
+  timestamp: Date,
+): Selection {
   if (view.options.access === 'none') return selection([], {shared: false})
   const {lookup, native} = filter
   const {source} = view
@@ -96,11 +95,12 @@ function siteSelection(filter: SiteFilter, view: PerspectiveView): Selection {
           p.constraint.field !== '_type' ||
           !p.constraint.values.includes(type),
       ),
+      timestamp,
     )
   } else {
     sel = selection(view.exactDocs(lookup), {shared: false})
   }
-  return applyNative(sel, native)
+  return applyNative(sel, native, timestamp)
 }
 
 const CHUNK_PARAM = '__lake_chunk'
@@ -112,7 +112,7 @@ function topCandidates(
   params: Record<string, unknown>,
   context: EvaluationContext,
 ): LakeDocument[] {
-  const sel = siteSelection(site.filter, view)
+  const sel = siteSelection(site.filter, view, context.timestamp)
   const {residual} = site.filter
   if (!residual) return selectTopCandidates(sel, site, null)
   const counter: ExprNode = {

@@ -7,6 +7,7 @@ import {isModernApiVersion} from '../core/apiVersion.ts'
 import {compareIds, isDraftId, isVersionId, publishedId, versionRelease} from '../core/ids.ts'
 import {validationError, type LakeError} from '../core/errors.ts'
 import type {LakeDocument} from '../core/types.ts'
+import {derived} from './plan/derived.ts'
 import {overlaySelection, type Selection} from './plan/selection.ts'
 import type {Constraint} from './plan/constraints.ts'
 import type {QuerySource} from './source.ts'
@@ -57,8 +58,6 @@ export function parsePerspective(
 function badPerspective(value: string): LakeError {
   return validationError(`Invalid perspective "${value}"`)
 }
-
-const keptMemo = new WeakMap<readonly LakeDocument[], Map<string, number[]>>()
 
 /** The documents a caller sees under a perspective, by view id. */
 export class PerspectiveView {
@@ -245,23 +244,36 @@ export class PerspectiveView {
   /**
    * Raw/published perspectives only: positions of the documents of a shared source array (from
    * `all()` or `docsByType()`, replaced rather than mutated on commit) that are in this view.
-   * Memoized per array and (access, perspective).
+   * Memoized per array and (access, perspective), patched across commits (plan/derived.ts).
    */
   keptPositions(shared: readonly LakeDocument[]): number[] {
     const {access, perspective, rawIncludesVersions} = this.options
-    const key = `${access}|${perspective.kind}|${rawIncludesVersions}`
-    let byKey = keptMemo.get(shared)
-    if (!byKey) keptMemo.set(shared, (byKey = new Map()))
-    let positions = byKey.get(key)
-    if (!positions) {
-      positions = []
-      for (let i = 0; i < shared.length; i++) {
-        const id = shared[i]._id
-        if (this.readable(id) && this.inPerspective(id)) positions.push(i)
-      }
-      byKey.set(key, positions)
-    }
-    return positions
+    const kept = (doc: LakeDocument) => this.readable(doc._id) && this.inPerspective(doc._id)
+    return derived(shared, `kept\u0000${access}|${perspective.kind}|${rawIncludesVersions}`, {
+      compute: (docs) => {
+        const positions: number[] = []
+        for (let i = 0; i < docs.length; i++) if (kept(docs[i])) positions.push(i)
+        return positions
+      },
+      // Unchanged documents keep their visibility: only the changed ones are checked.
+      patch: (previous, {pieces}, docs) => {
+        const positions: number[] = []
+        let k = 0
+        for (const piece of pieces) {
+          if (piece.kind === 'fresh') {
+            if (kept(docs[piece.at])) positions.push(piece.at)
+            continue
+          }
+          // Previous positions are ascending, and so are the runs.
+          while (k < previous.length && previous[k] < piece.from) k++
+          const shift = piece.at - piece.from
+          for (; k < previous.length && previous[k] < piece.to; k++) {
+            positions.push(previous[k] + shift)
+          }
+        }
+        return positions
+      },
+    })
   }
 
   /**

@@ -21,9 +21,10 @@ export interface PreparedQuery {
   /** One candidate constraint per `*`, or null when some `*` can't be narrowed. */
   constraints: Constraint[] | null
   /**
-   * Set when the query has ONE `*`, filtered only by indexable conjuncts: in the raw and published
-   * perspectives the index lookup is then exact, so `tree` is evaluated with that filter replaced
-   * by `*` over exactly the matching documents (the filter need not run per document).
+   * Set when the query has ONE `*`, filtered only by native predicates (indexable constraints,
+   * `defined()`, comparisons with constants or `now()`): the lake computes exactly the matching
+   * documents, and `tree` is evaluated with that filter replaced by `*` over them (the filter need
+   * not run per document in groq-js).
    */
   exact: ExactPlan | null
   /**
@@ -61,7 +62,7 @@ function plan(query: string, params: Record<string, unknown>): PreparedQuery {
   try {
     const planned = planSites(tree)
     const constraints = planNarrowing(planned.tree)
-    const exact = constraints ? planExact(planned.tree) : null
+    const exact = planExact(planned.tree)
     return {
       query,
       tree: planned.tree,

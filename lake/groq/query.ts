@@ -4,13 +4,14 @@
  *
  * The modules, one concern each:
  * - lake/groq/parse.ts: size limit, parsing, errors in Sanity's words;
- * - lake/groq/prepare.ts: parse + plan, cached (lake/groq/plan/: constraints, narrowing, sites,
- *   selections, unsupported functions), over the typed walker lake/groq/walk.ts;
+ * - lake/groq/prepare.ts: parse + plan, cached (lake/groq/plan/: constraints, comparisons,
+ *   narrowing, sites, selections, memos patched across commits, unsupported functions), over the
+ *   typed walker lake/groq/walk.ts;
  * - lake/groq/perspective.ts: perspectives and the caller's view of a dataset;
  * - lake/groq/evaluate.ts: binding the plan and running groq-js;
  * - lake/groq/source.ts: where documents come from;
- * - lake/groq/pool.ts + worker.ts + workerSource.ts: the HTTP query path, off the main thread
- *   with a time limit per query;
+ * - lake/groq/pool.ts + worker.ts + workerSource.ts (+ documentIndexes.ts): the HTTP query path,
+ *   off the main thread with a time limit per query;
  * - this module: in-process evaluation (tests, dry runs, mutations by query).
  */
 import {evaluatePrepared, evaluatePreparedSync, SyncUnsupported} from './evaluate.ts'

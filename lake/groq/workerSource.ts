@@ -11,16 +11,14 @@
  * applied. In WAL mode a reader sees every transaction committed before its read began, so a
  * query sent after a mutation's response sees that mutation.
  *
- * Indexes are kept up to date incrementally: a change replaces only the arrays it touches (the
- * sorted list and the changed types' lists are copied with the change applied), because the
- * planner memoizes columns and visibility per array identity (lake/groq/plan/selection.ts,
- * perspective.ts), so untouched types keep their memos. A large batch (an import) drops the
+ * Indexes are kept up to date incrementally (lake/groq/documentIndexes.ts: a change is queued for
+ * the arrays it touches and merged when a query next reads them, so untouched types keep their
+ * arrays and the planner's memos are patched, not rebuilt). A large batch (an import) drops the
  * indexes instead, to be rebuilt on first use.
  */
 import {DatabaseSync, type StatementSync} from 'node:sqlite'
-import {compareIds} from '../core/ids.ts'
-import {findReferences} from '../core/references.ts'
 import type {LakeDocument} from '../core/types.ts'
+import {DocumentIndexes} from './documentIndexes.ts'
 import type {QuerySource} from './source.ts'
 
 /** Above this many changed documents in one refresh, indexes are rebuilt rather than patched. */
@@ -33,42 +31,7 @@ interface DatasetCache {
   /** `PRAGMA data_version` when this cache was last brought up to date. */
   version: number
   docs: Map<string, LakeDocument>
-  sorted: LakeDocument[] | null
-  byType: Map<string, LakeDocument[]> | null
-  bySlug: Map<string, Set<string>> | null
-  /** `_ref` value → ids of the documents holding it (lake/core/references.ts finds them). */
-  byRef: Map<string, Set<string>> | null
-}
-
-function slugOf(doc: LakeDocument): string | null {
-  const slug = doc.slug as {current?: unknown} | undefined
-  return slug && typeof slug === 'object' && typeof slug.current === 'string' ? slug.current : null
-}
-
-/** Position of `id` in an `_id`-sorted array (or where it would be inserted). */
-function lowerBound(docs: readonly LakeDocument[], id: string): number {
-  let lo = 0
-  let hi = docs.length
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1
-    if (compareIds(docs[mid]._id, id) < 0) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
-
-/** A copy of an `_id`-sorted array with `id` replaced, inserted or (doc null) removed. */
-function withChange(
-  docs: readonly LakeDocument[],
-  id: string,
-  doc: LakeDocument | null,
-): LakeDocument[] {
-  const at = lowerBound(docs, id)
-  const present = at < docs.length && docs[at]._id === id
-  const copy = docs.slice()
-  if (doc) copy.splice(at, present ? 1 : 0, doc)
-  else if (present) copy.splice(at, 1)
-  return copy
+  indexes: DocumentIndexes
 }
 
 export class WorkerDocuments {
@@ -122,10 +85,7 @@ export class WorkerDocuments {
         seq: Number(row?.seq ?? 0),
         version,
         docs,
-        sorted: null,
-        byType: null,
-        bySlug: null,
-        byRef: null,
+        indexes: new DocumentIndexes(docs),
       }
       this.caches.set(dataset, cache)
       return cache
@@ -168,105 +128,21 @@ export class WorkerDocuments {
       if (after) cache.docs.set(id, after)
       else cache.docs.delete(id)
       cache.seq = Math.max(cache.seq, Number(row.seq))
-      if (incremental) patchIndexes(cache, id, before, after)
+      if (incremental) cache.indexes.change(id, before, after)
     }
-    if (!incremental) {
-      cache.sorted = null
-      cache.byType = null
-      cache.bySlug = null
-      cache.byRef = null
-    }
+    if (!incremental) cache.indexes = new DocumentIndexes(cache.docs)
   }
 
   private sourceOf(cache: DatasetCache): QuerySource {
-    const sorted = () => {
-      cache.sorted ??= [...cache.docs.values()].sort((a, b) => compareIds(a._id, b._id))
-      return cache.sorted
-    }
-    const byType = () => {
-      if (!cache.byType) {
-        const index = new Map<string, LakeDocument[]>()
-        for (const doc of sorted()) {
-          let list = index.get(doc._type)
-          if (!list) index.set(doc._type, (list = []))
-          list.push(doc)
-        }
-        cache.byType = index
-      }
-      return cache.byType
-    }
-    const bySlug = () => {
-      if (!cache.bySlug) {
-        const index = new Map<string, Set<string>>()
-        for (const doc of cache.docs.values()) addSlug(index, doc)
-        cache.bySlug = index
-      }
-      return cache.bySlug
-    }
-    const byRef = () => {
-      if (!cache.byRef) {
-        const index = new Map<string, Set<string>>()
-        for (const doc of cache.docs.values()) addRefs(index, doc)
-        cache.byRef = index
-      }
-      return cache.byRef
-    }
     return {
       get: (id) => cache.docs.get(id) ?? null,
-      idsReferencing: (ids) => {
-        const found = new Set<string>()
-        for (const id of ids) for (const from of byRef().get(id) ?? []) found.add(from)
-        return [...found].sort(compareIds)
-      },
-      all: sorted,
-      docsByType: (type) => byType().get(type) ?? [],
+      idsReferencing: (ids) => cache.indexes.idsReferencing(ids),
+      all: () => cache.indexes.all(),
+      docsByType: (type) => cache.indexes.ofType(type),
       idsByType: (types) =>
-        types.flatMap((type) => (byType().get(type) ?? []).map((doc) => doc._id)),
-      idsBySlug: (slugs) => slugs.flatMap((slug) => [...(bySlug().get(slug) ?? [])]),
+        types.flatMap((type) => cache.indexes.ofType(type).map((doc) => doc._id)),
+      idsBySlug: (slugs) => cache.indexes.idsBySlug(slugs),
     }
-  }
-}
-
-function addSlug(index: Map<string, Set<string>>, doc: LakeDocument): void {
-  const slug = slugOf(doc)
-  if (slug === null) return
-  let ids = index.get(slug)
-  if (!ids) index.set(slug, (ids = new Set()))
-  ids.add(doc._id)
-}
-
-function addRefs(index: Map<string, Set<string>>, doc: LakeDocument): void {
-  for (const {ref} of findReferences(doc)) {
-    let ids = index.get(ref)
-    if (!ids) index.set(ref, (ids = new Set()))
-    ids.add(doc._id)
-  }
-}
-
-function patchIndexes(
-  cache: DatasetCache,
-  id: string,
-  before: LakeDocument | null,
-  after: LakeDocument | null,
-): void {
-  if (cache.sorted) cache.sorted = withChange(cache.sorted, id, after)
-  if (cache.byType) {
-    if (before && before._type !== after?._type) {
-      const list = withChange(cache.byType.get(before._type) ?? [], id, null)
-      if (list.length) cache.byType.set(before._type, list)
-      else cache.byType.delete(before._type)
-    }
-    if (after)
-      cache.byType.set(after._type, withChange(cache.byType.get(after._type) ?? [], id, after))
-  }
-  if (cache.byRef) {
-    if (before) for (const {ref} of findReferences(before)) cache.byRef.get(ref)?.delete(id)
-    if (after) addRefs(cache.byRef, after)
-  }
-  if (cache.bySlug) {
-    const old = before ? slugOf(before) : null
-    if (old !== null) cache.bySlug.get(old)?.delete(id)
-    if (after) addSlug(cache.bySlug, after)
   }
 }
 

@@ -6,10 +6,15 @@
  *   constants, which narrows through the reference index ({@link lookupOf}) but is always
  *   evaluated by groq-js too (the index holds every `_ref`, a superset of what it matches);
  * - native predicates: conjuncts the lake decides exactly like groq-js would (indexable
- *   constraints, `defined(path)`, `!defined(path)`).
+ *   constraints, `defined(path)`, `!defined(path)`, and comparisons of a path with a constant or
+ *   `now()`, whose rules live in lake/groq/plan/ranges.ts).
  */
 import type {ExprNode} from 'groq-js'
 import type {LakeDocument} from '../../core/types.ts'
+import {attributePath} from './paths.ts'
+import {comparisonOf, type Comparison} from './ranges.ts'
+
+export {attributePath} from './paths.ts'
 
 export type Constraint =
   | {field: '_id'; values: string[]}
@@ -35,18 +40,6 @@ export function conjuncts(expr: ExprNode, out: ExprNode[] = []): ExprNode[] {
     out.push(expr)
   }
   return out
-}
-
-/** `name`, `a.b.c` (from the current document) as a list of attribute names, else null. */
-export function attributePath(node: ExprNode): string[] | null {
-  const path: string[] = []
-  let n: ExprNode | undefined = node
-  while (n && n.type === 'AccessAttribute') {
-    path.unshift(n.name)
-    n = n.base
-  }
-  if (path.length === 0) return null
-  return n === undefined || n.type === 'This' ? path : null
 }
 
 function fieldOf(node: ExprNode): Constraint['field'] | null {
@@ -163,7 +156,9 @@ export function valueAt(doc: unknown, path: readonly string[]): unknown {
 }
 
 export type NativePredicate =
-  {kind: 'constraint'; constraint: Constraint} | {kind: 'defined'; path: string[]; negated: boolean}
+  | {kind: 'constraint'; constraint: Constraint}
+  | {kind: 'defined'; path: string[]; negated: boolean}
+  | {kind: 'compare'; comparison: Comparison}
 
 /** The native predicate a conjunct expresses, or null when groq-js must evaluate it. */
 export function nativePredicate(c: ExprNode): NativePredicate | null {
@@ -179,5 +174,6 @@ export function nativePredicate(c: ExprNode): NativePredicate | null {
     const path = n.args.length === 1 ? attributePath(n.args[0]) : null
     if (path) return {kind: 'defined', path, negated}
   }
-  return null
+  const comparison = comparisonOf(c)
+  return comparison ? {kind: 'compare', comparison} : null
 }

@@ -9,9 +9,18 @@
  * constraints' candidates (the filter itself still runs exactly) gives the same result. If any
  * `*` is not narrowable (or `releases::all()` is used, which reads the dataset implicitly), the
  * whole dataset is used.
+ *
+ * A query with a single `*` whose filter is entirely native ({@link planExact}) is evaluated over
+ * exactly the documents passing it, with the filter removed from the tree.
  */
 import type {ExprNode, FilterNode} from 'groq-js'
-import {conjunctConstraint, conjuncts, lookupOf, type Constraint} from './constraints.ts'
+import {
+  conjuncts,
+  lookupOf,
+  nativePredicate,
+  type Constraint,
+  type NativePredicate,
+} from './constraints.ts'
 import {children, rewriteTree, walk, type GroqNode} from '../walk.ts'
 
 /** One constraint per `*` occurrence, or null if any `*` is not directly and indexably filtered. */
@@ -37,29 +46,38 @@ export function planNarrowing(tree: ExprNode): Constraint[] | null {
   return constraints
 }
 
-/** A query with ONE `*`, filtered only by indexable conjuncts (see PreparedQuery.exact). */
+/**
+ * A query with ONE `*`, filtered only by native predicates (indexable constraints, `defined()`,
+ * comparisons with constants or `now()`; see PreparedQuery.exact).
+ */
 export interface ExactPlan {
-  conjuncts: Constraint[]
+  /** The most selective indexable conjunct to fetch candidates by, or null for all documents. */
+  lookup: Constraint | null
+  /** Every conjunct of the filter (the lookup's too). */
+  native: NativePredicate[]
   /** The tree with that filter replaced by `*` (bound to exactly the matching documents). */
   tree: ExprNode
 }
 
-/** The single `*` of a query whose filter consists solely of indexable conjuncts, or null. */
+/** The single `*` of a query whose filter consists solely of native predicates, or null. */
 export function planExact(tree: ExprNode): ExactPlan | null {
   let filter: FilterNode | null = null
   let count = 0
+  let implicit = false
   walk(tree, (node) => {
     if (node.type === 'Everything') count++
     if (node.type === 'Filter' && node.base.type === 'Everything') filter = node
+    // `releases::all()` reads the dataset itself, which becomes the matching documents here.
+    if (node.type === 'FuncCall' && node.namespace === 'releases') implicit = true
   })
-  if (count !== 1 || !filter) return null
+  if (count !== 1 || !filter || implicit) return null
   const target: FilterNode = filter
-  const found: Constraint[] = []
+  const native: NativePredicate[] = []
   for (const conjunct of conjuncts(target.expr)) {
-    const constraint = conjunctConstraint(conjunct)
-    if (!constraint) return null
-    found.push(constraint)
+    const predicate = nativePredicate(conjunct)
+    if (!predicate) return null
+    native.push(predicate)
   }
   const replaced = rewriteTree(tree, (node) => (node === target ? {type: 'Everything'} : undefined))
-  return {conjuncts: found, tree: replaced}
+  return {lookup: lookupOf(target.expr), native, tree: replaced}
 }

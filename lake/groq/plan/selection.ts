@@ -9,6 +9,8 @@
  */
 import type {LakeDocument} from '../../core/types.ts'
 import {satisfies, valueAt, type Constraint, type NativePredicate} from './constraints.ts'
+import {derived, type Derivation} from './derived.ts'
+import {comparisonTest, operandValue} from './ranges.ts'
 import type {TopKSite} from './sites.ts'
 
 function rank(value: unknown): number {
@@ -38,7 +40,8 @@ export function compareOrderValues(a: unknown, b: unknown): number {
  * Some candidate documents (`idx`: ascending positions, so `_id` order is kept), with access to
  * attribute values by position. Reading attributes of thousands of documents is the main cost of
  * a site, so for SHARED arrays (the storage's per-type and whole-dataset arrays, replaced, never
- * mutated, on commit) the values are memoized per array and path.
+ * mutated, on commit) the values are memoized per array and path, and patched rather than
+ * recomputed when a commit replaces the array (lake/groq/plan/derived.ts).
  */
 export interface Selection {
   idx: number[]
@@ -48,14 +51,30 @@ export interface Selection {
   doc(i: number): LakeDocument
 }
 
-const columnMemo = new WeakMap<readonly LakeDocument[], Map<string, unknown[]>>()
-
-function computeColumn(docs: readonly LakeDocument[], path: readonly string[]): unknown[] {
+function valueOf(doc: LakeDocument, path: readonly string[]): unknown {
   if (path.length === 1) {
     const [name] = path
-    return docs.map((doc) => (Object.hasOwn(doc, name) ? (doc[name] ?? null) : null))
+    return Object.hasOwn(doc, name) ? (doc[name] ?? null) : null
   }
-  return docs.map((doc) => valueAt(doc, path))
+  return valueAt(doc, path)
+}
+
+function computeColumn(docs: readonly LakeDocument[], path: readonly string[]): unknown[] {
+  return docs.map((doc) => valueOf(doc, path))
+}
+
+function columnDerivation(path: readonly string[]): Derivation<unknown[]> {
+  return {
+    compute: (docs) => computeColumn(docs, path),
+    patch: (previous, {pieces}, docs) => {
+      const out = new Array<unknown>(docs.length)
+      for (const piece of pieces) {
+        if (piece.kind === 'fresh') out[piece.at] = valueOf(docs[piece.at], path)
+        else for (let j = piece.from, i = piece.at; j < piece.to; j++, i++) out[i] = previous[j]
+      }
+      return out
+    },
+  }
 }
 
 function memoized(
@@ -75,14 +94,12 @@ export function selection(
   docs: readonly LakeDocument[],
   options: {shared: boolean; idx?: number[]},
 ): Selection {
-  let columns = options.shared ? columnMemo.get(docs) : undefined
-  if (!columns) {
-    columns = new Map()
-    if (options.shared) columnMemo.set(docs, columns)
-  }
+  const column: Selection['column'] = options.shared
+    ? (path) => derived(docs, `column\u0000${path.join('\u0000')}`, columnDerivation(path))
+    : memoized((path) => computeColumn(docs, path), new Map())
   return {
     idx: options.idx ?? docs.map((_, i) => i),
-    column: memoized((path) => computeColumn(docs, path), columns),
+    column,
     doc: (i) => docs[i],
   }
 }
@@ -111,8 +128,15 @@ const CONSTRAINT_PATH: Record<Exclude<Constraint['field'], 'references'>, string
   slug: ['slug', 'current'],
 }
 
-/** The selection restricted to the documents passing every predicate. */
-export function applyNative(sel: Selection, predicates: readonly NativePredicate[]): Selection {
+/**
+ * The selection restricted to the documents passing every predicate (`now()` is `timestamp`,
+ * the request's time).
+ */
+export function applyNative(
+  sel: Selection,
+  predicates: readonly NativePredicate[],
+  timestamp: Date,
+): Selection {
   let {idx} = sel
   for (const predicate of predicates) {
     const constraint = predicate.kind === 'constraint' ? predicate.constraint : null
@@ -130,6 +154,11 @@ export function applyNative(sel: Selection, predicates: readonly NativePredicate
       const values = sel.column(predicate.path)
       const negated = predicate.negated
       idx = idx.filter((i) => (values[i] !== null) !== negated)
+    } else if (predicate.kind === 'compare') {
+      const {path, op, operand} = predicate.comparison
+      const values = sel.column(path)
+      const test = comparisonTest(op, operandValue(operand, timestamp))
+      idx = idx.filter((i) => test(values[i]))
     }
   }
   return idx === sel.idx ? sel : {...sel, idx}
