@@ -2,13 +2,14 @@
  * The append-only transaction log (`transactions`, `transaction_documents`): who wrote what and
  * when, with each document's state before and after, which is all that history needs. Each
  * revision is stored once, as its row's `after`; a `before` that is the document's previous
- * logged revision is read from that row ({@link BEFORE}); mutations are kept deflated
- * (lake/store/schema.ts).
+ * logged revision is read from that row ({@link BEFORE}); mutations are kept deflated, those
+ * repeating an after state as a pointer to it (lake/store/mutationLog.ts).
  */
 import type {CommittedTransaction, LakeDocument} from '../core/types.ts'
 import {placeholders, type Database} from './database.ts'
 import {deflateJson, inflateJson} from './compression.ts'
 import {parseDocument} from './documents.ts'
+import {compactMutations, expandMutations} from './mutationLog.ts'
 
 /** One row of the transaction log, with the per-document states it produced. */
 export interface TransactionRecord {
@@ -50,13 +51,16 @@ function storedMutations(tx: CommittedTransaction): string | Uint8Array {
       const after = tx.changes[index].after
       return after !== null && 'createOrReplace' in mutation && mutation.createOrReplace === after
     })
-  return repeatsAfters ? JSON.stringify(AFTERS) : deflateJson(tx.mutations)
+  if (repeatsAfters) return JSON.stringify(AFTERS)
+  const afters = new Map(tx.changes.map((change) => [change.id, change.after]))
+  return deflateJson(compactMutations(tx.mutations, (id) => afters.get(id)))
 }
 
 function mutationsOf(stored: unknown, documents: TransactionRecord['documents']): unknown[] {
   const value = inflateJson(stored)
-  if (Array.isArray(value)) return value
-  return documents.map((document) => ({createOrReplace: document.after}))
+  if (!Array.isArray(value)) return documents.map((document) => ({createOrReplace: document.after}))
+  const afters = new Map(documents.map((document) => [document.id, document.after]))
+  return expandMutations(value, (id) => afters.get(id))
 }
 
 /** A change as the log stores it: the after state already serialized (shared with documents). */
