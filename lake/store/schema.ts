@@ -9,9 +9,10 @@
  * `documents` row holds no copy of the document: `seq` names the log row (`dataset`, `doc_id` =
  * `id`, `seq`) whose `after` is its current revision ({@link CURRENT_BODY}). Only a document
  * whose current revision was never logged (written before the log kept every write) keeps it in
- * `documents.body`. A transaction's mutations (which repeat whole documents for `create*`) are
- * kept deflated. Tables holding document bodies have rowids (a WITHOUT ROWID table stores rows
- * over ~1 KB in overflow pages of their own, doubling the space taken).
+ * `documents.body`. A transaction's mutations are kept deflated, a `create*` that repeats its
+ * document as a pointer to it (lake/store/mutationLog.ts). Tables holding document bodies have
+ * rowids (a WITHOUT ROWID table stores rows over ~1 KB in overflow pages of their own, doubling
+ * the space taken).
  *
  * `documents_text` is the FTS5 full-text index of the documents (lake/store/textIndex.ts).
  *
