@@ -102,6 +102,13 @@ export class PerspectiveView {
     return doc
   }
 
+  /** Stack perspectives: the view document with this id made of its (already resolved) layer. */
+  private viewOf(viewId: string, raw: LakeDocument): LakeDocument {
+    let doc = this.memo.get(viewId)
+    if (!doc) this.memo.set(viewId, (doc = {...raw, _id: viewId, _originalId: raw._id}))
+    return doc
+  }
+
   private rawReadable(id: string): LakeDocument | null {
     if (!this.readable(id) || !this.inPerspective(id)) return null
     return this.source.get(id)
@@ -140,7 +147,7 @@ export class PerspectiveView {
         layers.push(raw)
       }
     }
-    return overlaySelection(ids, layers, (i) => this.get(ids[i]) as LakeDocument)
+    return overlaySelection(ids, layers, (i) => this.viewOf(ids[i], layers[i]))
   }
 
   /**
@@ -182,7 +189,7 @@ export class PerspectiveView {
         layers.push(resolved[b++].raw)
       }
     }
-    return overlaySelection(ids, layers, (i) => this.get(ids[i]) as LakeDocument)
+    return overlaySelection(ids, layers, (i) => this.viewOf(ids[i], layers[i]))
   }
 
   /** Stack perspectives: published ids that have a document in a layer above the published one. */

@@ -26,6 +26,7 @@ import {
   type QueryExtras,
   type QueryReply,
   type QueryRequest,
+  type RefreshRequest,
   type WorkerInit,
 } from './workerProtocol.ts'
 import {LakeError, queryTimeout, queryTooLarge} from '../core/errors.ts'
@@ -110,6 +111,13 @@ export class QueryPool {
       this.queue.push({job, resolve, reject, done: false})
       this.dispatch()
     })
+  }
+
+  /** After a commit: every worker brings its copy of the dataset up to date (no reply). */
+  refresh(dataset: string): void {
+    if (this.closed) return
+    for (const slot of this.slots)
+      slot.worker.postMessage({refresh: dataset} satisfies RefreshRequest)
   }
 
   async close(): Promise<void> {

@@ -23,6 +23,7 @@ import {
   type QueryExtras,
   type QueryReply,
   type QueryRequest,
+  type RefreshRequest,
   type WorkerInit,
 } from './workerProtocol.ts'
 import {LakeError} from '../core/errors.ts'
@@ -111,7 +112,12 @@ export function serveQueries(hook: ExtrasHook): void {
   }
 
   let chain = Promise.resolve()
-  port.on('message', (request: QueryRequest) => {
-    chain = chain.then(() => run(request))
+  port.on('message', (message: QueryRequest | RefreshRequest) => {
+    if ('refresh' in message) {
+      // In the chain, so it never interleaves with a query (nor delays one already queued).
+      chain = chain.then(() => documents.refresh(message.refresh))
+      return
+    }
+    chain = chain.then(() => run(message))
   })
 }

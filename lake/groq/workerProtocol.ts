@@ -44,6 +44,14 @@ export interface QueryRequest {
   options: Omit<QueryOptions, 'timestamp'> & {timestamp?: string}
 }
 
+/**
+ * Sent after each commit (no reply): bring the worker's copy of this dataset up to date now, if
+ * it has one, so the next query does not pay for it (lake/groq/workerSource.ts `refresh`).
+ */
+export interface RefreshRequest {
+  refresh: string
+}
+
 export type QueryReply =
   /** `json`: the result; `extra`: more members of the response object (`,"k":v…` or ''). */
   | {id: number; ok: true; json: string; extra: string}

@@ -100,6 +100,14 @@ export class WorkerDocuments {
     return cache ? this.sourceOf(cache) : EMPTY_SOURCE
   }
 
+  /**
+   * Applies what was committed since, if this worker holds the dataset (the pool sends this after
+   * each commit, so the next query finds the copy and its indexes current). Never loads one.
+   */
+  refresh(dataset: string): void {
+    if (this.caches.has(dataset)) this.current(dataset)
+  }
+
   private current(dataset: string): DatasetCache | null {
     const version = this.dataVersion()
     const cache = this.caches.get(dataset)

@@ -143,6 +143,8 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
     limits: options.queryLimits,
     log,
   })
+  // Query workers catch up with each commit in the background (lake/groq/workerSource.ts).
+  hub.watch((tx) => queries.refresh(tx.dataset))
   const lake: Lake = {
     storage,
     hub,
