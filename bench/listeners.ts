@@ -1,39 +1,96 @@
 /**
  * Listener fan-out benchmark (`npm run bench` → `node bench/listeners.ts`). See bench/README.md.
  *
- * With 1 and with 100 `/data/listen` subscribers (all on
- * `*[_type == "city"]`, lean node:http readers in this process):
+ * The lake runs in its own process (bench/lakeProcess.ts); the writers and lean node:http
+ * `/data/listen` readers run here, so the lake's event loop does only the lake's work. Rows:
+ * 1 listener and 100 listeners on `*[_type == "city"]`, and 100 listeners with 100 different
+ * filters and options (the shapes a Studio opens: document pairs, type lists, searches with
+ * `match`, projections without results; {@link MIXED_LISTENERS}). Each row:
  *
  * 1. Mutation → event latency: one patch at a time, timed from the mutate request until EVERY
  *    listener got that transaction's event; p50 and p99 over the commits.
  * 2. Write throughput: writers committing patches back to back for a fixed time (events keep
- *    flowing to every listener); transactions per second.
+ *    flowing to every listener); transactions per second, and as a share of the 1-listener row.
  *
  * Options (env): BENCH_LISTEN_COMMITS (default 200), BENCH_LISTEN_SECONDS (default 3),
- * BENCH_LISTEN_WRITERS (default 4).
+ * BENCH_LISTEN_WRITERS (default 4), BENCH_LISTEN_ONLY (a regex over the row names).
  */
 import {get} from 'node:http'
 
-import {startTestLake, type TestLake} from '../testkit/lake.ts'
+import {startLakeProcess, type LakeProcess} from './lakeProcess.ts'
 import {ms, percentile, table} from './measure.ts'
 
 const commits = Math.max(20, Number(process.env.BENCH_LISTEN_COMMITS) || 200)
 const seconds = Math.max(1, Number(process.env.BENCH_LISTEN_SECONDS) || 3)
 const writers = Math.max(1, Number(process.env.BENCH_LISTEN_WRITERS) || 4)
+const only = process.env.BENCH_LISTEN_ONLY ? new RegExp(process.env.BENCH_LISTEN_ONLY) : null
 const DATASET = 'bench'
-const QUERY = '*[_type == "city"]'
+const BENCH_ID = 'city-bench'
+
+/** One `/data/listen` request: its query, params and the flags that shape its events. */
+export interface ListenerRequest {
+  query: string
+  params?: Record<string, unknown>
+  includeResult?: boolean
+}
+
+const SAME_QUERY: ListenerRequest = {query: '*[_type == "city"]', params: {}, includeResult: true}
+
+/**
+ * 100 listeners, no two alike (each is its own group in the hub), all matching the patched
+ * document so that every one of them gets every event.
+ */
+export const MIXED_LISTENERS: ListenerRequest[] = Array.from({length: 100}, (_, i) => {
+  switch (i % 4) {
+    case 0:
+      // A document pane: the published and draft pair.
+      return {
+        query: '*[_id in [$id, "drafts." + $id] || _id == $other]',
+        params: {id: BENCH_ID, other: `city-${i}`},
+      }
+    case 1:
+      // A list pane of one type, with a comparison.
+      return {query: '*[_type == $type && population >= $min]', params: {type: 'city', min: -i}}
+    case 2:
+      // A search: `match` filters are evaluated under a time limit.
+      return {
+        query: '*[_type == "city" && (name match $term || _id == $other)]',
+        params: {term: ['Bor*', 'borås', 'Bo*', 'b*'][(i % 8) >> 1], other: `city-${i}`},
+      }
+    default:
+      // A projection the listener ignores, and no result in the event.
+      return {
+        query: '*[_type in ["city", "person"] && defined(name) && !(_id in $skip)]{_id, name}',
+        params: {skip: [`person-${i}`]},
+        includeResult: false,
+      }
+  }
+})
+
+interface Row {
+  name: string
+  listeners: ListenerRequest[]
+}
+
+const ROWS: Row[] = [
+  {name: '1 listener', listeners: [SAME_QUERY]},
+  {name: '100 listeners, one filter', listeners: Array.from({length: 100}, () => SAME_QUERY)},
+  {name: '100 listeners, 100 filters', listeners: MIXED_LISTENERS},
+]
 
 export interface ListenerFigures {
+  name: string
   listeners: number
   p50: number
   p99: number
   txPerSecond: number
 }
 
-/** Latency and throughput with `count` listeners on a running lake. */
-export async function measureListeners(lake: TestLake, count: number): Promise<ListenerFigures> {
-  const client = lake.client({dataset: DATASET})
-  await client.createOrReplace({_id: 'city-bench', _type: 'city', name: 'Borås', population: 0})
+/** Latency and throughput with the given listeners on a running lake. */
+export async function measureListeners(lake: LakeProcess, row: Row): Promise<ListenerFigures> {
+  const count = row.listeners.length
+  const client = lake.client(DATASET)
+  await client.createOrReplace({_id: BENCH_ID, _type: 'city', name: 'Borås', population: 0})
   // Per transaction id: how many listeners have seen it, and who waits for all of them.
   const seen = new Map<string, number>()
   const waiting = new Map<string, () => void>()
@@ -46,16 +103,17 @@ export async function measureListeners(lake: TestLake, count: number): Promise<L
     }
   }
   const subscriptions = await Promise.all(
-    Array.from({length: count}, () => openListener(lake, onEvent)),
+    row.listeners.map((request) => openListener(lake, request, onEvent)),
   )
   try {
     const latencies: number[] = []
+    const tag = row.name.replace(/\W+/g, '-')
     for (let i = 0; i < commits + 20; i++) {
-      const transactionId = `bench-${count}-${i}`
+      const transactionId = `bench-${tag}-${i}`
       const arrived = new Promise<void>((resolve) => waiting.set(transactionId, resolve))
       const started = performance.now()
       await client
-        .patch('city-bench')
+        .patch(BENCH_ID)
         .set({population: i})
         .commit({transactionId, returnDocuments: false})
       await arrived
@@ -72,7 +130,7 @@ export async function measureListeners(lake: TestLake, count: number): Promise<L
       Array.from({length: writers}, async (_, writer) => {
         for (let i = 0; performance.now() < until; i++) {
           await client
-            .patch('city-bench')
+            .patch(BENCH_ID)
             .set({[`w${writer}`]: i})
             .commit({returnDocuments: false})
           done++
@@ -80,7 +138,9 @@ export async function measureListeners(lake: TestLake, count: number): Promise<L
       }),
     )
     const txPerSecond = done / ((performance.now() - started) / 1000)
+    seen.clear()
     return {
+      name: row.name,
       listeners: count,
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
@@ -93,17 +153,21 @@ export async function measureListeners(lake: TestLake, count: number): Promise<L
 
 /**
  * A lean `/data/listen` subscriber (node:http, no event parsing beyond the transaction id), so
- * the figures are the lake's cost and not that of 100 client libraries in the same process.
+ * the readers cost this process little next to the lake's work.
  */
 function openListener(
-  lake: TestLake,
+  lake: LakeProcess,
+  request: ListenerRequest,
   onEvent: (transactionId: string) => void,
 ): Promise<{unsubscribe(): void}> {
   const url = new URL(`${lake.url}/v2025-02-19/data/listen/${DATASET}`)
-  url.searchParams.set('query', QUERY)
-  url.searchParams.set('includeResult', 'true')
+  url.searchParams.set('query', request.query)
+  for (const [name, value] of Object.entries(request.params ?? {})) {
+    url.searchParams.set(`$${name}`, JSON.stringify(value))
+  }
+  url.searchParams.set('includeResult', String(request.includeResult ?? true))
   return new Promise((resolve, reject) => {
-    const request = get(url, {headers: {Authorization: `Bearer ${lake.adminToken}`}}, (res) => {
+    const req = get(url, {headers: {Authorization: `Bearer ${lake.adminToken}`}}, (res) => {
       res.setEncoding('utf8')
       let buffered = ''
       res.on('data', (chunk: string) => {
@@ -112,32 +176,43 @@ function openListener(
         while (end !== -1) {
           const message = buffered.slice(0, end)
           buffered = buffered.slice(end + 2)
-          if (message.includes('event: welcome')) resolve({unsubscribe: () => request.destroy()})
+          if (message.includes('event: welcome')) resolve({unsubscribe: () => req.destroy()})
+          if (message.includes('event: channelError')) reject(new Error(message))
           const match = /"transactionId":"([^"]+)"/.exec(message)
           if (message.includes('event: mutation') && match) onEvent(match[1])
           end = buffered.indexOf('\n\n')
         }
       })
     })
-    request.on('error', (error) => {
-      if (!request.destroyed) reject(error)
+    req.on('error', (error) => {
+      if (!req.destroyed) reject(error)
     })
   })
 }
 
 export function listenerTable(figures: ListenerFigures[]): string {
+  const single = figures.find((f) => f.listeners === 1)?.txPerSecond
   return table(
-    ['listeners', 'mutation → all events p50 ms', 'p99 ms', 'writes tx/s'],
-    figures.map((f) => [f.listeners, ms(f.p50), ms(f.p99), f.txPerSecond.toFixed(0)]),
+    ['listeners', 'mutation → all events p50 ms', 'p99 ms', 'writes tx/s', 'of 1 listener'],
+    figures.map((f) => [
+      f.name,
+      ms(f.p50),
+      ms(f.p99),
+      f.txPerSecond.toFixed(0),
+      single === undefined ? '' : `${Math.round((100 * f.txPerSecond) / single)} %`,
+    ]),
   )
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const lake = await startTestLake()
+  const lake = await startLakeProcess([DATASET])
   try {
-    const figures = [await measureListeners(lake, 1), await measureListeners(lake, 100)]
+    const figures: ListenerFigures[] = []
+    for (const row of ROWS) {
+      if (only === null || only.test(row.name)) figures.push(await measureListeners(lake, row))
+    }
     console.log(
-      `Listener fan-out (${commits} commits for latency, ${writers} writers for ${seconds} s)\n`,
+      `Listener fan-out (lake in its own process; ${commits} commits for latency, ${writers} writers for ${seconds} s)\n`,
     )
     console.log(listenerTable(figures))
     if (lake.logs.length > 0) {

@@ -21,6 +21,7 @@ import {usesMatch} from '../groq/prepare.ts'
 import {queryTimeout} from '../core/errors.ts'
 import {TimeLimitExceeded, withTimeLimit} from '../groq/timeLimit.ts'
 import {rewriteTree} from '../groq/walk.ts'
+import {mayRunAway} from './filterLimits.ts'
 import {
   type CommittedTransaction,
   type DocumentChange,
@@ -81,9 +82,9 @@ export interface CompiledFilter {
   /** The groq-js syntax tree (params inlined, `text::query(…)` replaced by `true`). */
   readonly tree: ExprNode
   /**
-   * Whether evaluating it per document needs a time limit: only `match` (regular expressions
-   * that can backtrack catastrophically) and the functions built on it can run away on one
-   * document; the limit costs a fraction of a millisecond per call, too much for every filter.
+   * Whether it uses `match` (or the functions built on it), the only part that can run away
+   * on one document; those whose patterns can actually backtrack are evaluated under a time
+   * limit ({@link mayRunAway}), which costs too much for every filter.
    */
   readonly timeLimited: boolean
 }
@@ -126,18 +127,27 @@ export function matchesFilter(
   doc: LakeDocument,
   options: {timestamp?: Date} = {},
 ): boolean {
-  const evaluateFilter = () =>
-    toJS(
-      evaluateSync(filter.tree, {
-        dataset: [doc],
-        params: filter.params,
-        timestamp: options.timestamp,
-      }),
-    )
   // A runaway filter fails this listener's event only (reported through the hub's onError).
-  const value = filter.timeLimited
-    ? withTimeLimit(evaluateFilter, queryLimits().listenerFilterTimeoutMs)
-    : evaluateFilter()
+  return needsTimeLimit(filter)
+    ? withTimeLimit(
+        () => evaluateFilter(filter, doc, options.timestamp),
+        queryLimits().listenerFilterTimeoutMs,
+      )
+    : evaluateFilter(filter, doc, options.timestamp)
+}
+
+const runaway = new WeakMap<CompiledFilter, boolean>()
+
+/** `timeLimited`, narrowed to the `match` patterns that can backtrack (lake/realtime/filterLimits.ts). */
+function needsTimeLimit(filter: CompiledFilter): boolean {
+  if (!filter.timeLimited) return false
+  let needed = runaway.get(filter)
+  if (needed === undefined) runaway.set(filter, (needed = mayRunAway(filter.tree)))
+  return needed
+}
+
+function evaluateFilter(filter: CompiledFilter, doc: LakeDocument, timestamp?: Date): boolean {
+  const value = toJS(evaluateSync(filter.tree, {dataset: [doc], params: filter.params, timestamp}))
   if (Array.isArray(value)) return value.length > 0
   return Boolean(value)
 }
@@ -148,19 +158,41 @@ export function eventsForListener(
   filter: CompiledFilter,
   tx: CommittedTransaction,
 ): MutationEvent[] {
-  if (tx.dataset !== spec.dataset) return []
   const timestamp = parseTimestamp(tx.timestamp)
-  const matched: Array<{change: DocumentChange; transition: MutationEvent['transition']}> = []
+  return eventsFor(spec, tx, (doc) => matchesFilter(filter, doc, {timestamp}), buildEvent)
+}
+
+type Transition = MutationEvent['transition']
+
+/** Builds one event; the hub passes a memo so that identical events are one object. */
+type EventBuilder = (
+  spec: ListenerSpec,
+  tx: CommittedTransaction,
+  change: DocumentChange,
+  transition: Transition,
+  total: number,
+  current: number,
+) => MutationEvent
+
+/** {@link eventsForListener} with the filter test and the event builder supplied. */
+function eventsFor(
+  spec: ListenerSpec,
+  tx: CommittedTransaction,
+  matches: (doc: LakeDocument) => boolean,
+  build: EventBuilder,
+): MutationEvent[] {
+  if (tx.dataset !== spec.dataset) return []
+  const matched: Array<{change: DocumentChange; transition: Transition}> = []
   for (const change of tx.changes) {
     if (!isVisibleToListener(spec, change.id)) continue
-    const before = change.before !== null && matchesFilter(filter, change.before, {timestamp})
-    const after = change.after !== null && matchesFilter(filter, change.after, {timestamp})
+    const before = change.before !== null && matches(change.before)
+    const after = change.after !== null && matches(change.after)
     if (!before && !after) continue
     matched.push({change, transition: before && after ? 'update' : after ? 'appear' : 'disappear'})
   }
   const total = matched.length
   return matched.map(({change, transition}, index) =>
-    buildEvent(spec, tx, change, transition, total, index + 1),
+    build(spec, tx, change, transition, total, index + 1),
   )
 }
 
@@ -168,7 +200,7 @@ function buildEvent(
   spec: ListenerSpec,
   tx: CommittedTransaction,
   change: DocumentChange,
-  transition: MutationEvent['transition'],
+  transition: Transition,
   total: number,
   current: number,
 ): MutationEvent {
@@ -193,6 +225,39 @@ function buildEvent(
   return event as MutationEvent
 }
 
+/**
+ * One transaction's events, shared across groups: an event depends only on the change, its
+ * transition, its position and the options that shape events (not on the filter or the
+ * caller), so listeners with different filters that agree on those get the same object, and
+ * lake/realtime/sse.ts encodes it once.
+ */
+function eventMemo(): EventBuilder {
+  const events = new Map<string, MutationEvent>()
+  const changeIndex = new Map<DocumentChange, number>()
+  return (spec, tx, change, transition, total, current) => {
+    let index = changeIndex.get(change)
+    if (index === undefined) changeIndex.set(change, (index = changeIndex.size))
+    const key = `${eventShapeKey(spec)}|${index}|${transition}|${total}|${current}`
+    let event = events.get(key)
+    if (event === undefined) {
+      event = buildEvent(spec, tx, change, transition, total, current)
+      events.set(key, event)
+    }
+    return event
+  }
+}
+
+/** The listener options {@link buildEvent} reads. */
+function eventShapeKey(spec: ListenerSpec): string {
+  return [
+    spec.includeResult,
+    spec.includePreviousRevision,
+    spec.includeMutations,
+    spec.effectFormat ?? '',
+    spec.visibility,
+  ].join(',')
+}
+
 export interface ListenerHubOptions {
   /** Called when a listener's filter fails to evaluate or its deliver callback throws. */
   onError?: (error: unknown, spec: ListenerSpec) => void
@@ -205,11 +270,17 @@ export interface ListenerHubOptions {
   schedule?: (deliver: () => void) => void
 }
 
-interface Subscriber {
+/** Listeners that share a filter and the options that shape events: evaluated once. */
+interface Group {
+  key: string
+  /** The first member's spec; every member's is equal in what {@link groupKey} covers. */
   spec: ListenerSpec
   filter: CompiledFilter
-  /** Listeners with the same key get identical events (same filter, same spec options). */
-  key: string
+  members: Set<Subscriber>
+}
+
+interface Subscriber {
+  group: Group
   deliver: (event: MutationEvent) => void
   active: boolean
   /** Number of the last transaction published before it subscribed; it gets later ones only. */
@@ -227,6 +298,9 @@ interface Published {
   number: number
 }
 
+/** A group's events for one transaction, or why it has none. */
+type Evaluated = {events: MutationEvent[]} | {error: unknown}
+
 /**
  * Fans committed transactions out to listeners, off the writer's path.
  *
@@ -238,18 +312,23 @@ interface Published {
  * made from inside a `deliver` callback is delivered after the transactions already queued.
  *
  * Listeners that share a filter (same query and params) and the options that shape events are
- * one group: the filter runs once per changed document for the group, and its members get the
- * same event objects (lake/realtime/sse.ts serializes a shared event once). A failing filter or
- * `deliver` is reported through `onError` and only affects that listener (or group).
+ * one group: the filter runs once per changed document for the group. Events that come out equal
+ * for different groups are one object, which lake/realtime/sse.ts encodes once for every stream.
+ * Filters whose `match` can backtrack (lake/realtime/filterLimits.ts) run under a time limit:
+ * all of a transaction's such filters under one limit, and only when that runs out each
+ * document under its own (`listenerFilterTimeoutMs`), so that a runaway filter still fails its
+ * own listeners only without paying for a limit per filter and document. A failing filter or `deliver` is reported
+ * through `onError` and only affects that listener (or group).
  */
 export class ListenerHub {
-  readonly #subscribers = new Set<Subscriber>()
+  readonly #groups = new Map<string, Group>()
   readonly #watchers = new Set<Watcher>()
   readonly #queue: Published[] = []
   readonly #onError: (error: unknown, spec: ListenerSpec) => void
   readonly #onWatchError: (error: unknown) => void
   readonly #schedule: (deliver: () => void) => void
   #published = 0
+  #size = 0
   #scheduled = false
   #delivering = false
 
@@ -274,18 +353,22 @@ export class ListenerHub {
     deliver: (event: MutationEvent) => void,
     filter: CompiledFilter = compileListenerFilter(spec.query, spec.params),
   ): () => void {
-    const subscriber: Subscriber = {
-      spec,
-      filter,
-      key: groupKey(spec, filter),
-      deliver,
-      active: true,
-      after: this.#published,
+    const key = groupKey(spec, filter)
+    let group = this.#groups.get(key)
+    if (group === undefined) {
+      group = {key, spec, filter, members: new Set()}
+      this.#groups.set(key, group)
     }
-    this.#subscribers.add(subscriber)
+    const subscriber: Subscriber = {group, deliver, active: true, after: this.#published}
+    group.members.add(subscriber)
+    this.#size++
     return () => {
+      if (!subscriber.active) return
       subscriber.active = false
-      this.#subscribers.delete(subscriber)
+      this.#size--
+      const {members} = subscriber.group
+      members.delete(subscriber)
+      if (members.size === 0) this.#groups.delete(subscriber.group.key)
     }
   }
 
@@ -324,7 +407,12 @@ export class ListenerHub {
   }
 
   get size(): number {
-    return this.#subscribers.size
+    return this.#size
+  }
+
+  /** Distinct groups (filter and event options) among the listeners. */
+  get groups(): number {
+    return this.#groups.size
   }
 
   get watchers(): number {
@@ -337,29 +425,29 @@ export class ListenerHub {
   }
 
   #deliverAll({tx, number}: Published): void {
-    const groups = new Map<string, MutationEvent[] | null>()
-    for (const subscriber of [...this.#subscribers]) {
-      if (!subscriber.active || subscriber.after >= number) continue
-      if (subscriber.spec.dataset !== tx.dataset) continue
-      let events = groups.get(subscriber.key)
-      if (events === undefined) {
-        try {
-          events = eventsForListener(subscriber.spec, subscriber.filter, tx)
-        } catch (err) {
-          events = null
-          this.#report(err, subscriber.spec)
-        }
-        groups.set(subscriber.key, events)
+    const waiting = (subscriber: Subscriber) => subscriber.active && subscriber.after < number
+    const groups = [...this.#groups.values()].filter(
+      (group) => group.spec.dataset === tx.dataset && [...group.members].some(waiting),
+    )
+    const evaluated = this.#evaluate(groups, tx)
+    for (const group of groups) {
+      const result = evaluated.get(group) as Evaluated
+      if ('error' in result) {
+        this.#report(result.error, group.spec)
+        continue
       }
-      if (events === null) continue
-      for (const event of events) {
-        if (!subscriber.active) break
-        try {
-          subscriber.deliver(event)
-        } catch (err) {
-          // A closed stream: the rest of this transaction would fail the same way.
-          this.#report(err, subscriber.spec)
-          break
+      if (result.events.length === 0) continue
+      for (const subscriber of [...group.members]) {
+        if (!waiting(subscriber)) continue
+        for (const event of result.events) {
+          if (!subscriber.active) break
+          try {
+            subscriber.deliver(event)
+          } catch (err) {
+            // A closed stream: the rest of this transaction would fail the same way.
+            this.#report(err, group.spec)
+            break
+          }
         }
       }
     }
@@ -375,6 +463,50 @@ export class ListenerHub {
         }
       }
     }
+  }
+
+  /** Each group's events for `tx` (see the class comment for the time limits). */
+  #evaluate(groups: Group[], tx: CommittedTransaction): Map<Group, Evaluated> {
+    const timestamp = parseTimestamp(tx.timestamp)
+    const build = eventMemo()
+    const results = new Map<Group, Evaluated>()
+    const evaluate = (group: Group, matches: (doc: LakeDocument) => boolean): Evaluated => {
+      try {
+        return {events: eventsFor(group.spec, tx, matches, build)}
+      } catch (error) {
+        return {error}
+      }
+    }
+    const limited: Group[] = []
+    for (const group of groups) {
+      if (needsTimeLimit(group.filter)) limited.push(group)
+      else
+        results.set(
+          group,
+          evaluate(group, (doc) => evaluateFilter(group.filter, doc, timestamp)),
+        )
+    }
+    if (limited.length === 0) return results
+    try {
+      withTimeLimit(() => {
+        for (const group of limited) {
+          results.set(
+            group,
+            evaluate(group, (doc) => evaluateFilter(group.filter, doc, timestamp)),
+          )
+        }
+      }, queryLimits().listenerFilterTimeoutMs)
+    } catch (error) {
+      if (!(error instanceof TimeLimitExceeded)) throw error
+      // One of them ran away: again with a limit per document, so only its listeners miss out.
+      for (const group of limited) {
+        results.set(
+          group,
+          evaluate(group, (doc) => matchesFilter(group.filter, doc, {timestamp})),
+        )
+      }
+    }
+    return results
   }
 
   #report(error: unknown, spec: ListenerSpec): void {

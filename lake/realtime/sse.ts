@@ -53,7 +53,7 @@ interface ResponseLike {
   hasHeader(name: string): boolean
   removeHeader(name: string): void
   flushHeaders(): void
-  write(chunk: string): boolean
+  write(chunk: string | Buffer): boolean
   end(): unknown
   destroy(): unknown
   on(event: 'close' | 'error', listener: () => void): unknown
@@ -114,7 +114,7 @@ export function openEventStream(
     finish('none')
   }
 
-  const write = (chunk: string): void => {
+  const write = (chunk: string | Buffer): void => {
     if (closed) return
     if (isGone()) {
       finish('none')
@@ -155,10 +155,7 @@ export function openEventStream(
 
   return {
     send(event: string, data: unknown, id?: string): void {
-      let chunk = ''
-      if (id !== undefined) chunk += `id: ${singleLine(id)}\n`
-      chunk += `event: ${singleLine(event)}\ndata: ${serialize(data)}\n\n`
-      write(chunk)
+      write(encodeEvent(event, data, id))
     },
     close(): void {
       finish('end')
@@ -170,16 +167,25 @@ export function openEventStream(
 }
 
 /**
- * Objects sent to many streams (the listener hub hands one event object to every listener of a
- * group) are serialized once. Sent objects are never mutated afterwards.
+ * Objects sent to many streams (the listener hub hands one event object to every listener that
+ * gets it) are encoded once: the same bytes are written to each stream, with no per-stream
+ * string building or UTF-8 encoding. Sent objects are never mutated afterwards.
  */
-const serialized = new WeakMap<object, string>()
+const encoded = new WeakMap<object, {event: string; id: string | undefined; bytes: Buffer}>()
 
-function serialize(data: unknown): string {
-  if (data === null || typeof data !== 'object') return JSON.stringify(data ?? null)
-  let text = serialized.get(data)
-  if (text === undefined) serialized.set(data, (text = JSON.stringify(data)))
-  return text
+function encodeEvent(event: string, data: unknown, id: string | undefined): Buffer | string {
+  if (data === null || typeof data !== 'object')
+    return frame(event, JSON.stringify(data ?? null), id)
+  const cached = encoded.get(data)
+  if (cached !== undefined && cached.event === event && cached.id === id) return cached.bytes
+  const bytes = Buffer.from(frame(event, JSON.stringify(data), id))
+  encoded.set(data, {event, id, bytes})
+  return bytes
+}
+
+function frame(event: string, json: string, id: string | undefined): string {
+  const idLine = id === undefined ? '' : `id: ${singleLine(id)}\n`
+  return `${idLine}event: ${singleLine(event)}\ndata: ${json}\n\n`
 }
 
 /** SSE fields end at CR or LF; strip them so a value cannot inject lines. */
