@@ -12,6 +12,9 @@
  *   evaluates on its main thread (mutations' delete/patch by query, parsing listener queries).
  * - `listenerFilterTimeoutMs` (LAKE_LISTENER_FILTER_TIMEOUT_MS, default 250 ms): one listener
  *   filter over one changed document; over it, that listener misses the event (and it is logged).
+ * - `listenerBufferBytes` (LAKE_LISTENER_BUFFER_BYTES, default 32 MiB): unsent bytes a listener
+ *   stream may hold while its client does not read (lake/realtime/sse.ts); past it for 5 s, or
+ *   past 4× at once, the lake drops the stream and the client reconnects.
  */
 export interface QueryLimits {
   maxQueryBytes: number
@@ -19,6 +22,7 @@ export interface QueryLimits {
   workers: number
   syncTimeoutMs: number
   listenerFilterTimeoutMs: number
+  listenerBufferBytes: number
 }
 
 const DEFAULTS: QueryLimits = {
@@ -27,6 +31,7 @@ const DEFAULTS: QueryLimits = {
   workers: 2,
   syncTimeoutMs: 2_000,
   listenerFilterTimeoutMs: 250,
+  listenerBufferBytes: 32 * 1024 * 1024,
 }
 
 const ENV: Record<keyof QueryLimits, string> = {
@@ -35,6 +40,7 @@ const ENV: Record<keyof QueryLimits, string> = {
   workers: 'LAKE_QUERY_WORKERS',
   syncTimeoutMs: 'LAKE_QUERY_SYNC_TIMEOUT_MS',
   listenerFilterTimeoutMs: 'LAKE_LISTENER_FILTER_TIMEOUT_MS',
+  listenerBufferBytes: 'LAKE_LISTENER_BUFFER_BYTES',
 }
 
 let current: QueryLimits | null = null

@@ -8,8 +8,8 @@
  * suffix, which {@link MAX_SAFE_TERM_LENGTH} keeps small. Such constant patterns are what
  * listeners use (`title match "Bor*"`, the Studio's `"word*"` per term, params are inlined),
  * and they skip the limit, whose watchdog thread costs 0.07 ms per call on a quiet machine and
- * several ms under load. Everything else keeps it: patterns from fields, long or multi-wildcard
- * terms, and `score()`/`boost()`.
+ * several ms under load. Everything else keeps it: patterns from fields and long or
+ * multi-wildcard terms (also inside `score()`/`boost()`, which evaluate the same `match`).
  */
 import type {ExprNode} from 'groq-js'
 
@@ -22,9 +22,7 @@ const MAX_SAFE_TERM_LENGTH = 64
 export function mayRunAway(tree: ExprNode): boolean {
   return someNode(
     tree,
-    (node) =>
-      (node.type === 'FuncCall' && (node.name === 'score' || node.name === 'boost')) ||
-      (node.type === 'OpCall' && node.op === 'match' && !isLinearPattern(node.right)),
+    (node) => node.type === 'OpCall' && node.op === 'match' && !isLinearPattern(node.right),
   )
 }
 

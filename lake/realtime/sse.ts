@@ -23,14 +23,21 @@ export interface EventStreamOptions {
    */
   onClose: () => void
   /**
-   * If the client stops reading and more than this many bytes are buffered, the connection is
-   * dropped (the client reconnects and resyncs). Default 32 MiB.
+   * Back-pressure for a client that stops reading: unsent bytes may stay above this for at most
+   * `stallMs` (a burst, such as the events of a large import, drains in time) and never exceed
+   * 4× it; past either, the connection is dropped at the next write (an event or the
+   * keep-alive), and the client reconnects and resumes or resyncs. Default 32 MiB.
    */
   maxBufferedBytes?: number
+  /** How long unsent bytes may stay above `maxBufferedBytes`; default 5000 ms. */
+  stallMs?: number
 }
 
 const DEFAULT_KEEP_ALIVE_MS = 15_000
 const DEFAULT_MAX_BUFFERED_BYTES = 32 * 1024 * 1024
+const DEFAULT_STALL_MS = 5_000
+/** Unsent bytes past this multiple of `maxBufferedBytes` drop the stream at once. */
+const HARD_LIMIT_FACTOR = 4
 /** Connection-specific header fields, forbidden on HTTP/2 (RFC 9113 §8.2.2). */
 const CONNECTION_HEADERS = [
   'connection',
@@ -56,8 +63,8 @@ interface ResponseLike {
   write(chunk: string | Buffer): boolean
   end(): unknown
   destroy(): unknown
-  on(event: 'close' | 'error', listener: () => void): unknown
-  off(event: 'close' | 'error', listener: () => void): unknown
+  on(event: 'close' | 'error' | 'drain', listener: () => void): unknown
+  off(event: 'close' | 'error' | 'drain', listener: () => void): unknown
 }
 
 /**
@@ -73,11 +80,14 @@ export function openEventStream(
   const {onClose} = options
   const keepAliveMs = options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS
   const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES
+  const stallMs = options.stallMs ?? DEFAULT_STALL_MS
   const http2Stream = 'stream' in response ? response.stream : undefined
   const isHttp2 = http2Stream !== undefined || req.httpVersionMajor === 2
 
   let closed = false
   let timer: ReturnType<typeof setInterval> | undefined
+  /** Since when the unsent bytes have been above `maxBufferedBytes` (undefined: they are not). */
+  let overSince: number | undefined
 
   /** `end`: finish the response normally; `destroy`: drop the connection; `none`: it is gone. */
   const finish = (how: 'end' | 'destroy' | 'none'): void => {
@@ -87,6 +97,7 @@ export function openEventStream(
     timer = undefined
     req.off('close', onGone)
     res.off('close', onGone)
+    res.off('drain', onDrain)
     http2Stream?.off('close', onGone)
     // The 'error' listener stays: an 'error' without a listener would crash the process.
     if (how !== 'none' && !isGone()) {
@@ -126,12 +137,25 @@ export function openEventStream(
       finish('none')
       return
     }
-    if (res.writableLength > maxBufferedBytes) finish('destroy')
+    const unsent = res.writableLength
+    if (unsent <= maxBufferedBytes) {
+      overSince = undefined
+      return
+    }
+    overSince ??= performance.now()
+    if (unsent > HARD_LIMIT_FACTOR * maxBufferedBytes || performance.now() - overSince > stallMs) {
+      finish('destroy')
+    }
+  }
+
+  function onDrain(): void {
+    overSince = undefined
   }
 
   req.on('close', onGone)
   res.on('close', onGone)
   res.on('error', onGone)
+  res.on('drain', onDrain)
   http2Stream?.on('close', onGone)
 
   res.statusCode = 200

@@ -6,6 +6,7 @@
 import {readAccess} from '../../auth/access.ts'
 import {validateDatasetName, flag, queryStringParams, type RequestContext} from '../context.ts'
 import {randomBase62} from '../../core/ids.ts'
+import {queryLimits} from '../../groq/limits.ts'
 import {
   compileListenerFilter,
   type CompiledFilter,
@@ -29,6 +30,8 @@ export function handleListen(ctx: RequestContext): void {
   let unsubscribe: (() => void) | undefined
   const open = () => {
     stream = openEventStream(ctx.req, ctx.res, {
+      // A client that stops reading is dropped rather than buffered for without bound.
+      maxBufferedBytes: queryLimits().listenerBufferBytes,
       onClose: () => {
         unsubscribe?.()
         if (stream) lake.streams.delete(stream)

@@ -13,6 +13,8 @@ import {
   type MutationEvent,
 } from '../../../lake/realtime/listeners.ts'
 import {LakeError} from '../../../lake/core/errors.ts'
+import {queryLimits, setQueryLimits} from '../../../lake/groq/limits.ts'
+import {TimeLimitExceeded} from '../../../lake/groq/timeLimit.ts'
 import type {CommittedTransaction, DocumentChange, LakeDocument} from '../../../lake/core/types.ts'
 
 const TIMESTAMP = '2026-08-21T10:00:00.000Z'
@@ -601,6 +603,51 @@ describe('ListenerHub', () => {
     expect(seen.every((events) => events.length === 2)).toBe(true)
     expect(seen.every((events) => events[0] === seen[0][0])).toBe(true)
     expect(other).toEqual(['tx1#a', 'tx1#b'])
+  })
+
+  it('listeners with different filters share an event that comes out equal, not one with other options', () => {
+    const hub = manualHub()
+    const byType: MutationEvent[] = []
+    const byId: MutationEvent[] = []
+    const lean: MutationEvent[] = []
+    hub.subscribe(spec({query: '*[_type == "post"]'}), (e) => byType.push(e))
+    hub.subscribe(spec({query: '*[_id in ["a", "b"]]'}), (e) => byId.push(e))
+    hub.subscribe(spec({query: '*[_id in ["a", "b"]]', includeResult: false}), (e) => lean.push(e))
+    expect(hub.groups).toBe(3)
+    hub.publish(t1)
+    hub.flush()
+    expect(byType.map((e) => e.eventId)).toEqual(['tx1#a', 'tx1#b'])
+    expect(byId[0]).toBe(byType[0])
+    expect(byId[1]).toBe(byType[1])
+    expect(lean[0]).not.toBe(byType[0])
+    expect(lean[0].result).toBeUndefined()
+  })
+
+  it('a runaway match filter misses only its own events; the other filters of the transaction get theirs', () => {
+    const previous = queryLimits().listenerFilterTimeoutMs
+    setQueryLimits({listenerFilterTimeoutMs: 50})
+    try {
+      const errors: Array<{error: unknown; query: string}> = []
+      const hub = manualHub({onError: (error, s) => errors.push({error, query: s.query})})
+      const seen: Record<string, string[]> = {runaway: [], search: [], plain: []}
+      const runaway = '*[title match "*a*a*a*a*a*a*a*b"]'
+      hub.subscribe(spec({query: runaway}), (e) => seen.runaway.push(e.eventId))
+      hub.subscribe(spec({query: '*[title match "a*"]'}), (e) => seen.search.push(e.eventId))
+      hub.subscribe(spec({query: '*[_type == "post"]'}), (e) => seen.plain.push(e.eventId))
+      const long = doc('a', 'tx5', {title: 'a'.repeat(300)})
+      hub.publish(tx('tx5', [change(null, long)]))
+      hub.publish(tx('tx6', [change(null, doc('c', 'tx6', {title: 'aaaaaaab'}))]))
+      hub.flush()
+      expect(seen.search).toEqual(['tx5#a', 'tx6#c'])
+      expect(seen.plain).toEqual(['tx5#a', 'tx6#c'])
+      // Only the transaction with the long title ran away; the next one is evaluated as usual.
+      expect(seen.runaway).toEqual(['tx6#c'])
+      expect(errors).toHaveLength(1)
+      expect(errors[0].query).toBe(runaway)
+      expect(errors[0].error).toBeInstanceOf(TimeLimitExceeded)
+    } finally {
+      setQueryLimits({listenerFilterTimeoutMs: previous})
+    }
   })
 
   it('an unsubscribe during delivery stops the rest of the transaction', () => {

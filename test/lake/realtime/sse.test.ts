@@ -14,6 +14,8 @@ import {ensureCertificate} from '../../../lake/http/tls.ts'
 
 interface Opened {
   stream: EventStream
+  /** Unsent bytes of the response. */
+  unsent: () => number
   closed: Promise<void>
   closeCount: () => number
 }
@@ -24,7 +26,7 @@ type Handler = (
 ) => void
 
 /** A handler that opens a stream per request and hands it to the test. */
-function streamingHandler(keepAliveMs: number, maxBufferedBytes?: number) {
+function streamingHandler(keepAliveMs: number, maxBufferedBytes?: number, stallMs?: number) {
   const opened: Opened[] = []
   const waiters: Array<(o: Opened) => void> = []
   const handler: Handler = (req, res) => {
@@ -36,12 +38,13 @@ function streamingHandler(keepAliveMs: number, maxBufferedBytes?: number) {
     const stream = openEventStream(req, res, {
       keepAliveMs,
       maxBufferedBytes,
+      stallMs,
       onClose: () => {
         count++
         resolveClosed()
       },
     })
-    const o = {stream, closed, closeCount: () => count}
+    const o = {stream, closed, closeCount: () => count, unsent: () => res.writableLength}
     const waiter = waiters.shift()
     if (waiter) waiter(o)
     else opened.push(o)
@@ -163,6 +166,29 @@ describe('openEventStream over HTTP/1.1', () => {
     expect(opened.closeCount()).toBe(1)
     expect(opened.stream.closed).toBe(true)
   })
+  it('frames one event object for each stream with its own name and id', async () => {
+    const {handler, next} = streamingHandler(15_000)
+    const port = await listen(http.createServer(handler))
+    const first = await fetch(`http://127.0.0.1:${port}/`)
+    const a = await next()
+    const second = await fetch(`http://127.0.0.1:${port}/`)
+    const b = await next()
+    const shared = {documentId: 'å'}
+    a.stream.send('mutation', shared, 'tx-1#å')
+    b.stream.send('mutation', shared, 'tx-1#å')
+    a.stream.send('mutation', shared, 'tx-2#å')
+    b.stream.send('welcome', shared)
+    a.stream.close()
+    b.stream.close()
+    expect(await first.text()).toBe(
+      'id: tx-1#å\nevent: mutation\ndata: {"documentId":"å"}\n\n' +
+        'id: tx-2#å\nevent: mutation\ndata: {"documentId":"å"}\n\n',
+    )
+    expect(await second.text()).toBe(
+      'id: tx-1#å\nevent: mutation\ndata: {"documentId":"å"}\n\n' +
+        'event: welcome\ndata: {"documentId":"å"}\n\n',
+    )
+  })
 })
 
 describe('openEventStream backpressure', () => {
@@ -177,6 +203,36 @@ describe('openEventStream backpressure', () => {
     expect(opened.stream.closed).toBe(true)
     expect(opened.closeCount()).toBe(1)
     await response.body?.cancel().catch(() => undefined)
+  })
+  it('lets a reading client take a burst above the limit, but drops one that stays above it', async () => {
+    const limit = 512 * 1024
+    const {handler, next} = streamingHandler(15_000, limit, 100)
+    const port = await listen(http.createServer(handler))
+
+    const reading = await fetch(`http://127.0.0.1:${port}/`)
+    const burst = await next()
+    // More than the limit at once (as a large import's events), less than 4× it.
+    burst.stream.send('mutation', {big: 'x'.repeat(3 * limit)})
+    expect(burst.unsent()).toBeGreaterThan(limit)
+    burst.stream.send('mutation', {last: true})
+    const state = {text: ''}
+    await readUntil(reading.body!.getReader(), state, (text) => text.includes('"last":true'))
+    expect(burst.stream.closed).toBe(false)
+
+    const stuck = await fetch(`http://127.0.0.1:${port}/`)
+    const stalled = await next()
+    // The client never reads; events keep coming, slower than 4× the limit fills up in 100 ms.
+    let unsentAtClose = 0
+    const timer = setInterval(() => {
+      unsentAtClose = stalled.unsent()
+      stalled.stream.send('mutation', {chunk: 'y'.repeat(32 * 1024)})
+    }, 5)
+    cleanups.push(() => clearInterval(timer))
+    await stalled.closed
+    clearInterval(timer)
+    expect(unsentAtClose).toBeGreaterThan(limit)
+    expect(unsentAtClose).toBeLessThan(4 * limit)
+    await stuck.body?.cancel().catch(() => undefined)
   })
 })
 
