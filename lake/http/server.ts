@@ -26,7 +26,7 @@ import {
 } from './respond.ts'
 import {Router} from './router.ts'
 import {requireApiVersion} from '../core/apiVersion.ts'
-import {nextTurn} from './turns.ts'
+import {nextTurn, turnsWaiting} from './turns.ts'
 import {isValidProjectId} from '../core/ids.ts'
 import {QueryPool} from '../groq/pool.ts'
 import type {QueryLimits} from '../groq/limits.ts'
@@ -129,6 +129,7 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
     onError: (error, spec) =>
       log(`lake: listener ${JSON.stringify(spec.query)} failed: ${String(error)}`),
     onWatchError: (error) => log(`lake: live event stream failed: ${String(error)}`),
+    busy: turnsWaiting,
   })
   const streams = new Set<EventStream>()
   const router = new Router()

@@ -33,3 +33,8 @@ export function nextTurn(): Promise<void> {
     schedule()
   })
 }
+
+/** Whether requests are waiting for their turn (the listener hub coalesces deliveries then). */
+export function turnsWaiting(): boolean {
+  return waiting.length > 0
+}

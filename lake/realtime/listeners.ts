@@ -268,7 +268,18 @@ export interface ListenerHubOptions {
    * the writer's response goes out first). Tests may deliver by calling {@link ListenerHub.flush}.
    */
   schedule?: (deliver: () => void) => void
+  /**
+   * Whether the server has more writes waiting (lake/http/turns.ts). While it has, delivery
+   * waits up to {@link coalesceMs} for them, so that several transactions reach each stream in
+   * one socket write instead of one write per transaction and stream; an idle server delivers
+   * in the next turn. Default: never busy.
+   */
+  busy?: () => boolean
+  /** The longest a transaction waits for delivery while the server is busy; default 5 ms. */
+  coalesceMs?: number
 }
+
+const DEFAULT_COALESCE_MS = 5
 
 /** Listeners that share a filter and the options that shape events: evaluated once. */
 interface Group {
@@ -296,6 +307,8 @@ interface Published {
   tx: CommittedTransaction
   /** 1, 2, … in commit order. */
   number: number
+  /** `performance.now()` at publish. */
+  at: number
 }
 
 /** A group's events for one transaction, or why it has none. */
@@ -305,7 +318,8 @@ type Evaluated = {events: MutationEvent[]} | {error: unknown}
  * Fans committed transactions out to listeners, off the writer's path.
  *
  * `publish` only queues the transaction (the commit is already visible to queries) and returns;
- * delivery runs in a later turn, in commit order: for each transaction every listener gets all
+ * delivery runs in a later turn (while more writes wait, up to `coalesceMs` later), in commit
+ * order: for each transaction every listener gets all
  * its events consecutively, then the watchers get the transaction. A listener gets exactly the
  * transactions published after it subscribed (also while one is queued), so a resume from the log
  * followed by `subscribe` in one synchronous step neither misses nor repeats one. A `publish`
@@ -327,6 +341,8 @@ export class ListenerHub {
   readonly #onError: (error: unknown, spec: ListenerSpec) => void
   readonly #onWatchError: (error: unknown) => void
   readonly #schedule: (deliver: () => void) => void
+  readonly #busy: () => boolean
+  readonly #coalesceMs: number
   #published = 0
   #size = 0
   #scheduled = false
@@ -342,6 +358,8 @@ export class ListenerHub {
       options.onWatchError ??
       ((error) => console.error('[lake] transaction watcher failed:', error))
     this.#schedule = options.schedule ?? ((deliver) => setImmediate(deliver))
+    this.#busy = options.busy ?? (() => false)
+    this.#coalesceMs = options.coalesceMs ?? DEFAULT_COALESCE_MS
   }
 
   /**
@@ -388,10 +406,20 @@ export class ListenerHub {
 
   /** Queues a committed transaction for delivery (in a later turn, see the class comment). */
   publish(tx: CommittedTransaction): void {
-    this.#queue.push({tx, number: ++this.#published})
+    this.#queue.push({tx, number: ++this.#published, at: performance.now()})
     if (this.#scheduled || this.#delivering) return
     this.#scheduled = true
-    this.#schedule(() => this.flush())
+    this.#schedule(() => this.#flushWhenDue())
+  }
+
+  /** The scheduled delivery: now, or a turn later while the server is busy (see `busy`). */
+  #flushWhenDue(): void {
+    const oldest = this.#queue[0]
+    if (oldest !== undefined && performance.now() - oldest.at < this.#coalesceMs && this.#busy()) {
+      this.#schedule(() => this.#flushWhenDue())
+      return
+    }
+    this.flush()
   }
 
   /** Delivers every queued transaction now (the scheduled delivery; tests call it directly). */

@@ -586,6 +586,36 @@ describe('ListenerHub', () => {
     expect(hub.pending).toBe(0)
   })
 
+  it('while the server is busy, holds deliveries up to coalesceMs and then sends them in one flush', async () => {
+    let busy = true
+    const hub = new ListenerHub({busy: () => busy, coalesceMs: 30})
+    const seen: Array<{id: string; pending: number}> = []
+    let resolveDone!: () => void
+    const done = new Promise<void>((resolve) => (resolveDone = resolve))
+    hub.subscribe(spec(), (e) => {
+      seen.push({id: e.eventId, pending: hub.pending})
+      if (e.eventId === 'tx2#a' || e.eventId === 'tx3#b') resolveDone()
+    })
+    const started = performance.now()
+    hub.publish(t1)
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    hub.publish(t2)
+    expect(seen).toEqual([])
+    await done
+    expect(performance.now() - started).toBeGreaterThanOrEqual(29)
+    // t2 was still queued while t1 went out: one flush delivered both.
+    expect(seen).toEqual([
+      {id: 'tx1#a', pending: 1},
+      {id: 'tx1#b', pending: 1},
+      {id: 'tx2#a', pending: 0},
+    ])
+    // An idle server delivers in the next turn.
+    busy = false
+    hub.publish(t3)
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    expect(seen.map((e) => e.id).slice(3)).toEqual(['tx3#b'])
+  })
+
   it('evaluates a filter shared by many listeners once per document and hands them the same events', () => {
     const hub = manualHub()
     const filter = compileListenerFilter('*[_type == "post"]', {})
