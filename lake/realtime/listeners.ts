@@ -20,7 +20,7 @@ import {parseQuery} from '../groq/parse.ts'
 import {usesMatch} from '../groq/prepare.ts'
 import {queryTimeout} from '../core/errors.ts'
 import {TimeLimitExceeded, withTimeLimit} from '../groq/timeLimit.ts'
-import {rewriteTree} from '../groq/walk.ts'
+import {rewriteTree, someNode, type GroqNode} from '../groq/walk.ts'
 import {mayRunAway} from './filterLimits.ts'
 import {
   type CommittedTransaction,
@@ -288,6 +288,12 @@ interface Group {
   spec: ListenerSpec
   filter: CompiledFilter
   members: Set<Subscriber>
+  /**
+   * The filter's result per committed document object, so that a document's state evaluated as
+   * one transaction's `after` is not evaluated again as the next one's `before` (documents are
+   * never mutated once committed). Null when the result depends on the time (`now()`).
+   */
+  matched: WeakMap<LakeDocument, boolean> | null
 }
 
 interface Subscriber {
@@ -374,7 +380,13 @@ export class ListenerHub {
     const key = groupKey(spec, filter)
     let group = this.#groups.get(key)
     if (group === undefined) {
-      group = {key, spec, filter, members: new Set()}
+      group = {
+        key,
+        spec,
+        filter,
+        members: new Set(),
+        matched: someNode(filter.tree, isNowCall) ? null : new WeakMap(),
+      }
       this.#groups.set(key, group)
     }
     const subscriber: Subscriber = {group, deliver, active: true, after: this.#published}
@@ -505,24 +517,25 @@ export class ListenerHub {
         return {error}
       }
     }
+    const matcher = (group: Group) => {
+      const {filter, matched} = group
+      if (matched === null) return (doc: LakeDocument) => evaluateFilter(filter, doc, timestamp)
+      return (doc: LakeDocument) => {
+        let result = matched.get(doc)
+        if (result === undefined)
+          matched.set(doc, (result = evaluateFilter(filter, doc, timestamp)))
+        return result
+      }
+    }
     const limited: Group[] = []
     for (const group of groups) {
       if (needsTimeLimit(group.filter)) limited.push(group)
-      else
-        results.set(
-          group,
-          evaluate(group, (doc) => evaluateFilter(group.filter, doc, timestamp)),
-        )
+      else results.set(group, evaluate(group, matcher(group)))
     }
     if (limited.length === 0) return results
     try {
       withTimeLimit(() => {
-        for (const group of limited) {
-          results.set(
-            group,
-            evaluate(group, (doc) => evaluateFilter(group.filter, doc, timestamp)),
-          )
-        }
+        for (const group of limited) results.set(group, evaluate(group, matcher(group)))
       }, queryLimits().listenerFilterTimeoutMs)
     } catch (error) {
       if (!(error instanceof TimeLimitExceeded)) throw error
@@ -573,6 +586,10 @@ function rewriteUnsupported(tree: ExprNode): ExprNode {
       ? {type: 'Value', value: true}
       : undefined,
   )
+}
+
+function isNowCall(node: GroqNode): boolean {
+  return node.type === 'FuncCall' && node.name === 'now'
 }
 
 function parseTimestamp(timestamp: string): Date | undefined {

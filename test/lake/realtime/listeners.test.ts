@@ -680,6 +680,22 @@ describe('ListenerHub', () => {
     }
   })
 
+  it("evaluates a document state once for a transaction's after and the next one's before, unless the filter reads now()", () => {
+    const hub = manualHub()
+    const byTime: string[] = []
+    const byType: string[] = []
+    hub.subscribe(spec({query: '*[validUntil > now()]'}), (e) => byTime.push(e.transition))
+    hub.subscribe(spec({query: '*[_type == "post"]'}), (e) => byType.push(e.transition))
+    const first = doc('d', 'tx7', {validUntil: '2026-08-21T11:00:00.000Z'})
+    const second = doc('d', 'tx8', {validUntil: '2026-08-21T11:00:00.000Z', title: 'x'})
+    hub.publish(tx('tx7', [change(null, first)]))
+    // Two hours later the same state (the same object) no longer matches the time filter.
+    hub.publish({...tx('tx8', [change(first, second)]), timestamp: '2026-08-21T13:00:00.000Z'})
+    hub.flush()
+    expect(byTime).toEqual(['appear'])
+    expect(byType).toEqual(['appear', 'update'])
+  })
+
   it('an unsubscribe during delivery stops the rest of the transaction', () => {
     const hub = manualHub()
     const seen: string[] = []
