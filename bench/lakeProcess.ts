@@ -22,13 +22,16 @@ export interface LakeProcess {
 
 const MAIN = fileURLToPath(new URL('../lake/main.ts', import.meta.url))
 
-/** Starts the lake with `datasets` created; resolves once it listens. */
-export async function startLakeProcess(datasets: string[]): Promise<LakeProcess> {
+/**
+ * Starts the lake with `datasets` created; resolves once it listens. `main` is the lake's entry
+ * point (another checkout's, to compare).
+ */
+export async function startLakeProcess(datasets: string[], main = MAIN): Promise<LakeProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lake-bench-'))
   const adminToken = generateToken()
   const child = spawn(
     process.execPath,
-    [MAIN, '--port', '0', '--data', dataDir, '--datasets', datasets.join(',')],
+    [main, '--port', '0', '--data', dataDir, '--datasets', datasets.join(',')],
     {env: {...process.env, LAKE_ADMIN_TOKEN: adminToken}, stdio: ['ignore', 'pipe', 'pipe']},
   )
   const logs: string[] = []

@@ -13,7 +13,8 @@
  *    flowing to every listener); transactions per second, and as a share of the 1-listener row.
  *
  * Options (env): BENCH_LISTEN_COMMITS (default 200), BENCH_LISTEN_SECONDS (default 3),
- * BENCH_LISTEN_WRITERS (default 4), BENCH_LISTEN_ONLY (a regex over the row names).
+ * BENCH_LISTEN_WRITERS (default 4), BENCH_LISTEN_ONLY (a regex over the row names),
+ * BENCH_LISTEN_LAKE (the lake/main.ts of another checkout, to compare).
  */
 import {get} from 'node:http'
 
@@ -205,7 +206,7 @@ export function listenerTable(figures: ListenerFigures[]): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const lake = await startLakeProcess([DATASET])
+  const lake = await startLakeProcess([DATASET], process.env.BENCH_LISTEN_LAKE || undefined)
   try {
     const figures: ListenerFigures[] = []
     for (const row of ROWS) {
