@@ -269,10 +269,10 @@ export interface ListenerHubOptions {
    */
   schedule?: (deliver: () => void) => void
   /**
-   * Whether the server has more writes waiting (lake/http/turns.ts). While it has, delivery
-   * waits up to {@link coalesceMs} for them, so that several transactions reach each stream in
-   * one socket write instead of one write per transaction and stream; an idle server delivers
-   * in the next turn. Default: never busy.
+   * Whether the server has other requests waiting for their turn (lake/http/turns.ts). While
+   * it has, delivery waits up to {@link coalesceMs} for them, so that several transactions
+   * reach each stream in one socket write instead of one write per transaction and stream; an
+   * idle server delivers in the next turn. Default: never busy.
    */
   busy?: () => boolean
   /** The longest a transaction waits for delivery while the server is busy; default 5 ms. */
@@ -288,13 +288,18 @@ interface Group {
   spec: ListenerSpec
   filter: CompiledFilter
   members: Set<Subscriber>
+  /** False when the filter's result depends on the time (`now()`): nothing is remembered. */
+  remembers: boolean
   /**
-   * The filter's result per committed document object, so that a document's state evaluated as
-   * one transaction's `after` is not evaluated again as the next one's `before` (documents are
-   * never mutated once committed). Null when the result depends on the time (`now()`).
+   * The filter's results for the document states of the last transaction it evaluated (when it
+   * had at most {@link REMEMBERED_CHANGES} changes), so that the next transaction's `before`,
+   * the same committed object as that `after`, is not evaluated again.
    */
-  matched: WeakMap<LakeDocument, boolean> | null
+  lastResults: Map<LakeDocument, boolean> | null
 }
+
+/** Larger transactions (imports) are not remembered, which bounds the memory per group. */
+const REMEMBERED_CHANGES = 64
 
 interface Subscriber {
   group: Group
@@ -324,11 +329,11 @@ type Evaluated = {events: MutationEvent[]} | {error: unknown}
  * Fans committed transactions out to listeners, off the writer's path.
  *
  * `publish` only queues the transaction (the commit is already visible to queries) and returns;
- * delivery runs in a later turn (while more writes wait, up to `coalesceMs` later), in commit
- * order: for each transaction every listener gets all
- * its events consecutively, then the watchers get the transaction. A listener gets exactly the
- * transactions published after it subscribed (also while one is queued), so a resume from the log
- * followed by `subscribe` in one synchronous step neither misses nor repeats one. A `publish`
+ * delivery runs in a later turn (while other requests wait, up to `coalesceMs` later), in commit
+ * order: for each transaction every listener gets all its events consecutively, then the
+ * watchers get the transaction. A listener gets exactly the transactions published after it
+ * subscribed (also while one is queued), so a resume from the log followed by `subscribe` in one
+ * synchronous step neither misses nor repeats one. A `publish`
  * made from inside a `deliver` callback is delivered after the transactions already queued.
  *
  * Listeners that share a filter (same query and params) and the options that shape events are
@@ -337,8 +342,9 @@ type Evaluated = {events: MutationEvent[]} | {error: unknown}
  * Filters whose `match` can backtrack (lake/realtime/filterLimits.ts) run under a time limit:
  * all of a transaction's such filters under one limit, and only when that runs out each
  * document under its own (`listenerFilterTimeoutMs`), so that a runaway filter still fails its
- * own listeners only without paying for a limit per filter and document. A failing filter or `deliver` is reported
- * through `onError` and only affects that listener (or group).
+ * own listeners only without paying for a limit per filter and document. A group remembers its
+ * results for the last transaction's documents, which are the next one's `before`. A failing
+ * filter or `deliver` is reported through `onError` and only affects that listener (or group).
  */
 export class ListenerHub {
   readonly #groups = new Map<string, Group>()
@@ -385,7 +391,8 @@ export class ListenerHub {
         spec,
         filter,
         members: new Set(),
-        matched: someNode(filter.tree, isNowCall) ? null : new WeakMap(),
+        remembers: !someNode(filter.tree, isNowCall),
+        lastResults: null,
       }
       this.#groups.set(key, group)
     }
@@ -517,13 +524,17 @@ export class ListenerHub {
         return {error}
       }
     }
+    const remember = tx.changes.length <= REMEMBERED_CHANGES
     const matcher = (group: Group) => {
-      const {filter, matched} = group
-      if (matched === null) return (doc: LakeDocument) => evaluateFilter(filter, doc, timestamp)
+      const {filter} = group
+      if (!group.remembers) return (doc: LakeDocument) => evaluateFilter(filter, doc, timestamp)
+      const previous = group.lastResults
+      const current = new Map<LakeDocument, boolean>()
+      group.lastResults = remember ? current : null
       return (doc: LakeDocument) => {
-        let result = matched.get(doc)
-        if (result === undefined)
-          matched.set(doc, (result = evaluateFilter(filter, doc, timestamp)))
+        let result = previous?.get(doc) ?? current.get(doc)
+        result ??= evaluateFilter(filter, doc, timestamp)
+        if (remember) current.set(doc, result)
         return result
       }
     }
