@@ -17,6 +17,7 @@
  * BENCH_LISTEN_LAKE (the lake/main.ts of another checkout, to compare).
  */
 import {get} from 'node:http'
+import {loadavg} from 'node:os'
 
 import {startLakeProcess, type LakeProcess} from './lakeProcess.ts'
 import {ms, percentile, table} from './measure.ts'
@@ -207,13 +208,15 @@ export function listenerTable(figures: ListenerFigures[]): string {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const lake = await startLakeProcess([DATASET], process.env.BENCH_LISTEN_LAKE || undefined)
+  // The machine is shared: the figures mean little without the load they were measured at.
+  const loadAtStart = loadavg()[0].toFixed(1)
   try {
     const figures: ListenerFigures[] = []
     for (const row of ROWS) {
       if (only === null || only.test(row.name)) figures.push(await measureListeners(lake, row))
     }
     console.log(
-      `Listener fan-out (lake in its own process; ${commits} commits for latency, ${writers} writers for ${seconds} s)\n`,
+      `Listener fan-out (lake in its own process; ${commits} commits for latency, ${writers} writers for ${seconds} s; load average ${loadAtStart} → ${loadavg()[0].toFixed(1)})\n`,
     )
     console.log(listenerTable(figures))
     if (lake.logs.length > 0) {
