@@ -12,7 +12,8 @@
  * name; the planner binds it per request.
  */
 import type {ExprNode, ParameterNode} from 'groq-js'
-import {lookupOf, conjuncts, attributePath, nativePredicate} from './constraints.ts'
+import {conjuncts, attributePath, nativePredicate} from './constraints.ts'
+import {candidateLookup} from './textLookup.ts'
 import type {Constraint, NativePredicate} from './constraints.ts'
 import {containsNode, rewriteTree, someNode, type GroqNode} from '../walk.ts'
 
@@ -63,7 +64,7 @@ function siteFilter(expr: ExprNode | null): SiteFilter {
   const residual = rest.length
     ? rest.reduce((left, right): ExprNode => ({type: 'And', left, right}))
     : null
-  return {lookup: lookupOf(expr), native, residual}
+  return {lookup: candidateLookup(expr), native, residual}
 }
 
 function parameter(name: string): ParameterNode {
