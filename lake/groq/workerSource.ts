@@ -20,11 +20,7 @@ import {DatabaseSync, type StatementSync} from 'node:sqlite'
 import type {LakeDocument} from '../core/types.ts'
 import {DocumentIndexes} from './documentIndexes.ts'
 import type {QuerySource} from './source.ts'
-import {ftsExpression, type TextQuery} from './plan/textLookup.ts'
-
-const TEXT_HITS = `SELECT d.id FROM documents_text t JOIN documents d ON d.rowid = t.rowid
-  WHERE documents_text MATCH ? AND d.dataset = ?`
-const CHANGED_SINCE = 'SELECT doc_id FROM transaction_documents WHERE dataset = ? AND seq > ?'
+import {WorkerText} from './workerText.ts'
 
 /** Above this many changed documents in one refresh, indexes are rebuilt rather than patched. */
 const INCREMENTAL_LIMIT = 256
@@ -43,11 +39,14 @@ export class WorkerDocuments {
   private readonly db: DatabaseSync
   private readonly caches = new Map<string, DatasetCache>()
   private readonly statements = new Map<string, StatementSync>()
+  /** Full-text lookups, consistent with the caches (lake/groq/workerText.ts). */
+  private readonly text: WorkerText
 
   constructor(path: string) {
     this.db = new DatabaseSync(path, {readOnly: true})
     // The writer may hold the lock briefly while committing.
     this.db.exec('PRAGMA busy_timeout = 5000')
+    this.text = new WorkerText(this.db, (sql) => this.stmt(sql))
   }
 
   close(): void {
@@ -103,30 +102,8 @@ export class WorkerDocuments {
   source(dataset: string): QuerySource {
     const cache = this.current(dataset)
     if (!cache) return EMPTY_SOURCE
-    const seq = cache.seq
-    return {...this.sourceOf(cache), idsMatchingText: (query) => this.textIds(dataset, seq, query)}
-  }
-
-  /**
-   * Full-text hits (lake/groq/plan/textLookup.ts) consistent with the cache as of log sequence
-   * `seq`: read in one transaction, the index's hits plus every document the log changed after
-   * `seq` (the index may be newer than the cache; a document unchanged since has the same text in
-   * both). Null when the index can't answer (then nothing is narrowed).
-   */
-  private textIds(dataset: string, seq: number, query: TextQuery): string[] | null {
-    const expression = ftsExpression(query)
-    if (expression === null) return []
-    this.db.exec('BEGIN')
-    try {
-      const ids = new Set<string>()
-      for (const row of this.stmt(TEXT_HITS).iterate(expression, dataset)) ids.add(String(row.id))
-      for (const row of this.stmt(CHANGED_SINCE).iterate(dataset, seq)) ids.add(String(row.doc_id))
-      return [...ids]
-    } catch {
-      return null
-    } finally {
-      this.db.exec('COMMIT')
-    }
+    const {createdAt} = cache
+    return {...this.sourceOf(cache), idsMatchingText: (q) => this.text.ids(dataset, createdAt, q)}
   }
 
   /**

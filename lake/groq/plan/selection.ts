@@ -196,6 +196,7 @@ export function selectTopCandidates(
   // Everything up to (and tied with) the m-th document in groq-js order.
   const upTo = (m: number): LakeDocument[] => {
     if (m >= idx.length) return all()
+    if (keys.length === 0) return idx.slice(0, m).map((i) => sel.doc(i))
     const boundary = nthPosition(idx, compare, m)
     const out: LakeDocument[] = []
     for (const i of idx) if (compare(i, boundary) <= 0) out.push(sel.doc(i))
