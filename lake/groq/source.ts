@@ -19,10 +19,10 @@ export interface QuerySource {
   idsReferencing?(ids: readonly string[]): string[]
   /**
    * Ids of the documents the full-text index hits for `query` (lake/groq/plan/textLookup.ts),
-   * consistent with `get`/`all` (it may hold more ids, never fewer); null when it can't answer.
-   * Without it, text lookups narrow nothing.
+   * of one of `types` unless null, consistent with `get`/`all` (it may hold more ids, never
+   * fewer); null when it can't answer. Without it, text lookups narrow nothing.
    */
-  idsMatchingText?(query: TextQuery): string[] | null
+  idsMatchingText?(query: TextQuery, types: readonly string[] | null): string[] | null
   /** Optional fast path: the documents of one type, sorted by `_id`. */
   docsByType?(type: string): readonly LakeDocument[]
 }
@@ -38,8 +38,11 @@ export function arraySource(documents: readonly LakeDocument[]): QuerySource {
       sorted
         .filter((doc) => findReferences(doc).some((reference) => ids.includes(reference.ref)))
         .map((doc) => doc._id),
-    idsMatchingText: (query) =>
-      sorted.filter((doc) => hits(query, textTokens(documentText(doc)))).map((doc) => doc._id),
+    idsMatchingText: (query, types) =>
+      sorted
+        .filter((doc) => !types || types.includes(doc._type))
+        .filter((doc) => hits(query, textTokens(documentText(doc))))
+        .map((doc) => doc._id),
     idsByType: (types) => sorted.filter((d) => types.includes(d._type)).map((d) => d._id),
     idsBySlug: (slugs) =>
       sorted

@@ -21,6 +21,7 @@ import type {LakeDocument} from '../core/types.ts'
 import {DocumentIndexes} from './documentIndexes.ts'
 import type {QuerySource} from './source.ts'
 import {WorkerText} from './workerText.ts'
+import type {TextQuery} from './plan/textLookup.ts'
 
 /** Above this many changed documents in one refresh, indexes are rebuilt rather than patched. */
 const INCREMENTAL_LIMIT = 256
@@ -102,8 +103,13 @@ export class WorkerDocuments {
   source(dataset: string): QuerySource {
     const cache = this.current(dataset)
     if (!cache) return EMPTY_SOURCE
-    const {createdAt} = cache
-    return {...this.sourceOf(cache), idsMatchingText: (q) => this.text.ids(dataset, createdAt, q)}
+    const idsMatchingText = (query: TextQuery, types: readonly string[] | null) => {
+      const ids = this.text.ids(dataset, cache.createdAt, query)
+      return ids && types
+        ? ids.filter((id) => types.includes(cache.docs.get(id)?._type ?? ''))
+        : ids
+    }
+    return {...this.sourceOf(cache), idsMatchingText}
   }
 
   /**

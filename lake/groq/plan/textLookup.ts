@@ -173,14 +173,10 @@ export function candidateLookup(expr: ExprNode): Constraint | null {
  * view document passing the filter has a raw layer with its type and its text.
  */
 export function textCandidates(source: QuerySource, constraint: TextConstraint): string[] {
-  const {within} = constraint
-  const ids = source.idsMatchingText?.(constraint.query) ?? null
-  if (ids === null) return within ? source.idsByType(within.values) : source.all().map((d) => d._id)
-  if (!within) return ids
-  return ids.filter((id) => {
-    const type = source.get(id)?._type
-    return type !== undefined && within.values.includes(type)
-  })
+  const types = constraint.within?.values ?? null
+  const ids = source.idsMatchingText?.(constraint.query, types) ?? null
+  if (ids !== null) return ids
+  return types ? source.idsByType(types) : source.all().map((d) => d._id)
 }
 
 function isNothing(q: TextQuery): boolean {
