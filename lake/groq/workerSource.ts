@@ -104,10 +104,8 @@ export class WorkerDocuments {
     const cache = this.current(dataset)
     if (!cache) return EMPTY_SOURCE
     const idsMatchingText = (query: TextQuery, types: readonly string[] | null) => {
-      const ids = this.text.ids(dataset, cache.createdAt, query)
-      return ids && types
-        ? ids.filter((id) => types.includes(cache.docs.get(id)?._type ?? ''))
-        : ids
+      const ofTypes = types && ((id: string) => types.includes(cache.docs.get(id)?._type ?? ''))
+      return this.text.ids(dataset, cache.createdAt, query, ofTypes)
     }
     return {...this.sourceOf(cache), idsMatchingText}
   }

@@ -17,7 +17,7 @@ import type {DatabaseSync, StatementSync} from 'node:sqlite'
 import {ftsExpression, type TextQuery} from './plan/textLookup.ts'
 
 /** Above this many documents changed since the rowid map was read, it is read again. */
-const STALE_LIMIT = 2_000
+const STALE_LIMIT = 1_000
 
 interface RowidMap {
   createdAt: string
@@ -36,13 +36,21 @@ export class WorkerText {
   }
 
   /**
-   * Ids of the documents of `dataset` (created at `createdAt`) the lookup hits, possibly with
-   * more; null when the index can't answer (the expression is refused, or there is no index).
+   * Ids of the documents of `dataset` (created at `createdAt`) the lookup hits that `keep`
+   * accepts, possibly with more; null when the index can't answer (the expression is refused, or
+   * there is no index).
    */
-  ids(dataset: string, createdAt: string, query: TextQuery): string[] | null {
+  ids(
+    dataset: string,
+    createdAt: string,
+    query: TextQuery,
+    keep: ((id: string) => boolean) | null,
+  ): string[] | null {
     const expression = ftsExpression(query)
     if (expression === null) return []
-    this.db.exec('BEGIN')
+    // One committed state for all the reads below (unless the caller already holds one).
+    const own = !this.db.isTransaction
+    if (own) this.db.exec('BEGIN')
     try {
       let map = this.maps.get(dataset)
       if (!map || map.createdAt !== createdAt) map = this.readMap(dataset, createdAt)
@@ -51,20 +59,28 @@ export class WorkerText {
         map = this.readMap(dataset, createdAt)
         changed = this.changedSince(dataset, map.seq)
       }
-      const found = changed
-      // One row (a comma-separated list): far cheaper than a row per hit.
+      const found = new Set<string>()
+      for (const id of changed) if (!keep || keep(id)) found.add(id)
+      // One row, a comma-separated list (far cheaper than a row per hit), read without splitting.
       const hits = this.stmt(TEXT_HITS).get(expression)?.rowids
       if (typeof hits === 'string') {
-        for (const rowid of hits.split(',')) {
-          const id = map.ids.get(Number(rowid))
-          if (id !== undefined) found.add(id)
+        let rowid = 0
+        for (let i = 0; i <= hits.length; i++) {
+          const code = i < hits.length ? hits.charCodeAt(i) : COMMA
+          if (code !== COMMA) {
+            rowid = rowid * 10 + code - ZERO
+            continue
+          }
+          const id = map.ids.get(rowid)
+          if (id !== undefined && (!keep || keep(id))) found.add(id)
+          rowid = 0
         }
       }
       return [...found]
     } catch {
       return null
     } finally {
-      this.db.exec('COMMIT')
+      if (own) this.db.exec('COMMIT')
     }
   }
 
@@ -84,6 +100,8 @@ export class WorkerText {
   }
 }
 
+const COMMA = 44
+const ZERO = 48
 const TEXT_HITS =
   "SELECT group_concat(rowid, ',') AS rowids FROM documents_text WHERE documents_text MATCH ?"
 const ROWIDS = 'SELECT rowid, id FROM documents WHERE dataset = ?'
