@@ -35,7 +35,9 @@ export function planNarrowing(tree: ExprNode): Constraint[] | null {
     if (node.type === 'Everything') {
       everything++
       const constraint =
-        parent && parent.type === 'Filter' && parent.base === node ? candidateLookup(parent.expr) : null
+        parent && parent.type === 'Filter' && parent.base === node
+          ? candidateLookup(parent.expr)
+          : null
       if (constraint) constraints.push(constraint)
       else blocked = true
     } else if (node.type === 'FuncCall' && node.namespace === 'releases') {
