@@ -10,6 +10,7 @@ import type {LakeDocument} from '../core/types.ts'
 import {derived} from './plan/derived.ts'
 import {overlaySelection, type Selection} from './plan/selection.ts'
 import type {Constraint} from './plan/constraints.ts'
+import {textCandidates} from './plan/textLookup.ts'
 import type {QuerySource} from './source.ts'
 
 /** `raw`, `published`, or a stack of layers (releases first, then optionally drafts) over published. */
@@ -305,6 +306,9 @@ export class PerspectiveView {
   candidates(constraint: Constraint): string[] {
     if (constraint.field === '_id') return constraint.values
     const {source} = this
+    if (constraint.field === 'text') {
+      return textCandidates(source, constraint).map((id) => this.viewIdOf(id))
+    }
     const rawIds =
       constraint.field === '_type'
         ? source.idsByType(constraint.values)

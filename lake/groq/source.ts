@@ -2,6 +2,8 @@
 import {compareIds} from '../core/ids.ts'
 import {findReferences} from '../core/references.ts'
 import type {LakeDocument} from '../core/types.ts'
+import {documentText} from '../store/textIndex.ts'
+import {hits, textTokens, type TextQuery} from './plan/textLookup.ts'
 
 /** The committed documents of one dataset, with the lookups the planner uses. */
 export interface QuerySource {
@@ -15,6 +17,12 @@ export interface QuerySource {
    * what GROQ's `references()` matches). Without it, `references()` narrows nothing.
    */
   idsReferencing?(ids: readonly string[]): string[]
+  /**
+   * Ids of the documents the full-text index hits for `query` (lake/groq/plan/textLookup.ts),
+   * of one of `types` unless null, consistent with `get`/`all` (it may hold more ids, never
+   * fewer); null when it can't answer. Without it, text lookups narrow nothing.
+   */
+  idsMatchingText?(query: TextQuery, types: readonly string[] | null): string[] | null
   /** Optional fast path: the documents of one type, sorted by `_id`. */
   docsByType?(type: string): readonly LakeDocument[]
 }
@@ -29,6 +37,11 @@ export function arraySource(documents: readonly LakeDocument[]): QuerySource {
     idsReferencing: (ids) =>
       sorted
         .filter((doc) => findReferences(doc).some((reference) => ids.includes(reference.ref)))
+        .map((doc) => doc._id),
+    idsMatchingText: (query, types) =>
+      sorted
+        .filter((doc) => !types || types.includes(doc._type))
+        .filter((doc) => hits(query, textTokens(documentText(doc))))
         .map((doc) => doc._id),
     idsByType: (types) => sorted.filter((d) => types.includes(d._type)).map((d) => d._id),
     idsBySlug: (slugs) =>

@@ -20,6 +20,8 @@ import {DatabaseSync, type StatementSync} from 'node:sqlite'
 import type {LakeDocument} from '../core/types.ts'
 import {DocumentIndexes} from './documentIndexes.ts'
 import type {QuerySource} from './source.ts'
+import {WorkerText} from './workerText.ts'
+import type {TextQuery} from './plan/textLookup.ts'
 
 /** Above this many changed documents in one refresh, indexes are rebuilt rather than patched. */
 const INCREMENTAL_LIMIT = 256
@@ -38,11 +40,14 @@ export class WorkerDocuments {
   private readonly db: DatabaseSync
   private readonly caches = new Map<string, DatasetCache>()
   private readonly statements = new Map<string, StatementSync>()
+  /** Full-text lookups, consistent with the caches (lake/groq/workerText.ts). */
+  private readonly text: WorkerText
 
   constructor(path: string) {
     this.db = new DatabaseSync(path, {readOnly: true})
     // The writer may hold the lock briefly while committing.
     this.db.exec('PRAGMA busy_timeout = 5000')
+    this.text = new WorkerText(this.db, (sql) => this.stmt(sql))
   }
 
   close(): void {
@@ -97,7 +102,12 @@ export class WorkerDocuments {
   /** The dataset's documents as of now (brought up to date first). */
   source(dataset: string): QuerySource {
     const cache = this.current(dataset)
-    return cache ? this.sourceOf(cache) : EMPTY_SOURCE
+    if (!cache) return EMPTY_SOURCE
+    const idsMatchingText = (query: TextQuery, types: readonly string[] | null) => {
+      const ofTypes = types && ((id: string) => types.includes(cache.docs.get(id)?._type ?? ''))
+      return this.text.ids(dataset, cache.createdAt, query, ofTypes)
+    }
+    return {...this.sourceOf(cache), idsMatchingText}
   }
 
   /**

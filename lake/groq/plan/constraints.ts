@@ -13,20 +13,36 @@ import type {ExprNode} from 'groq-js'
 import type {LakeDocument} from '../../core/types.ts'
 import {attributePath} from './paths.ts'
 import {comparisonOf, type Comparison} from './ranges.ts'
+import type {TextQuery} from './textLookup.ts'
 
 export {attributePath} from './paths.ts'
 
-export type Constraint =
+/** A constraint answered by an index of the documents' values. */
+export type IndexConstraint =
   | {field: '_id'; values: string[]}
   | {field: '_type'; values: string[]}
   | {field: 'slug'; values: string[]}
   | {field: 'references'; values: string[]}
 
+/**
+ * Candidates from the full-text index (lake/groq/plan/textLookup.ts: a superset of what the
+ * filter's `match` calls accept), intersected with a `_type` constraint of the same filter.
+ */
+export interface TextConstraint {
+  field: 'text'
+  values: []
+  query: TextQuery
+  within: (IndexConstraint & {field: '_type'}) | null
+}
+
+export type Constraint = IndexConstraint | TextConstraint
+
 export const FIELD_PREFERENCE: Record<Constraint['field'], number> = {
   _id: 0,
   slug: 1,
   references: 2,
-  _type: 3,
+  text: 3,
+  _type: 4,
 }
 
 /** The top-level conjuncts of a filter expression (`a && (b && c)` → a, b, c). */
@@ -69,7 +85,7 @@ function stringsOf(node: ExprNode, many: boolean): string[] | null {
 }
 
 /** The constraint a single conjunct expresses, if it is indexable. */
-export function conjunctConstraint(c: ExprNode): Constraint | null {
+export function conjunctConstraint(c: ExprNode): IndexConstraint | null {
   if (c.type !== 'OpCall' || (c.op !== '==' && c.op !== 'in')) return null
   let field = fieldOf(c.left)
   let values = field ? stringsOf(c.right, c.op === 'in') : null
@@ -77,11 +93,11 @@ export function conjunctConstraint(c: ExprNode): Constraint | null {
     field = fieldOf(c.right)
     values = field ? stringsOf(c.left, false) : null
   }
-  return field && values ? ({field, values} as Constraint) : null
+  return field && values ? ({field, values} as IndexConstraint) : null
 }
 
 /** `references("a")`, `references("a", "b")`, `references(["a", "b"])` with string constants. */
-export function referencesConstraint(c: ExprNode): Constraint | null {
+export function referencesConstraint(c: ExprNode): IndexConstraint | null {
   if (c.type !== 'FuncCall' || c.namespace !== 'global' || c.name !== 'references') return null
   const values: string[] = []
   for (const arg of c.args) {
@@ -93,7 +109,7 @@ export function referencesConstraint(c: ExprNode): Constraint | null {
 }
 
 /** The most selective indexable conjunct of a filter, or null. */
-export function constraintOf(expr: ExprNode): Constraint | null {
+export function constraintOf(expr: ExprNode): IndexConstraint | null {
   return bestOf(expr, conjunctConstraint)
 }
 
@@ -101,12 +117,12 @@ export function constraintOf(expr: ExprNode): Constraint | null {
  * The most selective conjunct to look candidates up by when narrowing a `*`: an indexable
  * constraint or a `references()` call (a superset of the matching documents), or null.
  */
-export function lookupOf(expr: ExprNode): Constraint | null {
+export function lookupOf(expr: ExprNode): IndexConstraint | null {
   return bestOf(expr, (c) => conjunctConstraint(c) ?? referencesConstraint(c))
 }
 
-function bestOf(expr: ExprNode, constraint: (c: ExprNode) => Constraint | null) {
-  let best: Constraint | null = null
+function bestOf(expr: ExprNode, constraint: (c: ExprNode) => IndexConstraint | null) {
+  let best: IndexConstraint | null = null
   for (const c of conjuncts(expr)) {
     const candidate = constraint(c)
     if (!candidate) continue
@@ -123,6 +139,8 @@ function bestOf(expr: ExprNode, constraint: (c: ExprNode) => Constraint | null) 
 
 /** Whether a document satisfies an indexable constraint (exactly GROQ's `==` / `in` here). */
 export function satisfies(doc: LakeDocument, constraint: Constraint): boolean {
+  // A superset lookup, never checked natively: groq-js evaluates the `match` calls.
+  if (constraint.field === 'text') return true
   if (constraint.field === 'references') return hasReference(doc, new Set(constraint.values))
   const value =
     constraint.field === 'slug' ? valueAt(doc, ['slug', 'current']) : doc[constraint.field]
@@ -156,7 +174,7 @@ export function valueAt(doc: unknown, path: readonly string[]): unknown {
 }
 
 export type NativePredicate =
-  | {kind: 'constraint'; constraint: Constraint}
+  | {kind: 'constraint'; constraint: IndexConstraint}
   | {kind: 'defined'; path: string[]; negated: boolean}
   | {kind: 'compare'; comparison: Comparison}
 

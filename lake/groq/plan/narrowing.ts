@@ -21,6 +21,7 @@ import {
   type Constraint,
   type NativePredicate,
 } from './constraints.ts'
+import {candidateLookup} from './textLookup.ts'
 import {children, rewriteTree, walk, type GroqNode} from '../walk.ts'
 
 /** One constraint per `*` occurrence, or null if any `*` is not directly and indexably filtered. */
@@ -34,7 +35,9 @@ export function planNarrowing(tree: ExprNode): Constraint[] | null {
     if (node.type === 'Everything') {
       everything++
       const constraint =
-        parent && parent.type === 'Filter' && parent.base === node ? lookupOf(parent.expr) : null
+        parent && parent.type === 'Filter' && parent.base === node
+          ? candidateLookup(parent.expr)
+          : null
       if (constraint) constraints.push(constraint)
       else blocked = true
     } else if (node.type === 'FuncCall' && node.namespace === 'releases') {

@@ -8,7 +8,7 @@
  * order (the sort is stable over the dataset, which is in `_id` order).
  */
 import type {LakeDocument} from '../../core/types.ts'
-import {satisfies, valueAt, type Constraint, type NativePredicate} from './constraints.ts'
+import {satisfies, valueAt, type IndexConstraint, type NativePredicate} from './constraints.ts'
 import {derived, type Derivation} from './derived.ts'
 import {comparisonTest, operandValue} from './ranges.ts'
 import type {TopKSite} from './sites.ts'
@@ -122,7 +122,7 @@ export function overlaySelection(
   return {idx: viewIds.map((_, i) => i), column: memoized(compute, new Map()), doc: build}
 }
 
-const CONSTRAINT_PATH: Record<Exclude<Constraint['field'], 'references'>, string[]> = {
+const CONSTRAINT_PATH: Record<Exclude<IndexConstraint['field'], 'references'>, string[]> = {
   _id: ['_id'],
   _type: ['_type'],
   slug: ['slug', 'current'],
@@ -196,6 +196,7 @@ export function selectTopCandidates(
   // Everything up to (and tied with) the m-th document in groq-js order.
   const upTo = (m: number): LakeDocument[] => {
     if (m >= idx.length) return all()
+    if (keys.length === 0) return idx.slice(0, m).map((i) => sel.doc(i))
     const boundary = nthPosition(idx, compare, m)
     const out: LakeDocument[] = []
     for (const i of idx) if (compare(i, boundary) <= 0) out.push(sel.doc(i))

@@ -2,7 +2,8 @@
  * "Sites": sub-expressions the lake computes (partly) itself so groq-js never iterates a whole
  * type (bound per request by lake/groq/evaluate.ts):
  *
- * - ordered slices `*[filter] | order(a desc, b, …)[m...n]` / `[i]`: the lake picks the
+ * - ordered slices `*[filter] | order(a desc, b, …)[m...n]` / `[i]` (and unordered ones,
+ *   `*[filter][m...n]`, in the dataset's `_id` order): the lake picks the
  *   candidates that can end up in the slice (the top n by groq-js's own ordering, plus every
  *   document tied with the n-th) and groq-js evaluates the original filter, order and slice over
  *   only those (see lake/groq/plan/selection.ts `selectTopCandidates`);
@@ -12,7 +13,8 @@
  * name; the planner binds it per request.
  */
 import type {ExprNode, ParameterNode} from 'groq-js'
-import {lookupOf, conjuncts, attributePath, nativePredicate} from './constraints.ts'
+import {conjuncts, attributePath, nativePredicate} from './constraints.ts'
+import {candidateLookup} from './textLookup.ts'
 import type {Constraint, NativePredicate} from './constraints.ts'
 import {containsNode, rewriteTree, someNode, type GroqNode} from '../walk.ts'
 
@@ -35,6 +37,7 @@ export interface TopKSite {
   /** The reserved parameter bound to the candidate documents (in `_id` order). */
   param: string
   filter: SiteFilter
+  /** The order's keys; none for an unordered `*[filter][m...n]` (the dataset's `_id` order). */
   keys: OrderKey[]
   /** Exclusive end of the slice in the ordered result. */
   end: number
@@ -63,7 +66,7 @@ function siteFilter(expr: ExprNode | null): SiteFilter {
   const residual = rest.length
     ? rest.reduce((left, right): ExprNode => ({type: 'And', left, right}))
     : null
-  return {lookup: lookupOf(expr), native, residual}
+  return {lookup: candidateLookup(expr), native, residual}
 }
 
 function parameter(name: string): ParameterNode {
@@ -125,6 +128,14 @@ export function planSites(tree: ExprNode): {tree: ExprNode; sites: Site[]} {
     const end = sliceEnd(n)
     if (end !== null && (n.type === 'Slice' || n.type === 'AccessElement')) {
       const order = n.base
+      // `*[filter]` sliced without an order: in `_id` order, i.e. no keys.
+      const unordered = order.type === 'Filter' ? everythingBase(order) : null
+      if (unordered?.expr) {
+        const param = `${PARAM_PREFIX}${sites.length}`
+        sites.push({kind: 'topk', param, filter: siteFilter(unordered.expr), keys: [], end})
+        const filtered: ExprNode = {type: 'Filter', base: parameter(param), expr: unordered.expr}
+        return {...n, base: filtered} as ExprNode
+      }
       if (order.type === 'PipeFuncCall' && order.name === 'order') {
         const base = everythingBase(order.base)
         const keys = base ? orderKeys(order.args) : null

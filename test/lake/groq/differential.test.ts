@@ -605,3 +605,230 @@ describe('differential: ordered slices and counts equal plain groq-js', () => {
     }
   }, 120_000)
 })
+
+// ------------------------------------------------------------------ match through the text index
+
+/**
+ * A corpus for `match` narrowed through the full-text index (lake/groq/plan/textLookup.ts): names
+ * and texts with Swedish letters, case, dots and apostrophes inside words, letters JS and
+ * unicode61 fold differently, portable text and arrays; drafts and versions whose text differs
+ * from the published document.
+ */
+const textRandom = seededRandom(141414)
+const tPick = <T>(items: readonly T[]): T => items[Math.floor(textRandom() * items.length)]
+const NAMES = [
+  'Anna Andersson',
+  'ANNA lind',
+  'an.na Öberg',
+  'Annika Söder',
+  'Söderström, Åsa',
+  "don't stop",
+  'Straße ß',
+  'İstanbul ıi',
+  'ﬁnd me',
+  'Erik.Johansson',
+  'a.b.c',
+  'x ..anna.. y',
+  'Ödmark-Älv',
+]
+const WORDS = ['post', 'Sida', 'söder', 'Anna', 'annan', 'Ann', 'lind', 'Å', 'and', 'an']
+const PATTERNS = [
+  'anna*',
+  'Anna',
+  'an*',
+  'ann',
+  'an.na',
+  'söder*',
+  'SÖDER*',
+  'Söderström',
+  'åsa',
+  "don't",
+  'don*',
+  'straße',
+  'stra*',
+  'ß*',
+  'İstanbul',
+  'ﬁnd',
+  'abc',
+  'erik*',
+  'johansson',
+  'lind annan',
+  '*son',
+  'a',
+  'x',
+  '',
+  '---',
+  'draft*',
+]
+
+function generateTextDocuments(): LakeDocument[] {
+  const docs: LakeDocument[] = []
+  for (let i = 0; i < 200; i++) {
+    const type = ['person', 'organization', 'page'][i % 3]
+    const id = `t${i}`
+    const doc: LakeDocument = {
+      _id: id,
+      _type: type,
+      _rev: `r${i}`,
+      _createdAt: '2025-01-01T00:00:00Z',
+      _updatedAt: '2025-01-01T00:00:00Z',
+      n: i % 7,
+    }
+    if (textRandom() < 0.8) doc.name = tPick(NAMES)
+    if (textRandom() < 0.7) doc.title = `${tPick(WORDS)} ${tPick(WORDS)} ${i}`
+    if (textRandom() < 0.3) doc.tags = [tPick(WORDS), tPick(NAMES), 7]
+    if (textRandom() < 0.3) doc.author = {name: tPick(NAMES), _secret: tPick(NAMES)}
+    if (textRandom() < 0.4) {
+      doc.body = [
+        {
+          _key: 'b',
+          _type: 'block',
+          children: [{_key: 's', _type: 'span', marks: [], text: `Om ${tPick(NAMES)}.`}],
+        },
+      ]
+    }
+    const onlyDraft = textRandom() < 0.1
+    if (!onlyDraft) docs.push(doc)
+    if (onlyDraft || textRandom() < 0.3) {
+      docs.push({
+        ...doc,
+        _id: `drafts.${id}`,
+        name: tPick(NAMES),
+        title: `${tPick(WORDS)} draft ${i}`,
+        _type: textRandom() < 0.1 ? 'page' : type,
+      })
+    }
+    if (textRandom() < 0.1) docs.push({...doc, _id: `versions.r1.${id}`, name: tPick(NAMES)})
+  }
+  return docs
+}
+
+const TEXT_TEMPLATES: string[] = [
+  '*[name match $p]._id',
+  '*[title match $p]{_id, title}',
+  '*[_type == $type && name match $p][0...5]._id',
+  '*[_type in ["person", "organization"] && (title match $p || name match $p)][0...20]{_id, _type}',
+  '*[_type in [$type, "page"] && (name match $p || title match $q)]._id',
+  '*[name match $p && title match $q]._id',
+  '*[name match [$p, $q]]._id',
+  '*[[title, name] match $p]._id',
+  '*[[@, name] match $p]._id',
+  '*[tags match $p]._id',
+  '*[author.name match $p]._id',
+  '*[author._secret match $p]._id',
+  '*[body[0].children[0].text match $p]._id',
+  '*[name match $p][2...4]._id',
+  '*[_type == $type && title match $p][1]{_id, title}',
+  '*[name match $p] | order(n desc, _id)[0...3]{_id, n}',
+  '*[_type == $type && name match $p] | order(_id desc)[0]._id',
+  'count(*[name match $p])',
+  '*[_type == $type]{_id, "same": *[name match $p && _id != ^._id][0...2]._id}[0...3]',
+  // Not narrowed by the index (must still match groq-js exactly).
+  '*[!(name match $p)]._id',
+  '*[name match $p || n == 1]._id',
+  '*[_id match $p]._id',
+  '*[[@, _id] match $p]._id',
+]
+
+const textDocs = generateTextDocuments()
+
+function generateTextQueries(): Array<{query: string; params: Record<string, unknown>}> {
+  const out: Array<{query: string; params: Record<string, unknown>}> = []
+  for (let round = 0; round < 4; round++) {
+    for (const query of TEXT_TEMPLATES) {
+      const all: Record<string, unknown> = {
+        p: tPick(PATTERNS),
+        q: tPick(PATTERNS),
+        type: tPick(['person', 'organization', 'page']),
+      }
+      const params = Object.fromEntries(
+        Object.entries(all).filter(([k]) => new RegExp(`\\$${k}\\b`).test(query)),
+      )
+      out.push({query, params})
+    }
+  }
+  return out
+}
+
+const textQueries = generateTextQueries()
+
+function textLookups(query: string, params: Record<string, unknown>): number {
+  const prepared = prepareQuery(query, params)
+  const lookups = [
+    ...(prepared.constraints ?? []),
+    ...prepared.sites.map((site) => site.filter.lookup).filter((lookup) => lookup !== null),
+  ]
+  return lookups.filter((lookup) => lookup.field === 'text').length
+}
+
+describe('differential: match narrowed through the text index equals plain groq-js', () => {
+  it('most of these queries look their candidates up in the text index', () => {
+    const narrowed = textQueries.filter((q) => textLookups(q.query, q.params) > 0)
+    expect(narrowed.length).toBeGreaterThan(textQueries.length / 2)
+    const matches = textQueries.filter((q) => /match/.test(q.query)).length
+    expect(matches).toBe(textQueries.length)
+  })
+
+  it('in-process (JS tokens), every perspective with a release stack, token and anonymous', async () => {
+    const source = arraySource(textDocs)
+    let compared = 0
+    for (const {query, params} of textQueries) {
+      for (const [, perspective] of ORDER_PERSPECTIVES) {
+        for (const anonymous of [false, true]) {
+          const expected = await reference(textDocs, query, params, perspective, anonymous)
+          const actual = await runQuery(source, query, params, {
+            perspective,
+            access: anonymous ? 'root' : 'all',
+            rawIncludesVersions: true,
+          })
+          expect(
+            actual,
+            `${query} ${JSON.stringify(params)} ${JSON.stringify(perspective)} anon=${anonymous}`,
+          ).toEqual(expected)
+          compared++
+        }
+      }
+    }
+    expect(compared).toBe(textQueries.length * ORDER_PERSPECTIVES.length * 2)
+  }, 180_000)
+
+  it('through the FTS5 index of a real lake, also right after writes', async () => {
+    const lake = await startTestLake()
+    try {
+      const body = textDocs.map((d) => JSON.stringify(d)).join('\n')
+      const res = await fetch(`${lake.url}/v1/data/import/text`, {
+        method: 'POST',
+        headers: {Authorization: `Bearer ${lake.adminToken}`},
+        body,
+      })
+      expect(res.status).toBe(200)
+      let i = 0
+      for (const {query, params} of textQueries) {
+        const [name, perspective] = ORDER_PERSPECTIVES[i % ORDER_PERSPECTIVES.length]
+        const anonymous = i % 4 === 0
+        i++
+        const client = lake.client({dataset: 'text', token: anonymous ? null : undefined})
+        const actual = await client.fetch(query, params, {perspective: name.split(',') as ['r1']})
+        const expected = await reference(textDocs, query, params, perspective, anonymous)
+        expect(actual, `${query} ${JSON.stringify(params)} ${name} anon=${anonymous}`).toEqual(
+          expected,
+        )
+      }
+      // A query sent right after a mutation's response sees it through the index.
+      const client = lake.client({dataset: 'text'})
+      const query = '*[_type == "person" && name match $p]._id'
+      for (const [n, name] of ['Zlatan Östlund', 'Zara Öst', 'zorro'].entries()) {
+        const p = `${name.slice(0, 2)}*`
+        expect(await client.fetch(query, {p})).not.toContain(`fresh${n}`)
+        await client.createOrReplace({_id: `fresh${n}`, _type: 'person', name})
+        expect(await client.fetch(query, {p}), name).toContain(`fresh${n}`)
+        await client.patch(`fresh${n}`).set({name: 'Qvist'}).commit()
+        expect(await client.fetch(query, {p}), name).not.toContain(`fresh${n}`)
+        expect(await client.fetch(query, {p: 'qvist'})).toContain(`fresh${n}`)
+      }
+      expect(textLookups(query, {p: 'zl*'})).toBe(1)
+    } finally {
+      await lake.stop()
+    }
+  }, 120_000)
+})
