@@ -1,0 +1,182 @@
+/**
+ * `text::query()` for groq-js (which parses it but throws "not implemented"): at plan time every
+ * `X match text::query("…")` is rewritten into plain groq-js nodes with the same meaning, so
+ * groq-js evaluates and scores it (`score()`/`boost()` are built on `match`) and the planner can
+ * narrow the resulting `match` calls like any other.
+ *
+ * Sanity's search syntax, and the decisions taken where Sanity leaves a choice:
+ * - Terms are separated by whitespace; every term is required (AND), in any order, anywhere in X.
+ *   `X match text::query("a b*")` → `X match ["a", "b*"]` (one `match` with a constant array, so
+ *   groq-js's BM25-like score counts each term).
+ * - `word*` is a prefix; `*` elsewhere in a word is groq-js's own wildcard (`söd*lje`).
+ * - Words are split the way groq-js's `match` splits patterns (on whitespace and
+ *   `!@#$%^&(),\/?";:{}|[]+<>-`), so "e-post" is the two required words "e" and "post"; a term
+ *   with no word in it (`-`, `!!`) is ignored.
+ * - Letters are Unicode letters and case does not matter: groq-js's `match` tokeniser keeps å, ä,
+ *   ö as letters of their own and compares case-insensitively, so "Södertälje" is found by
+ *   "södertälje" and "söder*", not by "sodertalje".
+ * - `"a phrase"` requires its words (as plain words, `*` is not a wildcard inside quotes) AND that
+ *   they occur in this order, adjacent, in one string of X. APPROXIMATION: adjacency is checked
+ *   as the lower-cased phrase with its words joined by single spaces being a substring of one of
+ *   X's strings (groq-js has no token positions), so words separated by punctuation or several
+ *   spaces ("a, phrase") don't count as adjacent, and a phrase can also start or end inside a
+ *   longer word of that string when its words occur elsewhere too.
+ * - `-word` / `-"a phrase"` exclude documents where that word (phrase) matches X:
+ *   `!(X match ["word"])`.
+ * - A search with only exclusions matches everything that has none of them; a search with no
+ *   term at all ("", "  ", `-`) matches nothing (`false`).
+ * - X is whatever groq-js's `match` reads on its left: a string, or the strings directly in an
+ *   array. groq-js does not read objects, so the `@` in the Studio's `[@, _id]` contributes
+ *   nothing (hosted Sanity searches every content attribute there): only `_id` and the Studio's
+ *   weighted paths (preview title/subtitle/description, `options.search.weight`) are searched.
+ * - `text::query()` is only meaningful on the right of `match`, with a constant argument (a
+ *   literal or a `$param`, which the lake inlines when it parses); anything else is a 400
+ *   `queryExecutionError`, like hosted Sanity's errors for a misused function.
+ */
+import type {ExprNode} from 'groq-js'
+import {queryExecutionError, type LakeError} from '../core/errors.ts'
+import {rewriteTree, someNode, type GroqNode} from './walk.ts'
+
+/** A search in Sanity's syntax, split into groq-js `match` patterns. */
+export interface TextQuery {
+  /** Required words (groq-js patterns, maybe with `*`), phrase words included. */
+  words: string[]
+  /** Required phrases of two or more words (lower-cased words). */
+  phrases: string[][]
+  /** Excluded terms: a word's patterns (all must match), or a phrase's words (in order). */
+  excluded: Array<{parts: string[]; phrase: boolean}>
+}
+
+// groq-js's `match` tokeniser (shared.js `CHARS`, `CHARS_WITH_WILDCARD`, `EDGE_CHARS`), so the
+// words handed to groq-js are exactly the ones it would split the search into itself.
+const WORD = /[^!@#$%^&*(),\\/?";:{}|[\]+<>\s-]+/g
+const WORD_WITH_WILDCARD = /[^!@#$%^&(),\\/?";:{}|[\]+<>\s-]+/g
+const EDGE_DOTS = /(\b\.+|\.+\b)/g
+
+/** An optional `-`, then a quoted phrase (closing quote optional) or a run of non-space. */
+const TERM = /(-?)(?:"([^"]*)"?|([^\s"]+))/gu
+
+function words(text: string, pattern: RegExp): string[] {
+  return text.replace(EDGE_DOTS, '').match(pattern) ?? []
+}
+
+/** Splits a search in Sanity's syntax (see the module comment). */
+export function parseTextQuery(search: string): TextQuery {
+  const query: TextQuery = {words: [], phrases: [], excluded: []}
+  for (const [, minus, phrase, word] of search.matchAll(TERM)) {
+    const parts = phrase !== undefined ? words(phrase, WORD) : words(word, WORD_WITH_WILDCARD)
+    if (parts.length === 0) continue
+    if (minus) {
+      query.excluded.push({parts, phrase: phrase !== undefined && parts.length > 1})
+      continue
+    }
+    query.words.push(...parts)
+    if (phrase !== undefined && parts.length > 1) {
+      query.phrases.push(parts.map((part) => part.toLowerCase()))
+    }
+  }
+  return query
+}
+
+// ------------------------------------------------------------------ nodes
+
+const value = (v: unknown): ExprNode => ({type: 'Value', value: v})
+const and = (left: ExprNode, right: ExprNode): ExprNode => ({type: 'And', left, right})
+const not = (base: ExprNode): ExprNode => ({type: 'Not', base})
+const call = (name: string, args: ExprNode[], namespace = 'global'): ExprNode =>
+  ({type: 'FuncCall', namespace, name, args}) as ExprNode
+
+function matches(target: ExprNode, patterns: string[]): ExprNode {
+  return {type: 'OpCall', op: 'match', left: target, right: value(patterns)}
+}
+
+/**
+ * `count([...X, string(X)][count(string::split(lower(@), "a phrase")) > 1]) > 0`: some string
+ * of X (X itself, or a direct element) contains the phrase. Non-strings give null and drop out.
+ */
+function containsPhrase(target: ExprNode, phrase: string[]): ExprNode {
+  const strings: ExprNode = {
+    type: 'Array',
+    elements: [
+      {type: 'ArrayElement', value: target, isSplat: true},
+      {type: 'ArrayElement', value: call('string', [target]), isSplat: false},
+    ],
+  }
+  const pieces = call('split', [call('lower', [{type: 'This'}]), value(phrase.join(' '))], 'string')
+  const contains: ExprNode = {
+    type: 'OpCall',
+    op: '>',
+    left: call('count', [pieces]),
+    right: value(1),
+  }
+  const hits = call('count', [{type: 'Filter', base: strings, expr: contains}])
+  return {type: 'OpCall', op: '>', left: hits, right: value(0)}
+}
+
+/** An excluded term matching X: its words, and for a phrase their adjacency too. */
+function termMatches(target: ExprNode, {parts, phrase}: TextQuery['excluded'][number]): ExprNode {
+  const present = matches(target, parts)
+  if (!phrase) return present
+  return and(
+    present,
+    containsPhrase(
+      target,
+      parts.map((part) => part.toLowerCase()),
+    ),
+  )
+}
+
+/** The groq-js expression equivalent to `target match text::query(search)`. */
+export function textQueryMatch(target: ExprNode, search: string): ExprNode {
+  const {words, phrases, excluded} = parseTextQuery(search)
+  const conditions: ExprNode[] = []
+  if (words.length > 0) conditions.push(matches(target, words))
+  for (const phrase of phrases) conditions.push(containsPhrase(target, phrase))
+  for (const term of excluded) conditions.push(not(termMatches(target, term)))
+  if (conditions.length === 0) return value(false)
+  return conditions.reduce(and)
+}
+
+// ------------------------------------------------------------------ rewrite
+
+function isTextQuery(node: GroqNode): node is Extract<ExprNode, {type: 'FuncCall'}> {
+  return node.type === 'FuncCall' && node.namespace === 'text' && node.name === 'query'
+}
+
+/** Where `text::query` starts in the query text, for the error's span. */
+function span(query: string): {start: number; end: number} | undefined {
+  const found = /text::query\s*\(/.exec(query)
+  return found ? {start: found.index, end: found.index + 'text::query'.length} : undefined
+}
+
+function misuse(query: string, description: string): LakeError {
+  return queryExecutionError(description, query, span(query))
+}
+
+/**
+ * The tree with every `X match text::query("…")` replaced by {@link textQueryMatch}; the tree
+ * itself when it has no `text::query`. Throws a 400 queryExecutionError (for `query`) when
+ * `text::query` is used elsewhere or with an argument that is not a constant string.
+ */
+export function rewriteTextQueries<T extends GroqNode>(tree: T, query: string): T {
+  if (!someNode(tree, isTextQuery)) return tree
+  const rewritten = rewriteTree(tree, (node) => {
+    if (node.type !== 'OpCall' || node.op !== 'match' || !isTextQuery(node.right)) return undefined
+    const {args} = node.right
+    const [search] = args
+    if (args.length !== 1 || search.type !== 'Value' || typeof search.value !== 'string') {
+      throw misuse(
+        query,
+        'text::query() is not supported with this argument: it takes one constant string (a literal or a parameter), e.g. `title match text::query($search)`',
+      )
+    }
+    return textQueryMatch(rewriteTextQueries(node.left, query), search.value)
+  })
+  if (someNode(rewritten, isTextQuery)) {
+    throw misuse(
+      query,
+      'text::query() is not supported outside `match`: use it on the right of a match, e.g. `[title, body] match text::query($search)`',
+    )
+  }
+  return rewritten
+}
