@@ -25,17 +25,25 @@
  *   `!(X match ["word"])`.
  * - A search with only exclusions matches everything that has none of them; a search with no
  *   term at all ("", "  ", `-`) matches nothing (`false`).
- * - X is whatever groq-js's `match` reads on its left: a string, or the strings directly in an
- *   array. groq-js does not read objects, so the `@` in the Studio's `[@, _id]` contributes
- *   nothing (hosted Sanity searches every content attribute there): only `_id` and the Studio's
- *   weighted paths (preview title/subtitle/description, `options.search.weight`) are searched.
+ * - X is whatever groq-js's `match` reads on its left (a string, or the strings directly in an
+ *   array), except `@`: as in hosted Sanity, `@` (alone, or as an element of the left-hand
+ *   array, as in the Studio's `[@, _id]`) stands for the document's content, every string at any
+ *   depth under an attribute not starting with `_` (lake/store/textIndex.ts `documentText`, the
+ *   same rule as the full-text index), so `_id`, `_type` and references are not searched unless
+ *   named. groq-js reads no objects in `match`, so the rewrite puts
+ *   `({"_ref": "\u0000content:" + _id}->).text` in its place, a dereference of a reserved id
+ *   (NUL is in no document id) that {@link withDocumentContent} answers with the content text of
+ *   the document with that `_id` (in the evaluation's perspective). An object without `_id`
+ *   (not a document) contributes nothing, as in groq-js; an object WITH an `_id` (a projection
+ *   of a document) stands for the whole stored document, not only its projected attributes.
  * - `text::query()` is only meaningful on the right of `match`, with a constant argument (a
  *   literal or a `$param`, which the lake inlines when it parses); anything else is a 400
  *   `queryExecutionError`, like hosted Sanity's errors for a misused function.
  */
-import type {ExprNode} from 'groq-js'
+import type {DereferenceFunction, Document, ExprNode} from 'groq-js'
 import {queryExecutionError, type LakeError} from '../core/errors.ts'
 import {rewriteTree, someNode, type GroqNode} from './walk.ts'
+import {documentText} from '../store/textIndex.ts'
 
 /** A search in Sanity's syntax, split into groq-js `match` patterns. */
 export interface TextQuery {
@@ -126,6 +134,52 @@ function termMatches(target: ExprNode, {parts, phrase}: TextQuery['excluded'][nu
   )
 }
 
+/** The reserved `_ref` prefix of a document's content (see the module comment). */
+const CONTENT_REF = '\u0000content:'
+
+/** `({"_ref": "\u0000content:" + _id}->).text`: the content text of the document `@` is. */
+function documentContent(): ExprNode {
+  const ref: ExprNode = {
+    type: 'OpCall',
+    op: '+',
+    left: value(CONTENT_REF),
+    right: {type: 'AccessAttribute', name: '_id'},
+  }
+  const object: ExprNode = {
+    type: 'Object',
+    attributes: [{type: 'ObjectAttributeValue', name: '_ref', value: ref}],
+  }
+  return {type: 'AccessAttribute', base: {type: 'Deref', base: object}, name: 'text'}
+}
+
+/** The left of a text match with `@` (alone or as an array element) replaced by the document's content. */
+function withContent(target: ExprNode): ExprNode {
+  if (target.type === 'This') return documentContent()
+  if (target.type !== 'Array') return target
+  return {
+    ...target,
+    elements: target.elements.map((element) =>
+      element.value.type === 'This' && !element.isSplat
+        ? {...element, value: documentContent()}
+        : element,
+    ),
+  }
+}
+
+/**
+ * A groq-js `dereference` that also answers the reserved content references of rewritten text
+ * matches: `{text}`, the content text of the document `get(id)` returns (null when absent).
+ */
+export function withDocumentContent(
+  get: (id: string) => Document | null | undefined,
+): DereferenceFunction {
+  return ({_ref}) => {
+    if (!_ref.startsWith(CONTENT_REF)) return get(_ref)
+    const doc = get(_ref.slice(CONTENT_REF.length))
+    return doc ? {text: documentText(doc)} : null
+  }
+}
+
 /** The groq-js expression equivalent to `target match text::query(search)`. */
 export function textQueryMatch(target: ExprNode, search: string): ExprNode {
   const {words, phrases, excluded} = parseTextQuery(search)
@@ -170,7 +224,7 @@ export function rewriteTextQueries<T extends GroqNode>(tree: T, query: string): 
         'text::query() is not supported with this argument: it takes one constant string (a literal or a parameter), e.g. `title match text::query($search)`',
       )
     }
-    return textQueryMatch(rewriteTextQueries(node.left, query), search.value)
+    return textQueryMatch(withContent(rewriteTextQueries(node.left, query)), search.value)
   })
   if (someNode(rewritten, isTextQuery)) {
     throw misuse(

@@ -17,7 +17,7 @@ import {isModernApiVersion} from '../core/apiVersion.ts'
 import {mendozaEffects, type MendozaEffects} from '../core/effects.ts'
 import {queryLimits} from '../groq/limits.ts'
 import {parseQuery} from '../groq/parse.ts'
-import {rewriteTextQueries} from '../groq/textQuery.ts'
+import {rewriteTextQueries, withDocumentContent} from '../groq/textQuery.ts'
 import {usesMatch} from '../groq/prepare.ts'
 import {queryTimeout} from '../core/errors.ts'
 import {TimeLimitExceeded, withTimeLimit} from '../groq/timeLimit.ts'
@@ -149,7 +149,16 @@ function needsTimeLimit(filter: CompiledFilter): boolean {
 }
 
 function evaluateFilter(filter: CompiledFilter, doc: LakeDocument, timestamp?: Date): boolean {
-  const value = toJS(evaluateSync(filter.tree, {dataset: [doc], params: filter.params, timestamp}))
+  const value = toJS(
+    evaluateSync(filter.tree, {
+      dataset: [doc],
+      params: filter.params,
+      timestamp,
+      // Only the document itself is reachable, as groq-js's default lookup in `dataset` does;
+      // also answers the content of `@` in rewritten text::query() matches.
+      dereference: withDocumentContent((id) => (id === doc._id ? doc : null)),
+    }),
+  )
   if (Array.isArray(value)) return value.length > 0
   return Boolean(value)
 }

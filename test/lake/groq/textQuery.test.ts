@@ -4,7 +4,11 @@
  */
 import {evaluate, parse, type ExprNode} from 'groq-js'
 import {describe, expect, it} from 'vitest'
-import {parseTextQuery, rewriteTextQueries} from '../../../lake/groq/textQuery.ts'
+import {
+  parseTextQuery,
+  rewriteTextQueries,
+  withDocumentContent,
+} from '../../../lake/groq/textQuery.ts'
 import {LakeError} from '../../../lake/core/errors.ts'
 import {someNode} from '../../../lake/groq/walk.ts'
 
@@ -14,12 +18,19 @@ const DOCS = [
   {_id: 'c', title: 'Sodertalje utan prickar', body: 'stan gamla, i omvänd ordning'},
   {_id: 'd', title: 'Öster om torget', body: 'e-post till ÅSA'},
   {_id: 'e', title: 'Kyrkan', body: 'Torget framför kyrkan'},
+  {
+    _id: 'f',
+    _type: 'page',
+    sections: [{_key: 'hamnkey', _type: 'section', heading: 'Hamnen', items: [['djupt nere']]}],
+    ref: {_type: 'reference', _ref: 'a'},
+  },
 ]
+const dereference = withDocumentContent((id) => DOCS.find((doc) => doc._id === id))
 
 async function ids(filter: string, search: unknown): Promise<string[]> {
   const query = `*[${filter}]._id`
   const tree = rewriteTextQueries(parse(query, {params: {q: search}}), query)
-  return (await (await evaluate(tree, {dataset: DOCS})).get()) as string[]
+  return (await (await evaluate(tree, {dataset: DOCS, dereference})).get()) as string[]
 }
 
 const search = (q: string) => ids('[title, body] match text::query($q)', q)
@@ -77,7 +88,7 @@ describe('X match text::query()', () => {
     expect(await search('torget -kyrkan')).toEqual(['a', 'd'])
     expect(await search('stan -"gamla stan"')).toEqual(['c'])
     expect(await search('stan -"stan nära"')).toEqual(['b', 'c'])
-    expect(await search('-torget')).toEqual(['b', 'c'])
+    expect(await search('-torget')).toEqual(['b', 'c', 'f'])
   })
 
   it('matches nothing for a search without terms, and splits punctuated words', async () => {
@@ -92,11 +103,31 @@ describe('X match text::query()', () => {
     const query =
       '*[title match "torget" || body match "torget"] | score(boost(title match text::query($q), 10), [@, _id] match text::query($q), body match text::query($q)) {_id, _score}'
     const tree = rewriteTextQueries(parse(query, {params: {q: 'torget'}}), query)
-    const hits = (await (await evaluate(tree, {dataset: DOCS})).get()) as Array<{_id: string}>
+    const hits = (await (await evaluate(tree, {dataset: DOCS, dereference})).get()) as Array<{
+      _id: string
+    }>
     // The title hit first, then the body mentions.
     expect(hits.map((hit) => hit._id)).toEqual(['d', 'a', 'e'])
     const plain = parse('*[title match "söder*"]')
     expect(rewriteTextQueries(plain, '')).toBe(plain)
+  })
+
+  it('searches the content of the whole document for @ (not _id, _type, keys or references)', async () => {
+    const all = (q: string) => ids('[@, _id] match text::query($q)', q)
+    expect(await all('kommun')).toEqual(['a'])
+    expect(await all('hamn*')).toEqual(['f'])
+    expect(await all('djupt')).toEqual(['f'])
+    expect(await all('"gamla stan" stortorget')).toEqual(['b'])
+    // `_id` only where the query names it.
+    expect(await all('c')).toEqual(['c'])
+    expect(await ids('@ match text::query($q)', 'c')).toEqual([])
+    for (const hidden of ['page', 'hamnkey', 'section', 'reference']) {
+      expect(await ids('@ match text::query($q)', hidden), hidden).toEqual([])
+    }
+    // A projected object without `_id` is not a document: nothing to search, as in groq-js.
+    const query = '*[_id == "a"]{"x": {title}}[x[@ match text::query("kommun")] != null]'
+    const tree = rewriteTextQueries(parse(query), query)
+    expect(await (await evaluate(tree, {dataset: DOCS, dereference})).get()).toEqual([])
   })
 
   it('produces plain match calls with constant string arrays', () => {

@@ -27,7 +27,7 @@ describe('text::query() in listener filters', () => {
     let fail: (error: unknown) => void = () => undefined
     const subscription = client
       .listen(
-        '*[_type == "place" && [title, body] match text::query($q)]',
+        '*[_type == "place" && [@, _id] match text::query($q)]',
         {q: 'söder* -hamn'},
         {events: ['welcome', 'mutation']},
       )
