@@ -182,7 +182,10 @@ export function withDocumentContent(
 
 /** The groq-js expression equivalent to `target match text::query(search)`. */
 export function textQueryMatch(target: ExprNode, search: string): ExprNode {
-  const {words, phrases, excluded} = parseTextQuery(search)
+  return exactMatch(target, parseTextQuery(search))
+}
+
+function exactMatch(target: ExprNode, {words, phrases, excluded}: TextQuery): ExprNode {
   const conditions: ExprNode[] = []
   if (words.length > 0) conditions.push(matches(target, words))
   for (const phrase of phrases) conditions.push(containsPhrase(target, phrase))
@@ -208,13 +211,29 @@ function misuse(query: string, description: string): LakeError {
 }
 
 /**
+ * What a text match adds to `_score` in `score()` besides groq-js's term-frequency score (at most
+ * 2.2 per term). Hosted Sanity ranks with BM25, whose inverse document frequency makes a hit on a
+ * rare word worth far more than that; groq-js has no corpus statistics, so a matching text query
+ * adds this constant instead (`boost(X match …, 10)`), of the order of BM25's IDF for a word in
+ * one of a few thousand documents. A document that matches the search itself then ranks above
+ * one that only references a match (the Studio's `boost(references($__refIds), w)`).
+ */
+export const TEXT_MATCH_SCORE = 10
+
+/**
  * The tree with every `X match text::query("…")` replaced by {@link textQueryMatch}; the tree
  * itself when it has no `text::query`. Throws a 400 queryExecutionError (for `query`) when
  * `text::query` is used elsewhere or with an argument that is not a constant string.
+ *
+ * In the arguments of `score()` that use it, a text match also adds {@link TEXT_MATCH_SCORE},
+ * and parentheses on the way to it are dropped: groq-js scores a parenthesised expression as a
+ * plain boolean (1), hosted Sanity through the parentheses, and the Studio writes
+ * `([@, _id] match text::query($__query) || references($__rawQuery))`.
  */
 export function rewriteTextQueries<T extends GroqNode>(tree: T, query: string): T {
   if (!someNode(tree, isTextQuery)) return tree
-  const rewritten = rewriteTree(tree, (node) => {
+  // `X match text::query("…")`: its left (with `@` as the content) and the parsed search.
+  const textMatch = (node: GroqNode): {target: ExprNode; search: TextQuery} | undefined => {
     if (node.type !== 'OpCall' || node.op !== 'match' || !isTextQuery(node.right)) return undefined
     const {args} = node.right
     const [search] = args
@@ -224,8 +243,50 @@ export function rewriteTextQueries<T extends GroqNode>(tree: T, query: string): 
         'text::query() is not supported with this argument: it takes one constant string (a literal or a parameter), e.g. `title match text::query($search)`',
       )
     }
-    return textQueryMatch(withContent(rewriteTextQueries(node.left, query)), search.value)
-  })
+    return {target: withContent(rewrite(node.left)), search: parseTextQuery(search.value)}
+  }
+  // In score(): 0 unless the whole search matches (groq-js's score of a `match` counts any one
+  // of its terms); then 1 + the words' term-frequency score + TEXT_MATCH_SCORE. The parentheses
+  // make groq-js score the exact match as a boolean.
+  const scoredTextMatch = (node: GroqNode): ExprNode | undefined => {
+    const found = textMatch(node)
+    if (!found) return undefined
+    const {target, search} = found
+    const whole: ExprNode = {type: 'Group', base: exactMatch(target, search)}
+    const scored = search.words.length > 0 ? and(whole, matches(target, search.words)) : whole
+    return call('boost', [scored, value(TEXT_MATCH_SCORE)])
+  }
+  // A score() argument, down through the nodes groq-js scores by their parts (and, or, boost).
+  const scoreArgument = (node: ExprNode): ExprNode => {
+    if (!someNode(node, isTextQuery)) return node
+    switch (node.type) {
+      case 'Group':
+        return scoreArgument(node.base)
+      case 'And':
+      case 'Or':
+        return {...node, left: scoreArgument(node.left), right: scoreArgument(node.right)}
+      case 'FuncCall':
+        if (node.name === 'boost' && node.args.length === 2) {
+          return {...node, args: [scoreArgument(node.args[0]), rewrite(node.args[1])]}
+        }
+        break
+      case 'OpCall': {
+        const scored = scoredTextMatch(node)
+        if (scored) return scored
+        break
+      }
+    }
+    return rewrite(node)
+  }
+  const rewrite = <N extends GroqNode>(node: N): N =>
+    rewriteTree(node, (child) => {
+      if (child.type === 'PipeFuncCall' && child.name === 'score') {
+        return {...child, base: rewrite(child.base), args: child.args.map(scoreArgument)}
+      }
+      const found = textMatch(child)
+      return found && exactMatch(found.target, found.search)
+    })
+  const rewritten = rewrite(tree)
   if (someNode(rewritten, isTextQuery)) {
     throw misuse(
       query,

@@ -7,6 +7,7 @@ import {describe, expect, it} from 'vitest'
 import {
   parseTextQuery,
   rewriteTextQueries,
+  TEXT_MATCH_SCORE,
   withDocumentContent,
 } from '../../../lake/groq/textQuery.ts'
 import {LakeError} from '../../../lake/core/errors.ts'
@@ -128,6 +129,22 @@ describe('X match text::query()', () => {
     const query = '*[_id == "a"]{"x": {title}}[x[@ match text::query("kommun")] != null]'
     const tree = rewriteTextQueries(parse(query), query)
     expect(await (await evaluate(tree, {dataset: DOCS, dereference})).get()).toEqual([])
+  })
+
+  it('scores only documents that match the whole search, also inside parentheses', async () => {
+    const query =
+      '*[] | score((title match text::query("gamla sta*") || references("nobody"))) {_id, _score}'
+    const tree = rewriteTextQueries(parse(query), query)
+    const hits = (await (await evaluate(tree, {dataset: DOCS, dereference})).get()) as Array<{
+      _id: string
+      _score: number
+    }>
+    const scores = Object.fromEntries(hits.map((hit) => [hit._id, hit._score]))
+    // "Gamla stan": 1 (the exact match) + 2 (each word once) + TEXT_MATCH_SCORE.
+    expect(scores.b).toBe(1 + 2 + TEXT_MATCH_SCORE)
+    // Only one of the two words in the title: no score, although groq-js scores any one term.
+    expect(scores.c).toBe(0)
+    expect(scores.a).toBe(0)
   })
 
   it('produces plain match calls with constant string arrays', () => {
