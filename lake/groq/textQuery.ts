@@ -181,7 +181,7 @@ export function withDocumentContent(
 }
 
 /** The groq-js expression equivalent to `target match text::query(search)`. */
-export function textQueryMatch(target: ExprNode, search: string): ExprNode {
+function textQueryMatch(target: ExprNode, search: string): ExprNode {
   return exactMatch(target, parseTextQuery(search))
 }
 
