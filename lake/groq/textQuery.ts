@@ -36,6 +36,13 @@
  *   the document with that `_id` (in the evaluation's perspective). An object without `_id`
  *   (not a document) contributes nothing, as in groq-js; an object WITH an `_id` (a projection
  *   of a document) stands for the whole stored document, not only its projected attributes.
+ * - Ranking in `score()` (groq-js scores a `match` by term frequency, at most 2.2 per term, and
+ *   any single term scores): a text match scores only when the whole search matches, and then
+ *   1 + its words' term-frequency score + {@link TEXT_MATCH_SCORE}, a constant standing in for
+ *   BM25's word rarity; parentheses around it are looked through, as hosted Sanity does (groq-js
+ *   scores a parenthesised expression as a boolean). APPROXIMATION of hosted Sanity's BM25: the
+ *   order is right for the Studio's searches (an exact title hit first, then other hits, then
+ *   documents that only reference a hit), the `_score` values are not Sanity's.
  * - `text::query()` is only meaningful on the right of `match`, with a constant argument (a
  *   literal or a `$param`, which the lake inlines when it parses); anything else is a 400
  *   `queryExecutionError`, like hosted Sanity's errors for a misused function.
@@ -181,10 +188,6 @@ export function withDocumentContent(
 }
 
 /** The groq-js expression equivalent to `target match text::query(search)`. */
-function textQueryMatch(target: ExprNode, search: string): ExprNode {
-  return exactMatch(target, parseTextQuery(search))
-}
-
 function exactMatch(target: ExprNode, {words, phrases, excluded}: TextQuery): ExprNode {
   const conditions: ExprNode[] = []
   if (words.length > 0) conditions.push(matches(target, words))
@@ -221,7 +224,7 @@ function misuse(query: string, description: string): LakeError {
 export const TEXT_MATCH_SCORE = 10
 
 /**
- * The tree with every `X match text::query("…")` replaced by {@link textQueryMatch}; the tree
+ * The tree with every `X match text::query("…")` replaced by {@link exactMatch}; the tree
  * itself when it has no `text::query`. Throws a 400 queryExecutionError (for `query`) when
  * `text::query` is used elsewhere or with an argument that is not a constant string.
  *
