@@ -174,6 +174,31 @@ function withContent(target: ExprNode): ExprNode {
 }
 
 /**
+ * Whether a node is the content of the document `@` (what the rewrite puts for `@` on the left of
+ * a text match), so the planner can narrow `[content, …] match […]` through the full-text index,
+ * which indexes exactly that text (lake/store/textIndex.ts).
+ */
+export function isDocumentContent(node: GroqNode): boolean {
+  if (node.type !== 'AccessAttribute' || node.name !== 'text' || node.base?.type !== 'Deref') {
+    return false
+  }
+  const object = node.base.base
+  if (object.type !== 'Object' || object.attributes.length !== 1) return false
+  const [attribute] = object.attributes
+  if (attribute.type !== 'ObjectAttributeValue' || attribute.name !== '_ref') return false
+  const ref = attribute.value
+  return (
+    ref.type === 'OpCall' &&
+    ref.op === '+' &&
+    ref.left.type === 'Value' &&
+    ref.left.value === CONTENT_REF
+  )
+}
+
+/** Content text by document object: stored documents are shared, unchanged objects. */
+const contentCache = new WeakMap<object, {text: string}>()
+
+/**
  * A groq-js `dereference` that also answers the reserved content references of rewritten text
  * matches: `{text}`, the content text of the document `get(id)` returns (null when absent).
  */
@@ -183,7 +208,13 @@ export function withDocumentContent(
   return ({_ref}) => {
     if (!_ref.startsWith(CONTENT_REF)) return get(_ref)
     const doc = get(_ref.slice(CONTENT_REF.length))
-    return doc ? {text: documentText(doc)} : null
+    if (!doc) return null
+    let content = contentCache.get(doc)
+    if (!content) {
+      content = {text: documentText(doc)}
+      contentCache.set(doc, content)
+    }
+    return content
   }
 }
 

@@ -5,6 +5,7 @@
 import {evaluate, parse, type ExprNode} from 'groq-js'
 import {describe, expect, it} from 'vitest'
 import {
+  isDocumentContent,
   parseTextQuery,
   rewriteTextQueries,
   TEXT_MATCH_SCORE,
@@ -161,6 +162,22 @@ describe('X match text::query()', () => {
       }
     }
     visit(tree as ExprNode)
+    // `[title, body]` stays as it is; `@` becomes a node the planner can recognise.
+    const contentQuery = '*[[@, _id] match text::query("a")]'
+    const content = rewriteTextQueries(parse(contentQuery), contentQuery) as ExprNode
+    const lefts: ExprNode[] = []
+    const collect = (node: ExprNode) => {
+      if (node.type === 'OpCall' && node.op === 'match') lefts.push(node.left)
+      for (const child of Object.values(node)) {
+        if (child && typeof child === 'object' && 'type' in child) collect(child as ExprNode)
+      }
+    }
+    collect(content)
+    const [left] = lefts
+    expect(left.type === 'Array' && left.elements.map((e) => isDocumentContent(e.value))).toEqual([
+      true,
+      false,
+    ])
     expect(rights).toEqual([
       {type: 'Value', value: ['a', 'b*']},
       {type: 'Value', value: ['c']},
