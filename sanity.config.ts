@@ -32,8 +32,8 @@ const localLakeOptions = target.isLocal
           },
         ],
       },
-      // groq-js has no text::query(), which the default search strategy needs.
-      search: {strategy: 'groqLegacy' as const},
+      // Search keeps Sanity's default strategy (groq2024): the lake evaluates its text::query(),
+      // score() and boost() (lake/groq/textQuery.ts).
       tasks: {enabled: false},
       // Content releases and scheduled drafts run on the lake (lake/write/releases.ts); the legacy
       // scheduled-publishing plugin needs Sanity's hosted /schedules API.

@@ -9,6 +9,7 @@ import type {PerspectiveView} from './perspective.ts'
 import type {PreparedQuery} from './prepare.ts'
 import {applyNative, selectTopCandidates, selection, type Selection} from './plan/selection.ts'
 import type {SiteFilter, TopKSite} from './plan/sites.ts'
+import {withDocumentContent} from './textQuery.ts'
 import {queryExecutionError, queryTooComplex, type LakeError} from '../core/errors.ts'
 import type {LakeDocument} from '../core/types.ts'
 
@@ -30,7 +31,8 @@ export function evaluationPlan(
       options.projectId && options.dataset
         ? {projectId: options.projectId, dataset: options.dataset}
         : undefined,
-    dereference: ({_ref}) => view.get(_ref),
+    // Also answers the content references of rewritten text::query() matches (lake/groq/textQuery.ts).
+    dereference: withDocumentContent((id) => view.get(id)),
   }
   let bound = params
   if (prepared.sites.length > 0) {

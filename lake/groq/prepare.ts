@@ -7,6 +7,7 @@ import {isStackOverflow, parseQuery} from './parse.ts'
 import {planExact, planNarrowing, type ExactPlan} from './plan/narrowing.ts'
 import {planSites, type Site} from './plan/sites.ts'
 import {unsupportedFunction} from './plan/unsupported.ts'
+import {rewriteTextQueries} from './textQuery.ts'
 import {someNode} from './walk.ts'
 import type {Constraint} from './plan/constraints.ts'
 import {queryExecutionError, queryTooComplex, type LakeError} from '../core/errors.ts'
@@ -41,7 +42,7 @@ const PREPARED_CACHE_LIMIT = 500
 /** Longer keys are not cached, so the cache stays small (500 × 64 KB at most). */
 const CACHED_KEY_LIMIT = 64 * 1024
 
-/** A function groq-js parses but can't evaluate (`text::query`, `geo::*`, …): a 400, not a 500. */
+/** A function groq-js parses but can't evaluate (`geo::*`, …): a 400, not a 500. */
 function unsupportedFunctionError(
   query: string,
   func: {namespace: string; name: string},
@@ -56,10 +57,12 @@ function unsupportedFunctionError(
 }
 
 function plan(query: string, params: Record<string, unknown>): PreparedQuery {
-  const tree = parseQuery(query, params)
-  const unsupported = unsupportedFunction(tree)
+  const parsed = parseQuery(query, params)
+  const unsupported = unsupportedFunction(parsed)
   if (unsupported) throw unsupportedFunctionError(query, unsupported)
   try {
+    // `X match text::query("…")` becomes plain `match` nodes before planning (lake/groq/textQuery.ts).
+    const tree = rewriteTextQueries(parsed, query)
     const planned = planSites(tree)
     const constraints = planNarrowing(planned.tree)
     const exact = planExact(planned.tree)

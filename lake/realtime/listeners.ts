@@ -17,10 +17,11 @@ import {isModernApiVersion} from '../core/apiVersion.ts'
 import {mendozaEffects, type MendozaEffects} from '../core/effects.ts'
 import {queryLimits} from '../groq/limits.ts'
 import {parseQuery} from '../groq/parse.ts'
+import {rewriteTextQueries, withDocumentContent} from '../groq/textQuery.ts'
 import {usesMatch} from '../groq/prepare.ts'
 import {queryTimeout} from '../core/errors.ts'
 import {TimeLimitExceeded, withTimeLimit} from '../groq/timeLimit.ts'
-import {rewriteTree, someNode, type GroqNode} from '../groq/walk.ts'
+import {someNode, type GroqNode} from '../groq/walk.ts'
 import {mayRunAway} from './filterLimits.ts'
 import {
   type CommittedTransaction,
@@ -79,7 +80,7 @@ export interface MutationEvent {
 export interface CompiledFilter {
   readonly query: string
   readonly params: Record<string, unknown>
-  /** The groq-js syntax tree (params inlined, `text::query(…)` replaced by `true`). */
+  /** The groq-js syntax tree (params inlined, `X match text::query(…)` rewritten: lake/groq/textQuery.ts). */
   readonly tree: ExprNode
   /**
    * Whether it uses `match` (or the functions built on it), the only part that can run away
@@ -92,7 +93,8 @@ export interface CompiledFilter {
 /**
  * Parses a listener query. Throws a 400 {@link LakeError} shaped like the query endpoint's errors
  * (`{error: {type: 'queryParseError', description, query, start?, end?}}`) when the query does not
- * parse or references a param that was not provided. The route turns it into `channelError`
+ * parse or references a param that was not provided, and a 400 `queryExecutionError` when it
+ * misuses `text::query()` (lake/groq/textQuery.ts). The route turns it into `channelError`
  * `{message: description}` (or a 400 response).
  */
 export function compileListenerFilter(
@@ -106,7 +108,7 @@ export function compileListenerFilter(
   } catch (error) {
     throw error instanceof TimeLimitExceeded ? queryTimeout(query, limit) : error
   }
-  const rewritten = rewriteUnsupported(tree)
+  const rewritten = rewriteTextQueries(tree, query)
   return {query, params, tree: rewritten, timeLimited: usesMatch(rewritten)}
 }
 
@@ -147,7 +149,16 @@ function needsTimeLimit(filter: CompiledFilter): boolean {
 }
 
 function evaluateFilter(filter: CompiledFilter, doc: LakeDocument, timestamp?: Date): boolean {
-  const value = toJS(evaluateSync(filter.tree, {dataset: [doc], params: filter.params, timestamp}))
+  const value = toJS(
+    evaluateSync(filter.tree, {
+      dataset: [doc],
+      params: filter.params,
+      timestamp,
+      // Only the document itself is reachable, as groq-js's default lookup in `dataset` does;
+      // also answers the content of `@` in rewritten text::query() matches.
+      dereference: withDocumentContent((id) => (id === doc._id ? doc : null)),
+    }),
+  )
   if (Array.isArray(value)) return value.length > 0
   return Boolean(value)
 }
@@ -585,18 +596,6 @@ function groupKey(spec: ListenerSpec, filter: CompiledFilter): string {
     spec.apiVersion,
     spec.access,
   ])
-}
-
-/**
- * groq-js throws "not implemented" for `text::query()`; like Sanity's bench mock, treat it as
- * `true` so search listeners get (more) events instead of none.
- */
-function rewriteUnsupported(tree: ExprNode): ExprNode {
-  return rewriteTree(tree, (node) =>
-    node.type === 'FuncCall' && node.namespace === 'text' && node.name === 'query'
-      ? {type: 'Value', value: true}
-      : undefined,
-  )
 }
 
 function isNowCall(node: GroqNode): boolean {

@@ -239,7 +239,7 @@ describe('Studio on the lake (Chromium)', () => {
       await expect
         .poll(() => page.locator('input#slug').inputValue(), {timeout: STEP})
         .toBe('ett-levande-centrum')
-      // Reference search (groqLegacy) for the interviewee.
+      // Reference search (the default groq2024 strategy: text::query()) for the interviewee.
       await page.locator('input#interviewee').fill('Eva')
       await page.getByRole('option').filter({hasText: 'Eva Exempel'}).first().click({timeout: STEP})
       await addQuestion(page, 'Vad gör ett centrum levande?', 'Människor som möts.')
@@ -375,8 +375,10 @@ describe('Studio on the lake (Chromium)', () => {
       const searchInput = page.getByPlaceholder('Sök', {exact: true})
       await searchInput.waitFor({timeout: STEP})
       await searchInput.pressSequentially('Eva Exempel', {delay: 30})
+      // groq2024 ranks the person herself first, above the interview that references her.
       await page
         .locator('[data-testid="search-results"] [role=option]')
+        .first()
         .filter({hasText: 'Eva Exempel'})
         .click({timeout: STEP})
       await page.waitForURL(new RegExp(`person;${personId}`), {timeout: STEP})

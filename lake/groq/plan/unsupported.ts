@@ -2,9 +2,12 @@
 import type {ExprNode} from 'groq-js'
 import {walk} from '../walk.ts'
 
-/** Functions groq-js parses but cannot evaluate (`throw Error("not implemented")`). */
+/**
+ * Functions groq-js parses but cannot evaluate (`throw Error("not implemented")`). `text::query`
+ * is not among them: lake/groq/textQuery.ts rewrites it (or rejects its misuse) before planning.
+ */
 const UNSUPPORTED: Record<string, readonly string[] | 'all'> = {
-  text: ['query', 'semanticSimilarity'],
+  text: ['semanticSimilarity'],
   geo: 'all',
   documents: ['get', 'incomingRefCount', 'incomingGlobalDocumentReferenceCount'],
   global: ['anywhere'],
