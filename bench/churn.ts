@@ -1,0 +1,680 @@
+/**
+ * Memory and churn benchmark (`npm run bench` → `node bench/churn.ts`; see bench/README.md).
+ *
+ * Starts the lake as a child process (`node lake/main.ts`, temporary data directory, free port,
+ * an admin token), so the memory it reads is the lake's alone, and loads the bench documents
+ * (bench/lake.ts `generateBenchData`) through one `POST /data/import`. It reports the lake's
+ * resident memory (/proc/<pid>/status and smaps_rollup) and its main thread's V8 heap (through
+ * the inspector, after a forced collection) idle after the import and after a first round of
+ * queries, when every query worker holds its own copy of the documents.
+ *
+ * Then it churns for BENCH_CHURN_MINUTES: creates, patches and deletes that keep the document
+ * count about constant, drafts written and discarded, queries of the bench's shapes in the
+ * published and drafts perspectives, listeners that connect, receive and disconnect, history
+ * requests and file uploads. It samples the lake's memory every BENCH_CHURN_SAMPLE_SECONDS and
+ * prints one row per minute, then a verdict: the slope of a least-squares line through the RSS
+ * samples of the last 80 % of the run (the first 20 % is warm-up), in MB per hour. Exit code 1
+ * on any error, or when that slope is over BENCH_CHURN_MAX_MB_PER_HOUR and the fitted growth
+ * inside the window is over the noise floor BENCH_CHURN_NOISE_MB (short runs cannot tell a leak
+ * from a collector that has not settled yet).
+ *
+ * Options (env): BENCH_DOCS (default 100000), BENCH_CHURN_MINUTES (default 1; 60 for the hour),
+ * BENCH_CHURN_SAMPLE_SECONDS (default 5), BENCH_CHURN_MAX_MB_PER_HOUR (default 50),
+ * BENCH_CHURN_NOISE_MB (default 32), LAKE_QUERY_WORKERS (passed on to the lake).
+ */
+import {spawn, type ChildProcess} from 'node:child_process'
+import {randomUUID} from 'node:crypto'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {createClient, type SanityClient} from '@sanity/client'
+import {generateToken} from '../lake/auth/auth.ts'
+import type {LakeDocument} from '../lake/core/types.ts'
+import {generateBenchData} from './lake.ts'
+import {table} from './measure.ts'
+
+function envNumber(name: string, fallback: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isFinite(value) || value <= 0) {
+    console.error(`bench/churn.ts: ${name} must be a positive number, got "${raw}"`)
+    process.exit(2)
+  }
+  return value
+}
+
+const DOCS = envNumber('BENCH_DOCS', 100_000)
+const MINUTES = envNumber('BENCH_CHURN_MINUTES', 1)
+const SAMPLE_SECONDS = envNumber('BENCH_CHURN_SAMPLE_SECONDS', 5)
+const MAX_MB_PER_HOUR = envNumber('BENCH_CHURN_MAX_MB_PER_HOUR', 50)
+const NOISE_MB = envNumber('BENCH_CHURN_NOISE_MB', 32)
+const WORKERS = envNumber('LAKE_QUERY_WORKERS', 2)
+const DATASET = 'churn'
+const API = 'v2025-02-19'
+const MAIN_TS = fileURLToPath(new URL('../lake/main.ts', import.meta.url))
+
+// ------------------------------------------------------------------ the lake process
+
+interface Lake {
+  url: string
+  child: ChildProcess
+  inspector: Inspector
+}
+
+async function startLake(dataDir: string, token: string): Promise<Lake> {
+  // The inspector (loopback, a free port) lets the bench force a collection and read the main
+  // thread's heap; it costs nothing while no command is sent.
+  const child = spawn(
+    process.execPath,
+    ['--inspect=127.0.0.1:0', MAIN_TS, '--port', '0', '--data', dataDir, '--datasets', DATASET],
+    {env: {...process.env, LAKE_ADMIN_TOKEN: token}, stdio: ['ignore', 'pipe', 'pipe']},
+  )
+  let stderr = ''
+  const inspectorUrl = new Promise<string>((resolve) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      const text = chunk.toString()
+      stderr += text
+      const match = /Debugger listening on (ws:\/\/\S+)/.exec(stderr)
+      if (match) resolve(match[1])
+      for (const line of text.split('\n')) {
+        if (line && !/Debugger listening|For help, see/.test(line)) {
+          process.stderr.write(`[lake] ${line}\n`)
+        }
+      }
+    })
+  })
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = ''
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+      const match = /listening on (http:\/\/\S+)/.exec(output)
+      if (match) resolve(match[1])
+    })
+    child.once('exit', (code) => reject(new Error(`lake exited with ${code} before listening`)))
+  })
+  const inspector = await Inspector.connect(await inspectorUrl)
+  return {url, child, inspector}
+}
+
+/** A V8 heap after a full collection: bytes in use, bytes the heap holds (used + free), external. */
+interface Heap {
+  used: number
+  total: number
+  /** Memory outside the heap that its objects hold (buffers, SQLite's statement results…). */
+  external: number
+}
+
+/**
+ * A minimal Chrome DevTools Protocol client over the lake's inspector WebSocket: the main thread
+ * and, through the NodeWorker domain, each worker thread (the query workers).
+ */
+class Inspector {
+  private nextId = 1
+  private readonly pending = new Map<string, (result: unknown) => void>()
+  /** Attached workers: session id → the worker's script URL. */
+  readonly workers = new Map<string, string>()
+  private readonly socket: WebSocket
+
+  private constructor(socket: WebSocket) {
+    this.socket = socket
+    socket.addEventListener('message', (event) => this.receive(String(event.data), ''))
+  }
+
+  private receive(text: string, session: string) {
+    const message = JSON.parse(text) as {
+      id?: number
+      result?: unknown
+      method?: string
+      params?: {sessionId: string; message: string; workerInfo: {url: string}}
+    }
+    if (message.id !== undefined) {
+      const key = `${session}:${message.id}`
+      this.pending.get(key)?.(message.result)
+      this.pending.delete(key)
+    } else if (message.method === 'NodeWorker.attachedToWorker' && message.params) {
+      this.workers.set(message.params.sessionId, message.params.workerInfo.url)
+    } else if (message.method === 'NodeWorker.detachedFromWorker' && message.params) {
+      this.workers.delete(message.params.sessionId)
+    } else if (message.method === 'NodeWorker.receivedMessageFromWorker' && message.params) {
+      this.receive(message.params.message, message.params.sessionId)
+    }
+  }
+
+  static async connect(url: string): Promise<Inspector> {
+    const inspector = await new Promise<Inspector>((resolve, reject) => {
+      const socket = new WebSocket(url)
+      socket.addEventListener('open', () => resolve(new Inspector(socket)), {once: true})
+      socket.addEventListener('error', () => reject(new Error('inspector connect failed')), {
+        once: true,
+      })
+    })
+    await inspector.send('NodeWorker.enable', {waitForDebuggerOnStart: false})
+    return inspector
+  }
+
+  /** A command to the main thread, or (session given) to that worker. */
+  send<T>(method: string, params: object = {}, session = ''): Promise<T> {
+    const id = this.nextId++
+    return new Promise((resolve) => {
+      this.pending.set(`${session}:${id}`, resolve as (result: unknown) => void)
+      const command = JSON.stringify({id, method, params})
+      this.socket.send(
+        session === ''
+          ? command
+          : JSON.stringify({
+              id: this.nextId++,
+              method: 'NodeWorker.sendMessageToWorker',
+              params: {sessionId: session, message: command},
+            }),
+      )
+    })
+  }
+
+  private async heap(session: string): Promise<Heap> {
+    await this.send('HeapProfiler.collectGarbage', {}, session)
+    const {result} = await this.send<{
+      result: {value: {heapUsed: number; heapTotal: number; external: number}}
+    }>('Runtime.evaluate', {expression: 'process.memoryUsage()', returnByValue: true}, session)
+    return {
+      used: result.value.heapUsed,
+      total: result.value.heapTotal,
+      external: result.value.external,
+    }
+  }
+
+  /** The main thread's heap and each query worker's, after a full collection in each. */
+  async heaps(): Promise<{main: Heap; workers: Heap[]}> {
+    const sessions = [...this.workers].filter(([, url]) => /queryWorker/.test(url))
+    return {
+      main: await this.heap(''),
+      workers: await Promise.all(sessions.map(([session]) => this.heap(session))),
+    }
+  }
+
+  close() {
+    this.socket.close()
+  }
+}
+
+interface Memory {
+  rss: number
+  anon: number
+  file: number
+  threads: number
+}
+
+/** The lake process's resident memory (all its threads, query workers included), in bytes. */
+function readMemory(pid: number): Memory {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const field = (text: string, name: string) =>
+    Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? 0)
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')
+  return {
+    rss: field(status, 'VmRSS') * 1024,
+    anon: field(rollup, 'Anonymous') * 1024,
+    file: (field(status, 'RssFile') + field(status, 'RssShmem')) * 1024,
+    threads: field(status, 'Threads'),
+  }
+}
+
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0)
+/** "used/total+external" in MB. */
+const heapText = (heap: Heap) => `${mb(heap.used)}/${mb(heap.total)}+${mb(heap.external)}`
+
+// ------------------------------------------------------------------ counters
+
+const counts = {
+  transactions: 0,
+  queries: 0,
+  listeners: 0,
+  listenerEvents: 0,
+  history: 0,
+  uploads: 0,
+  errors: 0,
+}
+const errorSamples: string[] = []
+
+function fail(kind: string, error: unknown) {
+  counts.errors++
+  if (errorSamples.length < 10) {
+    errorSamples.push(`${kind}: ${error instanceof Error ? error.message : String(error)}`)
+  }
+}
+
+const requestsDone = () =>
+  counts.transactions + counts.queries + counts.listeners + counts.history + counts.uploads
+
+// ------------------------------------------------------------------ the load
+
+const FIRST = ['Anna', 'Erik', 'Maria', 'Lars', 'Karin', 'Johan', 'Eva', 'Anders', 'Sara', 'Per']
+
+interface Pools {
+  ids: string[]
+  interviewSlugs: string[]
+  referenced: string[]
+  interviews: LakeDocument[]
+  persons: string[]
+  organizations: string[]
+}
+
+/** The bench's query shapes (bench/lake.ts) with parameters picked from the pools. */
+function benchQueries(pools: Pools, n: number): Array<{query: string; params: object}> {
+  const stride = <T>(list: T[], i: number) => list[(i * 7919) % list.length]
+  return [
+    {query: '*[_id == $id][0]', params: {id: stride(pools.ids, n)}},
+    {
+      query:
+        '*[_type == "interview" && slug.current == $slug][0]{title, "interviewee": interviewee->{name, "org": organization->name}}',
+      params: {slug: stride(pools.interviewSlugs, n)},
+    },
+    {
+      query:
+        '*[_type == "interview"] | order(publishedAt desc)[0...20]{_id, title, publishedAt, "slug": slug.current}',
+      params: {},
+    },
+    {query: 'count(*[_type == "interview"])', params: {}},
+    {query: '*[references($id)]{_id, _type}', params: {id: stride(pools.referenced, n)}},
+    {query: 'count(*[references($id)])', params: {id: stride(pools.referenced, n)}},
+    {
+      query:
+        '*[_type in ["person", "organization", "interview"] && (title match $q || name match $q)][0...20]{_id, _type}',
+      params: {q: `${stride(FIRST, n)}*`},
+    },
+    {query: '*[_type == "qmCertification" && validUntil < now()]._id', params: {}},
+    {
+      query: '*[_type == "interview" && title match $q][0...10]{_id, title}',
+      params: {q: `${stride(FIRST, n)}*`},
+    },
+  ]
+}
+
+async function queryLoop(client: SanityClient, pools: Pools, seed: number, until: () => boolean) {
+  for (let n = seed; !until(); n++) {
+    const shapes = benchQueries(pools, n)
+    const {query, params} = shapes[n % shapes.length]
+    const perspective = n % 2 === 0 ? 'published' : 'drafts'
+    try {
+      await client.fetch(query, params, {perspective})
+      counts.queries++
+    } catch (error) {
+      fail('query', error)
+    }
+  }
+}
+
+/**
+ * Creates, patches and deletes persons of its own (so deletes never hit a referenced document),
+ * keeping about `target` of them alive; patches existing persons and interviews; writes drafts of
+ * interviews and discards them again.
+ */
+async function writeLoop(
+  client: SanityClient,
+  pools: Pools,
+  seed: number,
+  target: number,
+  until: () => boolean,
+) {
+  const own: string[] = []
+  const drafts: string[] = []
+  for (let n = seed; !until(); n++) {
+    const pick = <T>(list: T[]) => list[(n * 7919 + seed) % list.length]
+    const transaction = client.transaction()
+    const kind = n % 5
+    if (kind === 0 || (kind === 1 && own.length < target)) {
+      const id = `churn-${randomUUID()}`
+      own.push(id)
+      transaction.create({
+        _id: id,
+        _type: 'person',
+        name: `${pick(FIRST)} Churn ${n}`,
+        role: 'Handlare',
+        organization: {_type: 'reference', _ref: pick(pools.organizations)},
+        bio: [
+          {
+            _key: 'b1',
+            _type: 'block',
+            style: 'normal',
+            markDefs: [],
+            children: [{_key: 's1', _type: 'span', marks: [], text: `Skapad i omgång ${n}.`}],
+          },
+        ],
+      })
+    } else if (kind === 1) {
+      transaction.delete(own.shift()!)
+    } else if (kind === 2) {
+      transaction.patch(pick(pools.persons), (p) => p.set({role: `Roll ${n % 50}`}))
+      if (own.length > 0) transaction.patch(pick(own), (p) => p.inc({churnCount: 1}))
+    } else if (kind === 3) {
+      const source = pick(pools.interviews)
+      transaction.createOrReplace({
+        ...source,
+        _id: `drafts.${source._id}`,
+        title: `${source.title as string} (utkast ${n})`,
+      })
+      drafts.push(`drafts.${source._id}`)
+      if (drafts.length > 20) transaction.delete(drafts.shift()!)
+    } else {
+      transaction.patch(pick(pools.interviews)._id, (p) => p.set({lead: `Ingress, version ${n}.`}))
+    }
+    try {
+      await transaction.commit({returnDocuments: false, visibility: 'async'})
+      counts.transactions++
+    } catch (error) {
+      fail('mutation', error)
+    }
+  }
+}
+
+/** Listeners that connect, wait for one event (or 3 s), then disconnect; over and over. */
+async function listenerLoop(client: SanityClient, until: () => boolean) {
+  for (let n = 0; !until(); n++) {
+    const query = n % 2 === 0 ? '*[_type == "person"]' : '*[_type == "interview"]'
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let timer: NodeJS.Timeout | undefined
+        const subscription = client
+          .listen(query, {}, {events: ['welcome', 'mutation'], includeResult: n % 3 === 0})
+          .subscribe({
+            next: (event) => {
+              if (event.type === 'welcome') {
+                timer = setTimeout(done, 3000)
+              } else {
+                counts.listenerEvents++
+                done()
+              }
+            },
+            error: (error: Error) => {
+              clearTimeout(timer)
+              reject(error)
+            },
+          })
+        function done() {
+          clearTimeout(timer)
+          subscription.unsubscribe()
+          resolve()
+        }
+      })
+      counts.listeners++
+    } catch (error) {
+      fail('listener', error)
+    }
+  }
+}
+
+async function historyLoop(url: string, token: string, pools: Pools, until: () => boolean) {
+  const headers = {Authorization: `Bearer ${token}`}
+  for (let n = 0; !until(); n++) {
+    const id = pools.interviews[(n * 7919) % pools.interviews.length]._id
+    const path =
+      n % 2 === 0
+        ? `/data/history/${DATASET}/documents/${id}?lastRevision=true`
+        : `/data/history/${DATASET}/transactions/${id}?excludeContent=true&limit=20`
+    try {
+      const res = await fetch(`${url}/${API}${path}`, {headers})
+      await res.arrayBuffer()
+      if (!res.ok) throw new Error(`${path} answered ${res.status}`)
+      counts.history++
+    } catch (error) {
+      fail('history', error)
+    }
+    await sleep(200)
+  }
+}
+
+/** A small file upload every 2 s; its asset document is deleted again. */
+async function uploadLoop(client: SanityClient, until: () => boolean) {
+  for (let n = 0; !until(); n++) {
+    try {
+      const asset = await client.assets.upload(
+        'file',
+        Buffer.from(`Bilaga ${n} ${randomUUID()}\n`.repeat(200)),
+        {filename: `bilaga-${n}.txt`, contentType: 'text/plain'},
+      )
+      await client.delete(asset._id)
+      counts.uploads++
+    } catch (error) {
+      fail('upload', error)
+    }
+    await sleep(2000)
+  }
+}
+
+const sleep = (msecs: number) => new Promise((resolve) => setTimeout(resolve, msecs))
+
+// ------------------------------------------------------------------ verdict
+
+/** Least-squares slope of y over x. */
+function slope(points: Array<[number, number]>): number {
+  const n = points.length
+  const meanX = points.reduce((s, [x]) => s + x, 0) / n
+  const meanY = points.reduce((s, [, y]) => s + y, 0) / n
+  let num = 0
+  let den = 0
+  for (const [x, y] of points) {
+    num += (x - meanX) * (y - meanY)
+    den += (x - meanX) ** 2
+  }
+  return den === 0 ? 0 : num / den
+}
+
+// ------------------------------------------------------------------ run
+
+async function main(): Promise<number> {
+  const data = generateBenchData(DOCS)
+  const dataDir = mkdtempSync(join(tmpdir(), 'lake-churn-'))
+  const token = generateToken()
+  const lake = await startLake(dataDir, token)
+  const pid = lake.child.pid!
+  const client = createClient({
+    projectId: 'churn',
+    dataset: DATASET,
+    apiHost: lake.url,
+    useProjectHostname: false,
+    apiVersion: '2025-02-19',
+    useCdn: false,
+    token,
+  })
+  try {
+    console.log(
+      `Churn benchmark: lake pid ${pid}, ${WORKERS} query worker(s), ${MINUTES} min of churn, Node ${process.version}`,
+    )
+    const started = readMemory(pid)
+    const startedHeap = await lake.inspector.heaps()
+
+    const documents = [...data.published, ...data.drafts]
+    const body = documents.map((doc) => JSON.stringify(doc)).join('\n')
+    const jsonBytes = Buffer.byteLength(body)
+    const importStarted = performance.now()
+    const res = await fetch(`${lake.url}/${API}/data/import/${DATASET}`, {
+      method: 'POST',
+      headers: {Authorization: `Bearer ${token}`, 'Content-Type': 'application/x-ndjson'},
+      body,
+    })
+    if (!res.ok) throw new Error(`import failed: ${res.status} ${await res.text()}`)
+    const importSeconds = (performance.now() - importStarted) / 1000
+    await sleep(2000)
+    const afterImportHeap = await lake.inspector.heaps()
+    const afterImport = readMemory(pid)
+
+    const pools: Pools = {
+      ids: data.ids,
+      interviewSlugs: data.interviewSlugs,
+      referenced: data.published
+        .filter((doc) => doc._type === 'city' || doc._type === 'organization')
+        .map((doc) => doc._id),
+      interviews: data.published.filter((doc) => doc._type === 'interview'),
+      persons: data.published.filter((doc) => doc._type === 'person').map((doc) => doc._id),
+      organizations: data.published
+        .filter((doc) => doc._type === 'organization')
+        .map((doc) => doc._id),
+    }
+    // A first round: every shape in both perspectives, as many at once as there are workers,
+    // so each worker loads its copy of the documents.
+    const firstRound = benchQueries(pools, 0).flatMap((q) =>
+      ['published', 'drafts'].map((perspective) => ({...q, perspective})),
+    )
+    for (let w = 0; w < 2; w++) {
+      await Promise.all(
+        Array.from({length: WORKERS}, (_, k) =>
+          Promise.all(
+            firstRound
+              .filter((_, i) => i % WORKERS === k)
+              .map((q) =>
+                client.fetch(q.query, q.params, {
+                  perspective: q.perspective as 'published' | 'drafts',
+                }),
+              ),
+          ),
+        ),
+      )
+    }
+    await sleep(2000)
+    const afterQueriesHeap = await lake.inspector.heaps()
+    const afterQueries = readMemory(pid)
+
+    const perWorker = (afterQueries.rss - afterImport.rss) / WORKERS
+    console.log(
+      `Imported ${data.published.length + data.drafts.length} documents (${mb(jsonBytes)} MB of JSON) in ${importSeconds.toFixed(1)} s`,
+    )
+    console.log()
+    console.log(
+      table(
+        [
+          'lake memory',
+          'RSS MB',
+          'anonymous MB',
+          'file+shmem MB',
+          'main heap MB',
+          'worker heaps MB',
+          'threads',
+        ],
+        [
+          ['started, empty', started, startedHeap] as const,
+          ['idle after import', afterImport, afterImportHeap] as const,
+          ['after first queries', afterQueries, afterQueriesHeap] as const,
+        ].map(([label, memory, heap]) => [
+          label,
+          mb(memory.rss),
+          mb(memory.anon),
+          mb(memory.file),
+          heapText(heap.main),
+          heap.workers.map(heapText).join(', '),
+          memory.threads,
+        ]),
+      ),
+    )
+    console.log(
+      `Query workers: ${WORKERS}; their copies add ${mb(afterQueries.rss - afterImport.rss)} MB, about ${mb(perWorker)} MB per worker (${((perWorker / jsonBytes) * 100).toFixed(0)} % of the JSON)`,
+    )
+    console.log()
+
+    // ---------------------------------------------------------------- churn
+    const runMs = MINUTES * 60_000
+    const churnStarted = performance.now()
+    const over = () => performance.now() - churnStarted >= runMs
+    const samples: Array<{at: number; rss: number}> = []
+    const heapSamples: Array<{at: number; used: number}> = []
+    const minuteRows: Array<Array<string | number>> = []
+    let nextMinute = 1
+    const countDocuments = () =>
+      client.fetch<number>('count(*)', {}, {perspective: 'raw'}).catch((error: unknown) => {
+        fail('count', error)
+        return -1
+      })
+    const documentsAtStart = await countDocuments()
+    const sampler = (async () => {
+      while (!over()) {
+        await sleep(SAMPLE_SECONDS * 1000)
+        const at = (performance.now() - churnStarted) / 1000
+        const memory = readMemory(pid)
+        samples.push({at, rss: memory.rss})
+        if (at >= nextMinute * 60 || over()) {
+          nextMinute = Math.floor(at / 60) + 1
+          const heap = await lake.inspector.heaps()
+          const workersUsed = heap.workers.reduce((sum, h) => sum + h.used, 0)
+          heapSamples.push({at, used: heap.main.used + workersUsed})
+          minuteRows.push([
+            (at / 60).toFixed(1),
+            mb(memory.rss),
+            mb(memory.anon),
+            heapText(heap.main),
+            heap.workers.map(heapText).join(', '),
+            await countDocuments(),
+            counts.transactions,
+            requestsDone(),
+            counts.errors,
+          ])
+          console.log(
+            `  ${(at / 60).toFixed(1)} min: RSS ${mb(memory.rss)} MB, heaps ${heapText(heap.main)} + ${heap.workers.map(heapText).join(', ')} MB, ${counts.transactions} transactions, ${requestsDone()} requests, ${counts.errors} errors`,
+          )
+        }
+      }
+    })()
+    const target = 200
+    await Promise.all([
+      writeLoop(client, pools, 1, target, over),
+      writeLoop(client, pools, 2, target, over),
+      queryLoop(client, pools, 0, over),
+      queryLoop(client, pools, 1, over),
+      listenerLoop(client, over),
+      historyLoop(lake.url, token, pools, over),
+      uploadLoop(client, over),
+      sampler,
+    ])
+    const elapsed = (performance.now() - churnStarted) / 1000
+    const documentsAtEnd = await countDocuments()
+
+    console.log()
+    console.log(
+      table(
+        [
+          'minute',
+          'RSS MB',
+          'anonymous MB',
+          'main heap MB',
+          'worker heaps MB',
+          'documents',
+          'transactions',
+          'requests',
+          'errors',
+        ],
+        minuteRows,
+      ),
+    )
+    const window = samples.filter((s) => s.at >= elapsed * 0.2)
+    const mbPerHour =
+      window.length >= 2 ? slope(window.map((s) => [s.at / 3600, s.rss / 1024 / 1024])) : 0
+    const windowHours = window.length >= 2 ? (window.at(-1)!.at - window[0].at) / 3600 : 0
+    const fittedGrowth = mbPerHour * windowHours
+    const heapWindow = heapSamples.filter((s) => s.at >= elapsed * 0.2)
+    const heapMbPerHour =
+      heapWindow.length >= 2 ? slope(heapWindow.map((s) => [s.at / 3600, s.used / 1024 / 1024])) : 0
+    console.log()
+    console.log(
+      `Churn: ${elapsed.toFixed(0)} s, ${counts.transactions} transactions (${(counts.transactions / elapsed).toFixed(1)}/s), ${counts.queries} queries (${(counts.queries / elapsed).toFixed(1)}/s), ${counts.listeners} listeners (${counts.listenerEvents} with an event), ${counts.history} history requests, ${counts.uploads} uploads, ${counts.errors} errors; documents ${documentsAtStart} → ${documentsAtEnd}`,
+    )
+    console.log(
+      `RSS: ${mb(afterQueries.rss)} MB after the first queries, ${mb(samples.at(-1)?.rss ?? 0)} MB at the end, peak ${mb(Math.max(...samples.map((s) => s.rss)))} MB`,
+    )
+    console.log(
+      `Heaps in use after a collection (main + workers), same window: ${heapMbPerHour.toFixed(1)} MB/h (${heapWindow.length} samples, one a minute)`,
+    )
+    for (const sample of errorSamples) console.log(`  error ${sample}`)
+    const grows = mbPerHour > MAX_MB_PER_HOUR && fittedGrowth > NOISE_MB
+    console.log(
+      `Verdict: RSS slope over the last 80 % of the run ${mbPerHour.toFixed(1)} MB/h (fitted growth ${fittedGrowth.toFixed(1)} MB over ${(windowHours * 60).toFixed(1)} min); bound ${MAX_MB_PER_HOUR} MB/h beyond a ${NOISE_MB} MB noise floor: ${grows ? 'GROWS' : 'no growth'}; ${counts.errors === 0 ? 'no errors' : `${counts.errors} errors`}`,
+    )
+    const failed = grows || counts.errors > 0
+    console.log(failed ? 'FAILED' : 'OK')
+    return failed ? 1 : 0
+  } finally {
+    lake.inspector.close()
+    lake.child.kill('SIGTERM')
+    await new Promise((resolve) => lake.child.once('exit', resolve))
+    rmSync(dataDir, {recursive: true, force: true})
+  }
+}
+
+process.exitCode = await main()
