@@ -51,6 +51,8 @@ const SAMPLE_SECONDS = envNumber('BENCH_CHURN_SAMPLE_SECONDS', 5)
 const MAX_MB_PER_HOUR = envNumber('BENCH_CHURN_MAX_MB_PER_HOUR', 50)
 const NOISE_MB = envNumber('BENCH_CHURN_NOISE_MB', 32)
 const WORKERS = envNumber('LAKE_QUERY_WORKERS', 2)
+/** Extra Node/V8 flags for the lake process, to compare memory settings (e.g. `--optimize-for-size`). */
+const NODE_FLAGS = (process.env.BENCH_CHURN_NODE_FLAGS ?? '').split(' ').filter(Boolean)
 const DATASET = 'churn'
 const API = 'v2025-02-19'
 const MAIN_TS = fileURLToPath(new URL('../lake/main.ts', import.meta.url))
@@ -68,7 +70,17 @@ async function startLake(dataDir: string, token: string): Promise<Lake> {
   // thread's heap; it costs nothing while no command is sent.
   const child = spawn(
     process.execPath,
-    ['--inspect=127.0.0.1:0', MAIN_TS, '--port', '0', '--data', dataDir, '--datasets', DATASET],
+    [
+      '--inspect=127.0.0.1:0',
+      ...NODE_FLAGS,
+      MAIN_TS,
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      '--datasets',
+      DATASET,
+    ],
     {env: {...process.env, LAKE_ADMIN_TOKEN: token}, stdio: ['ignore', 'pipe', 'pipe']},
   )
   let stderr = ''
@@ -233,13 +245,24 @@ const counts = {
   history: 0,
   uploads: 0,
   errors: 0,
+  /** Queries answered 408 (over LAKE_QUERY_TIMEOUT_MS): load on the machine, not wrong answers. */
+  timeouts: 0,
 }
 const errorSamples: string[] = []
 
+let churnStartedAt = 0
+
 function fail(kind: string, error: unknown) {
-  counts.errors++
-  if (errorSamples.length < 10) {
-    errorSamples.push(`${kind}: ${error instanceof Error ? error.message : String(error)}`)
+  const timeout = kind === 'query' && (error as {statusCode?: number}).statusCode === 408
+  if (timeout) counts.timeouts++
+  else counts.errors++
+  const cause = (error as {cause?: {code?: string; message?: string}}).cause
+  const message = `${kind}${timeout ? ' (timeout)' : ''}: ${error instanceof Error ? error.message : String(error)}${cause ? ` (${cause.code ?? ''} ${cause.message ?? ''})` : ''}`
+  if (errorSamples.length < 10 && !timeout) errorSamples.push(message)
+  // The first ones as they happen, with the minute (a long run is judged by when they start).
+  if (counts.errors + counts.timeouts <= 30) {
+    const minute = churnStartedAt ? ((performance.now() - churnStartedAt) / 60_000).toFixed(1) : '-'
+    console.error(`  [${minute} min] ${message.slice(0, 300)}`)
   }
 }
 
@@ -503,7 +526,7 @@ async function main(): Promise<number> {
   })
   try {
     console.log(
-      `Churn benchmark: lake pid ${pid}, ${WORKERS} query worker(s), ${MINUTES} min of churn, Node ${process.version}`,
+      `Churn benchmark: lake pid ${pid}, ${WORKERS} query worker(s), ${MINUTES} min of churn, Node ${process.version}${NODE_FLAGS.length > 0 ? `, lake flags ${NODE_FLAGS.join(' ')}` : ''}`,
     )
     /** RSS as it is, then every heap collected and RSS again once V8 has released the pages. */
     const snapshot = async () => {
@@ -604,6 +627,7 @@ async function main(): Promise<number> {
     // ---------------------------------------------------------------- churn
     const runMs = MINUTES * 60_000
     const churnStarted = performance.now()
+    churnStartedAt = churnStarted
     const over = () => performance.now() - churnStarted >= runMs
     const samples: Array<{at: number; rss: number}> = []
     const heapSamples: Array<{at: number; used: number; rss: number}> = []
@@ -637,9 +661,10 @@ async function main(): Promise<number> {
             counts.transactions,
             requestsDone(),
             counts.errors,
+            counts.timeouts,
           ])
           console.log(
-            `  ${(at / 60).toFixed(1)} min: RSS ${mb(memory.rss)} MB (${mb(after.rss)} after GC), heaps ${heapText(heap.main)} + ${heap.workers.map(heapText).join(', ')} MB, ${counts.transactions} transactions, ${requestsDone()} requests, ${counts.errors} errors`,
+            `  ${(at / 60).toFixed(1)} min: RSS ${mb(memory.rss)} MB (${mb(after.rss)} after GC), heaps ${heapText(heap.main)} + ${heap.workers.map(heapText).join(', ')} MB, ${counts.transactions} transactions, ${requestsDone()} requests, ${counts.errors} errors, ${counts.timeouts} query timeouts`,
           )
         }
       }
@@ -672,6 +697,7 @@ async function main(): Promise<number> {
           'transactions',
           'requests',
           'errors',
+          'timeouts',
         ],
         minuteRows,
       ),
@@ -693,7 +719,7 @@ async function main(): Promise<number> {
     ]
     console.log()
     console.log(
-      `Churn: ${elapsed.toFixed(0)} s, ${counts.transactions} transactions (${(counts.transactions / elapsed).toFixed(1)}/s), ${counts.queries} queries (${(counts.queries / elapsed).toFixed(1)}/s), ${counts.listeners} listeners (${counts.listenerEvents} with an event), ${counts.history} history requests, ${counts.uploads} uploads, ${counts.errors} errors; documents ${documentsAtStart} → ${documentsAtEnd}`,
+      `Churn: ${elapsed.toFixed(0)} s, ${counts.transactions} transactions (${(counts.transactions / elapsed).toFixed(1)}/s), ${counts.queries} queries (${(counts.queries / elapsed).toFixed(1)}/s), ${counts.listeners} listeners (${counts.listenerEvents} with an event), ${counts.history} history requests, ${counts.uploads} uploads, ${counts.errors} errors, ${counts.timeouts} query timeouts (408); documents ${documentsAtStart} → ${documentsAtEnd}`,
     )
     console.log(
       `RSS: ${mb(afterQueries.before.rss)} MB after the first queries (${mb(afterQueries.after.rss)} after GC), ${mb(samples.at(-1)?.rss ?? 0)} MB at the end, peak ${mb(Math.max(...samples.map((s) => s.rss)))} MB`,
@@ -710,7 +736,7 @@ async function main(): Promise<number> {
     // The verdict is on the process's memory (both RSS series); the heaps say where it went.
     const grows = trends[0].grows || trends[1].grows
     console.log(
-      `Verdict: ${grows ? 'GROWS' : 'no growth'}; ${counts.errors === 0 ? 'no errors' : `${counts.errors} errors`}`,
+      `Verdict: ${grows ? 'GROWS' : 'no growth'}; ${counts.errors === 0 ? 'no errors' : `${counts.errors} errors`}; ${counts.timeouts} query timeouts (reported, not failed: they measure the machine's load)`,
     )
     const failed = grows || counts.errors > 0
     console.log(failed ? 'FAILED' : 'OK')

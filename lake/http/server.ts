@@ -41,6 +41,15 @@ import {internalError, LakeError, methodNotAllowed, unknownEndpoint} from '../co
 
 export const DEFAULT_PROJECT_ID = 'local'
 
+/**
+ * How long an idle keep-alive connection stays open (Node's default is 5 s). A client's next
+ * request can already be in the socket while the main thread is busy; when the wait outlasts
+ * this timeout, the timer fires before the request is read and the client gets ECONNRESET (POSTs
+ * are not retried). Long-lived, as behind hosted Sanity's load balancers, so only a truly idle
+ * connection is closed (and clients, which drop theirs sooner, close it first).
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000
+
 export interface LakeServerOptions {
   dataDir: string
   host?: string
@@ -229,6 +238,9 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
       scheduler.start()
       const plain = await new Promise<{port: number; url: string}>((resolve, reject) => {
         server = createServer(handler)
+        server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS
+        // Node requires the headers timeout to outlast the keep-alive one.
+        server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000
         server.on('upgrade', presence.onUpgrade)
         server.once('error', reject)
         server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
