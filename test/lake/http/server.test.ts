@@ -1,4 +1,5 @@
-/** The HTTP server itself (lake/http/server.ts): unknown endpoints, 500s, CORS. */
+/** The HTTP server itself (lake/http/server.ts): unknown endpoints, 500s, CORS, keep-alive. */
+import {connect} from 'node:net'
 import {beforeAll, describe, expect, it, vi} from 'vitest'
 import {rawRequest} from '../../../testkit/lake.ts'
 import {lakeForThisFile} from '../../helpers/lakeSuite.ts'
@@ -59,4 +60,33 @@ describe('http', () => {
     const plain = await fetch(`${lake.url}/v1/data/query/x?query=1`)
     expect(plain.headers.get('access-control-allow-origin')).toBe('*')
   })
+
+  it("answers a request sent on a kept-alive connection while the main thread was busy past Node's default keep-alive", async () => {
+    const {port} = new URL(lake.url)
+    const socket = connect(Number(port), '127.0.0.1')
+    let received = ''
+    socket.setEncoding('utf8')
+    socket.on('data', (chunk: string) => (received += chunk))
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
+    socket.once('error', () => undefined)
+    const request = `GET /v1/ping HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: keep-alive\r\n\r\n`
+    const answered = async (count: number) => {
+      while (received.split('HTTP/1.1 200').length - 1 < count) {
+        await new Promise<void>((resolve, reject) => {
+          socket.once('data', () => resolve())
+          closed.then(() => reject(new Error(`connection closed after: ${received}`)), reject)
+        })
+      }
+    }
+    socket.write(request)
+    await answered(1)
+    expect(received).toMatch(/keep-alive: timeout=65/i)
+    // The next request is in the socket while the thread is blocked (a long commit on a loaded
+    // machine) past Node's default keep-alive (5 s, plus a 1 s buffer in Node 24): its timer runs
+    // before the socket is read, and would close the connection with the request unanswered.
+    socket.write(request)
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 7_000)
+    await answered(2)
+    socket.destroy()
+  }, 20_000)
 })
