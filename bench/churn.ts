@@ -4,23 +4,24 @@
  * Starts the lake as a child process (`node lake/main.ts`, temporary data directory, free port,
  * an admin token), so the memory it reads is the lake's alone, and loads the bench documents
  * (bench/lake.ts `generateBenchData`) through one `POST /data/import`. It reports the lake's
- * resident memory (/proc/<pid>/status and smaps_rollup) and its main thread's V8 heap (through
- * the inspector, after a forced collection) idle after the import and after a first round of
- * queries, when every query worker holds its own copy of the documents.
+ * resident memory (/proc/<pid>/status and smaps_rollup), as it is and after a full collection in
+ * every isolate (main thread and query workers, through the inspector), with each heap, idle after
+ * the import and after a first round of queries, when every query worker holds its own copy.
  *
  * Then it churns for BENCH_CHURN_MINUTES: creates, patches and deletes that keep the document
  * count about constant, drafts written and discarded, queries of the bench's shapes in the
  * published and drafts perspectives, listeners that connect, receive and disconnect, history
- * requests and file uploads. It samples the lake's memory every BENCH_CHURN_SAMPLE_SECONDS and
- * prints one row per minute, then a verdict: the slope of a least-squares line through the RSS
- * samples of the last 80 % of the run (the first 20 % is warm-up), in MB per hour. Exit code 1
- * on any error, or when that slope is over BENCH_CHURN_MAX_MB_PER_HOUR and the fitted growth
- * inside the window is over the noise floor BENCH_CHURN_NOISE_MB (short runs cannot tell a leak
- * from a collector that has not settled yet).
+ * requests and file uploads. It samples RSS every BENCH_CHURN_SAMPLE_SECONDS and, once a minute,
+ * RSS after GC and the heaps, printing one row per minute, then a verdict: least-squares slopes
+ * over the last 80 % of the run (the first 20 % is warm-up), in MB per hour. Exit code 1 on any
+ * error, or when RSS or RSS after GC rises faster than BENCH_CHURN_MAX_MB_PER_HOUR and by more
+ * than the noise floor BENCH_CHURN_NOISE_MB inside the window (short runs cannot tell a leak from
+ * a collector that has not settled). Query timeouts (408) are counted apart and don't fail it.
  *
  * Options (env): BENCH_DOCS (default 100000), BENCH_CHURN_MINUTES (default 1; 60 for the hour),
  * BENCH_CHURN_SAMPLE_SECONDS (default 5), BENCH_CHURN_MAX_MB_PER_HOUR (default 50),
- * BENCH_CHURN_NOISE_MB (default 32), LAKE_QUERY_WORKERS (passed on to the lake).
+ * BENCH_CHURN_NOISE_MB (default 32), BENCH_CHURN_NODE_FLAGS (extra flags for the lake's node),
+ * LAKE_QUERY_WORKERS (passed on to the lake).
  */
 import {spawn, type ChildProcess} from 'node:child_process'
 import {randomUUID} from 'node:crypto'
