@@ -29,6 +29,18 @@ function addTo(index: Map<string, Set<string>>, key: string, id: string): void {
   ids.add(id)
 }
 
+/** Removes `id` under `key`, and the key once no id is left (so deleted slugs and targets don't pile up). */
+function removeFrom(index: Map<string, Set<string>>, key: string, id: string): void {
+  const ids = index.get(key)
+  if (ids?.delete(id) && ids.size === 0) index.delete(key)
+}
+
+/**
+ * Queued changes of an array nobody reads would pile up (one entry per changed id, deleted ones
+ * included); past this many they are merged as a read would.
+ */
+const MAX_QUEUED_CHANGES = 4096
+
 export class DocumentIndexes {
   private readonly docs: ReadonlyMap<string, LakeDocument>
   private sorted: LakeDocument[] | null = null
@@ -46,19 +58,22 @@ export class DocumentIndexes {
 
   /** Records that the document `id` changed from `before` to `after` (null: absent). */
   change(id: string, before: LakeDocument | null, after: LakeDocument | null): void {
-    if (this.sorted) this.sortedChanges.set(id, after)
+    if (this.sorted) {
+      this.sortedChanges.set(id, after)
+      if (this.sortedChanges.size > MAX_QUEUED_CHANGES) this.all()
+    }
     if (this.byType) {
       if (before && before._type !== after?._type) this.queueTypeChange(before._type, id, null)
       if (after) this.queueTypeChange(after._type, id, after)
     }
     if (this.bySlug) {
       const old = before ? slugOf(before) : null
-      if (old !== null) this.bySlug.get(old)?.delete(id)
+      if (old !== null) removeFrom(this.bySlug, old, id)
       const slug = after ? slugOf(after) : null
       if (slug !== null) addTo(this.bySlug, slug, id)
     }
     if (this.byRef) {
-      if (before) for (const {ref} of findReferences(before)) this.byRef.get(ref)?.delete(id)
+      if (before) for (const {ref} of findReferences(before)) removeFrom(this.byRef, ref, id)
       if (after) for (const {ref} of findReferences(after)) addTo(this.byRef, ref, id)
     }
   }
@@ -67,6 +82,7 @@ export class DocumentIndexes {
     let changes = this.typeChanges.get(type)
     if (!changes) this.typeChanges.set(type, (changes = new Map()))
     changes.set(id, doc)
+    if (changes.size > MAX_QUEUED_CHANGES) this.ofType(type)
   }
 
   /** Every document, sorted by `_id` (do not mutate). */

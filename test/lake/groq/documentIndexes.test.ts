@@ -79,4 +79,38 @@ describe('DocumentIndexes', () => {
     expect(indexes.all()).not.toBe(all)
     expect(indexes.all().find((d) => d._id === 'x2')?.n).toBe(3)
   })
+
+  it('hold nothing for documents created and deleted again, even when no query reads them (churn)', () => {
+    const docs = new Map<string, LakeDocument>()
+    const indexes = new DocumentIndexes(docs)
+    // Every index built, then only the slug and reference lookups read.
+    indexes.all()
+    indexes.ofType('churn')
+    indexes.idsBySlug([])
+    indexes.idsReferencing([])
+    const internals = indexes as unknown as {
+      bySlug: Map<string, Set<string>>
+      byRef: Map<string, Set<string>>
+      sortedChanges: Map<string, unknown>
+      typeChanges: Map<string, Map<string, unknown>>
+    }
+    for (let i = 0; i < 10_000; i++) {
+      const doc: LakeDocument = {
+        ...makeDoc(`churn-${i}`),
+        _type: 'churn',
+        slug: {_type: 'slug', current: `unique-${i}`},
+        target: {_type: 'reference', _ref: `gone-${i}`},
+      }
+      docs.set(doc._id, doc)
+      indexes.change(doc._id, null, doc)
+      docs.delete(doc._id)
+      indexes.change(doc._id, doc, null)
+    }
+    expect(internals.bySlug.size).toBe(0)
+    expect(internals.byRef.size).toBe(0)
+    expect(internals.sortedChanges.size).toBeLessThanOrEqual(4096)
+    expect(internals.typeChanges.get('churn')?.size ?? 0).toBeLessThanOrEqual(4096)
+    expect(indexes.all()).toEqual([])
+    expect(indexes.ofType('churn')).toEqual([])
+  })
 })
