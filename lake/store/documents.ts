@@ -141,6 +141,26 @@ export class DocumentStore {
     return cache.docs.has(id) && !cache.unlogged.has(id)
   }
 
+  /** {@link isLogged} from SQL, without loading the memory copy. */
+  isLoggedSql(dataset: string, id: string): boolean {
+    const row = this.database
+      .stmt('SELECT body IS NULL AS logged FROM documents WHERE dataset = ? AND id = ?')
+      .get(dataset, id)
+    return row !== undefined && row.logged === 1
+  }
+
+  /** The committed document from SQL, without loading the memory copy. */
+  storedDocument(dataset: string, id: string): LakeDocument | null {
+    const row = this.database
+      .stmt(
+        `SELECT ${CURRENT_BODY} AS body FROM documents d
+         LEFT JOIN transaction_documents td ON ${CURRENT_REVISION_JOIN}
+         WHERE d.dataset = ? AND d.id = ?`,
+      )
+      .get(dataset, id)
+    return parseDocument(row?.body as string | undefined)
+  }
+
   /** Ids starting with `prefix` (a range on the primary key, so it costs what it returns). */
   idsWithPrefix(dataset: string, prefix: string): string[] {
     return this.database

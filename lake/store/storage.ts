@@ -16,6 +16,7 @@ import {DatasetStore, type AclMode, type DatasetInfo} from './datasets.ts'
 import {DocumentStore} from './documents.ts'
 import {TokenStore, type TokenListing, type TokenRecord} from './tokens.ts'
 import {TransactionLog, type TransactionFilter, type TransactionRecord} from './transactions.ts'
+import {WriteGate} from './writeGate.ts'
 
 export type {AclMode, DatasetInfo} from './datasets.ts'
 export type {TokenListing, TokenRecord} from './tokens.ts'
@@ -27,6 +28,8 @@ export class LakeStorage {
   private readonly documents: DocumentStore
   private readonly log: TransactionLog
   private readonly tokens: TokenStore
+  /** Held while a write runs on another connection (an import); see lake/store/writeGate.ts. */
+  readonly writeGate = new WriteGate()
 
   constructor(dataDir: string) {
     this.database = new Database(dataDir)
@@ -147,19 +150,46 @@ export class LakeStorage {
    * Throws LakeError 409 when the transaction id was already used in the dataset.
    */
   commit(tx: CommittedTransaction, options: {createDataset?: boolean} = {}): void {
+    if (this.writeGate.busy) throw new Error('A commit ran while a long write held the write gate')
+    this.write(tx, options.createDataset, (id) => this.documents.isLogged(tx.dataset, id))
+    this.documents.applied(tx.dataset, tx.changes)
+  }
+
+  /**
+   * {@link commit} for a connection without the memory copy (the import writer's thread): whether
+   * a `before` is logged is read from SQL. The lake's own storage then calls {@link committed}.
+   */
+  commitWithoutMemory(tx: CommittedTransaction, options: {createDataset?: boolean} = {}): void {
+    this.write(tx, options.createDataset, (id) => this.documents.isLoggedSql(tx.dataset, id))
+  }
+
+  /** Brings the memory copy up to date with a transaction another connection committed. */
+  committed(tx: CommittedTransaction): void {
+    this.documents.applied(tx.dataset, tx.changes)
+  }
+
+  /** The committed document from SQL, not from the memory copy (for the import writer). */
+  storedDocument(dataset: string, id: string): LakeDocument | null {
+    return this.documents.storedDocument(dataset, id)
+  }
+
+  private write(
+    tx: CommittedTransaction,
+    createDataset: boolean | undefined,
+    isLogged: (id: string) => boolean,
+  ): void {
     this.database.inTransaction(() => {
-      if (options.createDataset) this.datasets.create(tx.dataset, 'public', tx.timestamp)
+      if (createDataset) this.datasets.create(tx.dataset, 'public', tx.timestamp)
       if (this.log.has(tx.dataset, tx.transactionId)) throw transactionIdConflict(tx.transactionId)
       const changes = tx.changes.map((change) => ({
         id: change.id,
         before: change.before,
         after: change.after === null ? null : JSON.stringify(change.after),
-        beforeLogged: change.before !== null && this.documents.isLogged(tx.dataset, change.id),
+        beforeLogged: change.before !== null && isLogged(change.id),
       }))
       const seq = this.log.append(tx, changes)
       this.documents.write(tx.dataset, tx.changes, seq)
     })
-    this.documents.applied(tx.dataset, tx.changes)
   }
 
   transactionSeq(dataset: string, transactionId: string): number | null {
@@ -197,6 +227,8 @@ export class LakeStorage {
 
   /** Records a request made with the token (throttled; see tokens.ts). */
   recordTokenUse(tokenId: string): void {
+    // Advisory bookkeeping: skipped while an import holds the write lock rather than waiting.
+    if (this.writeGate.busy) return
     this.tokens.recordUse(tokenId)
   }
 

@@ -2,11 +2,13 @@
  * The one write path, shared by /data/mutate, /data/actions and /data/import: apply a transaction (lake/write/mutations.ts,
  * pure) against the committed state, write it in ONE SQLite transaction, then publish it to the
  * listener hub. Runs synchronously from the source read to the commit, so no other write can
- * interleave (Node is single-threaded). Publishing only queues the transaction: listeners get it in
+ * interleave (Node is single-threaded); an import writes in another thread while holding the
+ * storage's write gate, so callers run commits through {@link whenWritable}. Publishing only queues the transaction: listeners get it in
  * a later turn (lake/realtime/listeners.ts), so the response never waits for the fan-out, and it
  * is sent after the commit, when every query (also in the worker pool) sees the change.
  */
-import {importTransaction} from './imports.ts'
+import {importTransactionInTurns} from './imports.ts'
+import {dataDirOf, writeImportInThread} from './importWriter.ts'
 import {applyTransaction, type DocumentSource} from './mutations.ts'
 import type {ListenerHub} from '../realtime/listeners.ts'
 import {runQuerySync, type QuerySource} from '../groq/query.ts'
@@ -107,6 +109,12 @@ export function validateTransactionId(id: unknown): string | undefined {
   return id
 }
 
+/** Runs `write` (reads of committed state and {@link commitMutations}) once no import holds the
+ *  write gate, in the same turn as that check (lake/store/writeGate.ts). */
+export function whenWritable<T>(storage: LakeStorage, write: () => T): Promise<T> {
+  return storage.writeGate.whenFree(write)
+}
+
 /** Applies, writes (unless dryRun) and publishes a transaction. Throws LakeError on any failure. */
 export function commitMutations(
   storage: LakeStorage,
@@ -136,25 +144,44 @@ export interface ImportRequest {
   identity: string
 }
 
-/** Writes an NDJSON import as one transaction (lake/write/imports.ts) and publishes it; an
- *  import without documents only creates the dataset. */
+/**
+ * Writes an NDJSON import as one transaction and publishes it; an import without documents only
+ * creates the dataset. The SQLite transaction runs in the import writer's thread
+ * (lake/write/importWriter.ts) while this holds the write gate: other writes wait for it, reads
+ * go on, and the main thread only parses the lines (in turns) for its memory copy and listeners.
+ */
 export function commitImport(
   storage: LakeStorage,
   hub: ListenerHub | null,
   request: ImportRequest,
-): CommittedTransaction {
-  const transactionId = unusedTransactionId(storage, request.dataset, request.transactionId)
-  const tx = importTransaction({
-    dataset: request.dataset,
-    ndjson: request.ndjson,
-    transactionId,
-    timestamp: new Date().toISOString(),
-    identity: request.identity,
-    current: (id) => storage.getDocument(request.dataset, id),
+): Promise<CommittedTransaction> {
+  return storage.writeGate.hold(async () => {
+    const input = {
+      dataset: request.dataset,
+      ndjson: request.ndjson,
+      transactionId: unusedTransactionId(storage, request.dataset, request.transactionId),
+      timestamp: new Date().toISOString(),
+      identity: request.identity,
+    }
+    const written = writeImportInThread({...input, dataDir: dataDirOf(storage.path)})
+    let tx: CommittedTransaction
+    try {
+      tx = await importTransactionInTurns({
+        ...input,
+        current: (id) => storage.getDocument(request.dataset, id),
+      })
+    } catch (error) {
+      // The thread finds the same bad line and writes nothing; wait for it to end.
+      await written.catch(() => undefined)
+      throw error
+    }
+    await written
+    if (tx.changes.length > 0) {
+      storage.committed(tx)
+      hub?.publish(tx)
+    }
+    return tx
   })
-  if (tx.changes.length > 0) writeAndPublish(storage, hub, tx, true)
-  else storage.createDataset(request.dataset)
-  return tx
 }
 
 /** The caller's transaction id (409 when the dataset already has it), or a new one. */

@@ -130,6 +130,8 @@ export class ReleaseScheduler {
 
   /** Publishes every scheduled release whose time has come, oldest first; returns what it did. */
   tick(): ScheduledPublish[] {
+    // An import is being written (lake/store/writeGate.ts): the next tick publishes.
+    if (this.#storage.writeGate.busy) return []
     const now = this.#clock.now()
     return this.#scheduled()
       .filter(({at}) => at <= now)

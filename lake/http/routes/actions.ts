@@ -5,6 +5,7 @@ import {
   documentSource,
   lastRevisionReader,
   validateTransactionId,
+  whenWritable,
 } from '../../write/commit.ts'
 import {readJson} from '../body.ts'
 import {flag, type RequestContext} from '../context.ts'
@@ -33,19 +34,22 @@ export async function handleActions(ctx: RequestContext): Promise<void> {
     throw actionError(400, 'Request body must be {"actions": [...]}')
   }
   const {storage} = ctx.lake
-  const mutations = expandActions(body.actions, documentSource(storage, dataset), {
-    lastRevision: lastRevisionReader(storage, dataset),
-    idsWithPrefix: (prefix) => storage.idsWithPrefix(dataset, prefix),
-  })
-  const tx = commitMutations(storage, ctx.lake.hub, {
-    dataset,
-    mutations,
-    transactionId: validateTransactionId(body.transactionId),
-    identity: ctx.caller.identity ?? '',
-    dryRun: body.dryRun === true,
-    autoGenerateArrayKeys: flag(ctx.search, 'autoGenerateArrayKeys'),
-    skipCrossDatasetReferenceValidation: body.skipCrossDatasetReferenceValidation === true,
-    createDataset,
+  const actions = body.actions
+  const tx = await whenWritable(storage, () => {
+    const mutations = expandActions(actions, documentSource(storage, dataset), {
+      lastRevision: lastRevisionReader(storage, dataset),
+      idsWithPrefix: (prefix) => storage.idsWithPrefix(dataset, prefix),
+    })
+    return commitMutations(storage, ctx.lake.hub, {
+      dataset,
+      mutations,
+      transactionId: validateTransactionId(body.transactionId),
+      identity: ctx.caller.identity ?? '',
+      dryRun: body.dryRun === true,
+      autoGenerateArrayKeys: flag(ctx.search, 'autoGenerateArrayKeys'),
+      skipCrossDatasetReferenceValidation: body.skipCrossDatasetReferenceValidation === true,
+      createDataset,
+    })
   })
   sendJson(ctx.res, 200, {transactionId: tx.transactionId})
 }

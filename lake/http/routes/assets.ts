@@ -22,7 +22,7 @@ import {
   type AssetKind,
 } from '../../assets/assets.ts'
 import {verifyDecodable} from '../../assets/imageDecode.ts'
-import {commitMutations} from '../../write/commit.ts'
+import {commitMutations, whenWritable} from '../../write/commit.ts'
 import {readBody} from '../body.ts'
 import {validateDatasetName, type RequestContext} from '../context.ts'
 import {http1, sendError, sendJson} from '../respond.ts'
@@ -68,19 +68,19 @@ async function upload(ctx: RequestContext, kind: AssetKind): Promise<void> {
     await verifyDecodable(bytes)
   }
   const {storage, hub} = ctx.lake
-  const existing = storage.getDocument(dataset, doc._id)
-  if (existing) {
-    sendJson(ctx.res, 200, {document: existing})
-    return
-  }
-  storeAssetBytes(dataDirOf(ctx), doc.assetId as string, bytes)
-  commitMutations(storage, hub, {
-    dataset,
-    mutations: [{createIfNotExists: doc}],
-    identity: ctx.caller.identity ?? '',
-    createDataset,
+  const document = await whenWritable(storage, () => {
+    const existing = storage.getDocument(dataset, doc._id)
+    if (existing) return existing
+    storeAssetBytes(dataDirOf(ctx), doc.assetId as string, bytes)
+    commitMutations(storage, hub, {
+      dataset,
+      mutations: [{createIfNotExists: doc}],
+      identity: ctx.caller.identity ?? '',
+      createDataset,
+    })
+    return storage.getDocument(dataset, doc._id)
   })
-  sendJson(ctx.res, 200, {document: storage.getDocument(dataset, doc._id)})
+  sendJson(ctx.res, 200, {document})
 }
 
 export function handleImageUpload(ctx: RequestContext): Promise<void> {

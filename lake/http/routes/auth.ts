@@ -114,7 +114,8 @@ export async function handleLoginSubmit(ctx: RequestContext): Promise<void> {
     return
   }
   throttle.recordSuccess(client)
-  const {token, user} = issueLoginToken(ctx.lake.storage, role, name)
+  const {storage} = ctx.lake
+  const {token, user} = await storage.writeGate.whenFree(() => issueLoginToken(storage, role, name))
   ctx.lake.log(`lake: login: "${user.name}" (${user.id}) as ${role}`)
   const {res} = ctx
   res.setHeader('Location', `${origin}#token=${token}`)
@@ -130,8 +131,9 @@ export function handleAuthId(ctx: RequestContext): void {
   sendJson(ctx.res, 200, {id: ctx.caller.identity, expiry: Math.floor(Date.now() / 1000) + 86400})
 }
 
-export function handleLogout(ctx: RequestContext): void {
-  revokeLoginToken(ctx.lake.storage, ctx.caller)
+export async function handleLogout(ctx: RequestContext): Promise<void> {
+  const {storage} = ctx.lake
+  await storage.writeGate.whenFree(() => revokeLoginToken(storage, ctx.caller))
   sendJson(ctx.res, 200, {})
 }
 

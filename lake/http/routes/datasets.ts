@@ -34,8 +34,10 @@ export async function handleCreateDataset(ctx: RequestContext): Promise<void> {
   validateDatasetName(name)
   const aclMode = await readAclMode(ctx)
   const {storage} = ctx.lake
-  storage.createDataset(name, aclMode ?? 'public')
-  if (aclMode) storage.setDatasetAclMode(name, aclMode)
+  await storage.writeGate.whenFree(() => {
+    storage.createDataset(name, aclMode ?? 'public')
+    if (aclMode) storage.setDatasetAclMode(name, aclMode)
+  })
   const dataset = storage.getDataset(name)
   sendJson(ctx.res, 200, {datasetName: name, aclMode: dataset?.aclMode ?? 'public'})
 }
@@ -47,14 +49,16 @@ export async function handleEditDataset(ctx: RequestContext): Promise<void> {
   const aclMode = await readAclMode(ctx)
   const {storage} = ctx.lake
   if (!storage.getDataset(name)) throw datasetNotFound(name, ctx.projectId)
-  if (aclMode) storage.setDatasetAclMode(name, aclMode)
+  if (aclMode) await storage.writeGate.whenFree(() => storage.setDatasetAclMode(name, aclMode))
   sendJson(ctx.res, 200, {datasetName: name, aclMode: storage.getDataset(name)?.aclMode})
 }
 
-export function handleDeleteDataset(ctx: RequestContext): void {
+export async function handleDeleteDataset(ctx: RequestContext): Promise<void> {
   requireWrite(ctx.caller, 'administration')
   const name = ctx.params.name
   validateDatasetName(name)
-  if (!ctx.lake.storage.deleteDataset(name)) throw datasetNotFound(name, ctx.projectId)
+  const {storage} = ctx.lake
+  if (!(await storage.writeGate.whenFree(() => storage.deleteDataset(name))))
+    throw datasetNotFound(name, ctx.projectId)
   sendJson(ctx.res, 200, {deleted: true})
 }

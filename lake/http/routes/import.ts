@@ -18,7 +18,7 @@ export async function handleImport(ctx: RequestContext): Promise<void> {
   const dataset = ctx.params.dataset
   validateDatasetName(dataset)
   const ndjson = checkedNdjson(await readBody(ctx.req, IMPORT_BODY_LIMIT))
-  const tx = commitImport(ctx.lake.storage, ctx.lake.hub, {
+  const tx = await commitImport(ctx.lake.storage, ctx.lake.hub, {
     dataset,
     ndjson,
     transactionId: validateTransactionId(ctx.search.get('transactionId')),

@@ -1,5 +1,5 @@
 /** `POST /data/mutate/:dataset` (lake/README.md#mutate). */
-import {commitMutations, validateTransactionId} from '../../write/commit.ts'
+import {commitMutations, validateTransactionId, whenWritable} from '../../write/commit.ts'
 import {readJson} from '../body.ts'
 import {flag, type RequestContext} from '../context.ts'
 import {sendJson} from '../respond.ts'
@@ -14,16 +14,18 @@ export async function handleMutate(ctx: RequestContext): Promise<void> {
   if (!body || typeof body !== 'object' || !Array.isArray(body.mutations)) {
     throw badRequest('Request body must be {"mutations": [...]}')
   }
-  const tx = commitMutations(ctx.lake.storage, ctx.lake.hub, {
-    dataset,
-    mutations: body.mutations as Mutation[],
-    transactionId: validateTransactionId(body.transactionId ?? ctx.search.get('transactionId')),
-    identity: ctx.caller.identity ?? '',
-    dryRun: flag(ctx.search, 'dryRun'),
-    autoGenerateArrayKeys: flag(ctx.search, 'autoGenerateArrayKeys'),
-    skipCrossDatasetReferenceValidation: flag(ctx.search, 'skipCrossDatasetReferenceValidation'),
-    createDataset,
-  })
+  const tx = await whenWritable(ctx.lake.storage, () =>
+    commitMutations(ctx.lake.storage, ctx.lake.hub, {
+      dataset,
+      mutations: body.mutations as Mutation[],
+      transactionId: validateTransactionId(body.transactionId ?? ctx.search.get('transactionId')),
+      identity: ctx.caller.identity ?? '',
+      dryRun: flag(ctx.search, 'dryRun'),
+      autoGenerateArrayKeys: flag(ctx.search, 'autoGenerateArrayKeys'),
+      skipCrossDatasetReferenceValidation: flag(ctx.search, 'skipCrossDatasetReferenceValidation'),
+      createDataset,
+    }),
+  )
   const returnIds = flag(ctx.search, 'returnIds')
   const returnDocuments = flag(ctx.search, 'returnDocuments')
   const after = new Map(tx.changes.map((change) => [change.id, change.after]))

@@ -61,6 +61,8 @@ export async function handleSetKeyValues(ctx: RequestContext): Promise<void> {
     key,
     value: value ?? null,
   }))
-  ctx.lake.storage.setKeyValues(ctx.caller.identity, valid)
+  const {storage} = ctx.lake
+  const identity = ctx.caller.identity
+  await storage.writeGate.whenFree(() => storage.setKeyValues(identity, valid))
   sendJson(ctx.res, 200, valid)
 }
