@@ -1,16 +1,22 @@
 /**
  * Write-path benchmark (`npm run bench` → `node bench/write.ts`). See bench/README.md.
  *
- * On a fresh lake: the bench documents (bench/lake.ts `generateBenchData`) through one
+ * On a fresh lake (in this process; the client in bench/writeClient.ts, a process of its own): the bench documents (bench/lake.ts `generateBenchData`) through one
  * `POST /data/import` (documents/s), then the same number again as `createOrReplace` mutations
  * in batches of BENCH_WRITE_BATCH per `/data/mutate` request into a second dataset
- * (documents/s), then the database's size on disk (after a WAL checkpoint) against the
+ * (documents/s; and the longest the lake's main thread was blocked during the import), then the
+ * database's size on disk (after a WAL checkpoint) against the
  * documents' JSON, with both datasets' history and transaction log kept.
  *
  * Options (env): BENCH_DOCS (default 100000), BENCH_WRITE_BATCH (default 500).
  */
+import {spawn} from 'node:child_process'
+import {once} from 'node:events'
 import {statSync} from 'node:fs'
+import {monitorEventLoopDelay} from 'node:perf_hooks'
+import {createInterface} from 'node:readline'
 import type {DatabaseSync} from 'node:sqlite'
+import {fileURLToPath} from 'node:url'
 import type {LakeDocument} from '../lake/core/types.ts'
 import {startTestLake} from '../testkit/lake.ts'
 import {generateBenchData} from './lake.ts'
@@ -21,6 +27,8 @@ const TYPE_ORDER = ['city', 'organization', 'person', 'qmCertification', 'interv
 export interface WriteFigures {
   documents: number
   importPerSecond: number
+  /** The longest the lake's main thread was busy without a break during the import, ms. */
+  importStallMs: number
   mutatePerSecond: number
   jsonBytes: number
   diskBytes: number
@@ -28,41 +36,52 @@ export interface WriteFigures {
   tables: Record<string, number>
 }
 
-export async function measureWrites(total: number, batch: number): Promise<WriteFigures> {
+/** The bench documents, referenced documents first so every batch's strong references resolve. */
+export function benchDocuments(total: number): LakeDocument[] {
   const data = generateBenchData(total)
-  // Referenced documents first, so every batch's strong references resolve.
   const rank = (doc: LakeDocument) =>
     TYPE_ORDER.indexOf(doc._type) + (doc._id.includes('.') ? 10 : 0)
-  const documents = [...data.published, ...data.drafts].sort((a, b) => rank(a) - rank(b))
-  const lines = documents.map((doc) => JSON.stringify(doc))
-  const jsonBytes = lines.reduce((sum, line) => sum + Buffer.byteLength(line), 0)
+  return [...data.published, ...data.drafts].sort((a, b) => rank(a) - rank(b))
+}
+
+interface ClientReport {
+  phase: 'import' | 'mutate'
+  seconds: number
+  documents: number
+}
+
+export async function measureWrites(total: number, batch: number): Promise<WriteFigures> {
+  const jsonBytes = benchDocuments(total).reduce(
+    (sum, doc) => sum + Buffer.byteLength(JSON.stringify(doc)),
+    0,
+  )
   const lake = await startTestLake()
   try {
-    let started = performance.now()
-    const response = await fetch(`${lake.url}/v2025-02-19/data/import/imported`, {
-      method: 'POST',
-      headers: {Authorization: `Bearer ${lake.adminToken}`, 'Content-Type': 'application/x-ndjson'},
-      body: lines.join('\n'),
-    })
-    if (!response.ok) throw new Error(`import failed: ${response.status} ${await response.text()}`)
-    const importPerSecond = documents.length / ((performance.now() - started) / 1000)
-
-    const client = lake.client({dataset: 'mutated'})
-    // Cities and organizations reference each other: the city's side is written weak (as
-    // @sanity/import does with every reference before it strengthens them).
-    const mutated = documents.map((doc) =>
-      doc._type === 'city' && doc.cityCentreOrganization
-        ? {...doc, cityCentreOrganization: {...(doc.cityCentreOrganization as object), _weak: true}}
-        : doc,
+    // The client runs in its own process (bench/writeClient.ts): the rates and the stall are
+    // the lake's alone.
+    const stalls = monitorEventLoopDelay({resolution: 10})
+    stalls.enable()
+    const child = spawn(
+      process.execPath,
+      [
+        fileURLToPath(new URL('./writeClient.ts', import.meta.url)),
+        JSON.stringify({url: lake.url, token: lake.adminToken, total, batch}),
+      ],
+      {stdio: ['ignore', 'pipe', 'inherit']},
     )
-    started = performance.now()
-    for (let at = 0; at < documents.length; at += batch) {
-      await client.mutate(
-        mutated.slice(at, at + batch).map((doc) => ({createOrReplace: doc})),
-        {returnDocuments: false, visibility: 'async'},
-      )
+    const reports: ClientReport[] = []
+    let importStallMs = 0
+    for await (const line of createInterface({input: child.stdout})) {
+      const report = JSON.parse(line) as ClientReport
+      reports.push(report)
+      if (report.phase === 'import') {
+        stalls.disable()
+        importStallMs = stalls.max / 1e6
+      }
     }
-    const mutatePerSecond = documents.length / ((performance.now() - started) / 1000)
+    const [code] = (await once(child, 'close')) as [number | null]
+    if (code !== 0 || reports.length !== 2) throw new Error(`bench/writeClient.ts exited ${code}`)
+    const [imported, mutated] = reports
 
     lake.server.storage.db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
     const path = lake.server.storage.path
@@ -70,9 +89,10 @@ export async function measureWrites(total: number, batch: number): Promise<Write
     const tables = tableSizes(lake.server.storage.db)
     return {
       tables,
-      documents: documents.length,
-      importPerSecond,
-      mutatePerSecond,
+      documents: imported.documents,
+      importPerSecond: imported.documents / imported.seconds,
+      importStallMs,
+      mutatePerSecond: mutated.documents / mutated.seconds,
       // Two datasets hold the documents: compare against twice their JSON.
       jsonBytes: 2 * jsonBytes,
       diskBytes,
@@ -114,6 +134,7 @@ export function writeTable(f: WriteFigures): string {
     [
       ['documents per dataset', f.documents],
       ['/data/import, documents/s', f.importPerSecond.toFixed(0)],
+      ['  longest main-thread stall during it, ms', f.importStallMs.toFixed(0)],
       ['batched /data/mutate, documents/s', f.mutatePerSecond.toFixed(0)],
       ['documents JSON, MB (both datasets)', mb(f.jsonBytes)],
       ['database on disk, MB', mb(f.diskBytes)],

@@ -4,6 +4,7 @@
  * be valid UTF-8 and nest at most MAX_JSON_DEPTH levels (lake/http/body.ts), or the import is a 400
  * naming the line.
  */
+import {setImmediate as setImmediatePromise} from 'node:timers/promises'
 import {requireWrite} from '../../auth/access.ts'
 import {importError} from '../../core/errors.ts'
 import {commitImport, validateTransactionId} from '../../write/commit.ts'
@@ -17,7 +18,7 @@ export async function handleImport(ctx: RequestContext): Promise<void> {
   requireWrite(ctx.caller, 'administration')
   const dataset = ctx.params.dataset
   validateDatasetName(dataset)
-  const ndjson = checkedNdjson(await readBody(ctx.req, IMPORT_BODY_LIMIT))
+  const ndjson = await checkedNdjson(await readBody(ctx.req, IMPORT_BODY_LIMIT))
   const tx = await commitImport(ctx.lake.storage, ctx.lake.hub, {
     dataset,
     ndjson,
@@ -27,9 +28,12 @@ export async function handleImport(ctx: RequestContext): Promise<void> {
   sendJson(ctx.res, 200, {transactionId: tx.transactionId, count: tx.changes.length})
 }
 
+/** Lines checked between two turns of the event loop, so a large body does not hold up others. */
+const LINES_PER_TURN = 1000
+
 /** The body as text, after checking every line's encoding and depth (`\n` never occurs inside a
  *  UTF-8 sequence, so a line that is not valid UTF-8 is found by decoding each line alone). */
-function checkedNdjson(body: Buffer): string {
+async function checkedNdjson(body: Buffer): Promise<string> {
   let text: string
   try {
     text = decodeUtf8(body)
@@ -38,6 +42,7 @@ function checkedNdjson(body: Buffer): string {
   }
   let start = 0
   for (let number = 1; start <= text.length; number++) {
+    if (number % LINES_PER_TURN === 0) await setImmediatePromise()
     const newline = text.indexOf('\n', start)
     const end = newline === -1 ? text.length : newline
     if (jsonDepthExceeds(text.slice(start, end))) {
