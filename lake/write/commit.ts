@@ -8,7 +8,7 @@
  * is sent after the commit, when every query (also in the worker pool) sees the change.
  */
 import {importTransactionInTurns} from './imports.ts'
-import {dataDirOf, writeImportInThread} from './importWriter.ts'
+import {dataDirOf, ImportWriter} from './importWriter.ts'
 import {applyTransaction, type DocumentSource} from './mutations.ts'
 import type {ListenerHub} from '../realtime/listeners.ts'
 import {runQuerySync, type QuerySource} from '../groq/query.ts'
@@ -142,6 +142,8 @@ export interface ImportRequest {
   ndjson: string
   transactionId?: string
   identity: string
+  /** A writer thread started ahead (the route starts it before the body arrived); else one is. */
+  writer?: ImportWriter
 }
 
 /**
@@ -163,7 +165,8 @@ export function commitImport(
       timestamp: new Date().toISOString(),
       identity: request.identity,
     }
-    const written = writeImportInThread({...input, dataDir: dataDirOf(storage.path)})
+    const writer = request.writer ?? new ImportWriter()
+    const written = writer.write({...input, dataDir: dataDirOf(storage.path)})
     let tx: CommittedTransaction
     try {
       tx = await importTransactionInTurns({

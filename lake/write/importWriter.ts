@@ -28,17 +28,43 @@ export function dataDirOf(databasePath: string): string {
   return dirname(databasePath)
 }
 
-/** Resolves once the import committed (or only created its dataset); rejects when it failed, with
- *  the thread's message (the caller's own parse names a bad line first). */
-export function writeImportInThread(write: ImportWrite): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(THREAD_URL, {workerData: write})
-    let result: ImportWriteResult | null = null
-    worker.once('message', (message: ImportWriteResult) => (result = message))
-    worker.once('error', reject)
-    worker.once('exit', (code) => {
-      if (result?.ok) resolve()
-      else reject(new Error(result ? result.message : `The import writer exited with ${code}`))
+/**
+ * An import writer thread, started before the request's body has arrived so that its start-up
+ * (loading its modules) is done when the body is: {@link ImportWriter.write} hands it the
+ * import; {@link ImportWriter.cancel} ends it when there is nothing to write after all.
+ */
+export class ImportWriter {
+  readonly #worker: Worker
+  readonly #done: Promise<void>
+  #used = false
+
+  constructor() {
+    this.#worker = new Worker(THREAD_URL)
+    // An unused writer never keeps the lake's process alive.
+    this.#worker.unref()
+    this.#done = new Promise((resolve, reject) => {
+      let result: ImportWriteResult | null = null
+      this.#worker.once('message', (message: ImportWriteResult) => (result = message))
+      this.#worker.once('error', reject)
+      this.#worker.once('exit', (code) => {
+        if (result?.ok) resolve()
+        else reject(new Error(result ? result.message : `The import writer exited with ${code}`))
+      })
     })
-  })
+    this.#done.catch(() => undefined)
+  }
+
+  /** Resolves once the import committed (or only created its dataset); rejects when it failed,
+   *  with the thread's message (the caller's own parse names a bad line first). */
+  write(write: ImportWrite): Promise<void> {
+    this.#used = true
+    this.#worker.ref()
+    this.#worker.postMessage(write)
+    return this.#done
+  }
+
+  /** Ends the thread unless it was given an import. */
+  cancel(): void {
+    if (!this.#used) void this.#worker.terminate()
+  }
 }

@@ -8,6 +8,7 @@ import {setImmediate as setImmediatePromise} from 'node:timers/promises'
 import {requireWrite} from '../../auth/access.ts'
 import {importError} from '../../core/errors.ts'
 import {commitImport, validateTransactionId} from '../../write/commit.ts'
+import {ImportWriter} from '../../write/importWriter.ts'
 import {decodeUtf8, jsonDepthExceeds, MAX_JSON_DEPTH, readBody} from '../body.ts'
 import {validateDatasetName, type RequestContext} from '../context.ts'
 import {sendJson} from '../respond.ts'
@@ -18,13 +19,21 @@ export async function handleImport(ctx: RequestContext): Promise<void> {
   requireWrite(ctx.caller, 'administration')
   const dataset = ctx.params.dataset
   validateDatasetName(dataset)
-  const ndjson = await checkedNdjson(await readBody(ctx.req, IMPORT_BODY_LIMIT))
-  const tx = await commitImport(ctx.lake.storage, ctx.lake.hub, {
-    dataset,
-    ndjson,
-    transactionId: validateTransactionId(ctx.search.get('transactionId')),
-    identity: ctx.caller.identity ?? '',
-  })
+  // The writer thread starts while the body arrives (lake/write/importWriter.ts).
+  const writer = new ImportWriter()
+  let tx
+  try {
+    const ndjson = await checkedNdjson(await readBody(ctx.req, IMPORT_BODY_LIMIT))
+    tx = await commitImport(ctx.lake.storage, ctx.lake.hub, {
+      dataset,
+      ndjson,
+      transactionId: validateTransactionId(ctx.search.get('transactionId')),
+      identity: ctx.caller.identity ?? '',
+      writer,
+    })
+  } finally {
+    writer.cancel()
+  }
   sendJson(ctx.res, 200, {transactionId: tx.transactionId, count: tx.changes.length})
 }
 
