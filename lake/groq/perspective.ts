@@ -11,6 +11,7 @@ import {derived} from './plan/derived.ts'
 import {overlaySelection, type Selection} from './plan/selection.ts'
 import type {Constraint} from './plan/constraints.ts'
 import {textCandidates} from './plan/textLookup.ts'
+import {scoreCandidates} from './plan/scoreSite.ts'
 import type {QuerySource} from './source.ts'
 
 /** `raw`, `published`, or a stack of layers (releases first, then optionally drafts) over published. */
@@ -308,6 +309,15 @@ export class PerspectiveView {
     const {source} = this
     if (constraint.field === 'text') {
       return textCandidates(source, constraint).map((id) => this.viewIdOf(id))
+    }
+    if (constraint.field === 'score') {
+      const raw = scoreCandidates(source, constraint.bound)
+      const ids = raw && new Set(raw.map((id) => this.viewIdOf(id)))
+      if (constraint.within) {
+        const within = this.candidates(constraint.within)
+        return ids ? within.filter((id) => ids.has(id)) : within
+      }
+      return ids ? [...ids] : source.all().map((doc) => this.viewIdOf(doc._id))
     }
     const rawIds =
       constraint.field === '_type'

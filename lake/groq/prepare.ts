@@ -65,7 +65,8 @@ function plan(query: string, params: Record<string, unknown>): PreparedQuery {
     const tree = rewriteTextQueries(parsed, query)
     const planned = planSites(tree)
     const constraints = planNarrowing(planned.tree)
-    const exact = planExact(planned.tree)
+    // A scored search narrows through its score (lake/groq/plan/scoreSite.ts), not its filter.
+    const exact = constraints?.some((c) => c.field === 'score') ? null : planExact(planned.tree)
     return {
       query,
       tree: planned.tree,

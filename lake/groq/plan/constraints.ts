@@ -14,6 +14,7 @@ import type {LakeDocument} from '../../core/types.ts'
 import {attributePath} from './paths.ts'
 import {comparisonOf, type Comparison} from './ranges.ts'
 import type {TextQuery} from './textLookup.ts'
+import type {ScoreConstraint} from './scoreSite.ts'
 
 export {attributePath} from './paths.ts'
 
@@ -35,13 +36,14 @@ export interface TextConstraint {
   within: (IndexConstraint & {field: '_type'}) | null
 }
 
-export type Constraint = IndexConstraint | TextConstraint
+export type Constraint = IndexConstraint | TextConstraint | ScoreConstraint
 
 export const FIELD_PREFERENCE: Record<Constraint['field'], number> = {
   _id: 0,
   slug: 1,
   references: 2,
   text: 3,
+  score: 3,
   _type: 4,
 }
 
@@ -140,7 +142,7 @@ function bestOf(expr: ExprNode, constraint: (c: ExprNode) => IndexConstraint | n
 /** Whether a document satisfies an indexable constraint (exactly GROQ's `==` / `in` here). */
 export function satisfies(doc: LakeDocument, constraint: Constraint): boolean {
   // A superset lookup, never checked natively: groq-js evaluates the `match` calls.
-  if (constraint.field === 'text') return true
+  if (constraint.field === 'text' || constraint.field === 'score') return true
   if (constraint.field === 'references') return hasReference(doc, new Set(constraint.values))
   const value =
     constraint.field === 'slug' ? valueAt(doc, ['slug', 'current']) : doc[constraint.field]

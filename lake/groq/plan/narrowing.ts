@@ -8,7 +8,8 @@
  * can only yield documents matching that constraint, so evaluating over the union of the
  * constraints' candidates (the filter itself still runs exactly) gives the same result. If any
  * `*` is not narrowable (or `releases::all()` is used, which reads the dataset implicitly), the
- * whole dataset is used.
+ * whole dataset is used. A `*` under `score(…)[_score > 0]` is narrowed to the documents that can
+ * score above zero (lake/groq/plan/scoreSite.ts), within its filter's own lookup.
  *
  * A query with a single `*` whose filter is entirely native ({@link planExact}) is evaluated over
  * exactly the documents passing it, with the filter removed from the tree.
@@ -22,11 +23,13 @@ import {
   type NativePredicate,
 } from './constraints.ts'
 import {candidateLookup} from './textLookup.ts'
+import {scoreBounds} from './scoreSite.ts'
 import {children, rewriteTree, walk, type GroqNode} from '../walk.ts'
 
 /** One constraint per `*` occurrence, or null if any `*` is not directly and indexably filtered. */
 export function planNarrowing(tree: ExprNode): Constraint[] | null {
   const constraints: Constraint[] = []
+  const scored = scoreBounds(tree)
   let everything = 0
   let blocked = false
   const stack: Array<{node: GroqNode; parent: GroqNode | null}> = [{node: tree, parent: null}]
@@ -34,10 +37,14 @@ export function planNarrowing(tree: ExprNode): Constraint[] | null {
     const {node, parent} = stack.pop() as {node: GroqNode; parent: GroqNode | null}
     if (node.type === 'Everything') {
       everything++
-      const constraint =
+      const filtered =
         parent && parent.type === 'Filter' && parent.base === node
           ? candidateLookup(parent.expr)
           : null
+      const bound = scored.get(node)
+      const constraint: Constraint | null = bound
+        ? {field: 'score', values: [], bound, within: filtered}
+        : filtered
       if (constraint) constraints.push(constraint)
       else blocked = true
     } else if (node.type === 'FuncCall' && node.namespace === 'releases') {

@@ -870,3 +870,85 @@ describe('differential: match narrowed through the text index equals plain groq-
     }
   }, 120_000)
 })
+
+// The Studio's groq2024 search shape (sanity 6.9.2 createSearch, rewritten by textQuery.ts).
+const SCORED_SEARCH =
+  '*[_type in ["person", "organization", "page"] && !(_id in path("versions.**"))] | score(boost(_type in ["person"] && name match text::query($q), 10), boost(_type in ["page", "organization"] && title match text::query($q), 5), ([@, _id] match text::query($q) || references($raw)))[_score > 0]{_id, _type, _score} | order(_score desc, _id)[0...$limit]'
+
+const SCORED_CASES: Array<{params: Record<string, unknown>; narrowed: boolean}> = [
+  {params: {q: 'anna*', raw: 'anna*', limit: 10}, narrowed: true},
+  {params: {q: 'Anna', raw: 'Anna', limit: 50}, narrowed: true},
+  {params: {q: 'söder*', raw: 'söder*', limit: 50}, narrowed: true},
+  {params: {q: 'post sida', raw: 'post sida', limit: 50}, narrowed: true},
+  {params: {q: '"anna andersson"', raw: '"anna andersson"', limit: 50}, narrowed: true},
+  {params: {q: 'ann* -lind', raw: 'ann* -lind', limit: 50}, narrowed: true},
+  {params: {q: 't12*', raw: 't12*', limit: 50}, narrowed: true},
+  {params: {q: 'draft', raw: 't3', limit: 50}, narrowed: true},
+  {params: {q: 'zzz', raw: 't7', limit: 50}, narrowed: true},
+  {params: {q: '', raw: '', limit: 50}, narrowed: true},
+  // Not narrowed: only an exclusion (matches almost everything), a one-letter prefix.
+  {params: {q: '-anna', raw: '-anna', limit: 50}, narrowed: false},
+  {params: {q: 'a*', raw: 'a*', limit: 50}, narrowed: false},
+]
+
+/** Text documents, some referring to others, one with a stored `_score`. */
+const scoredDocs: LakeDocument[] = textDocs.map((doc, i) =>
+  i % 11 === 0
+    ? {...doc, friend: {_type: 'reference', _ref: `t${(i * 7) % 200}`}}
+    : i === 5
+      ? {...doc, _score: 3}
+      : doc,
+)
+
+function scoreNarrowed(params: Record<string, unknown>): boolean {
+  const {constraints} = prepareQuery(SCORED_SEARCH, params)
+  return constraints !== null && constraints.some((c) => c.field === 'score')
+}
+
+describe('differential: scored searches narrowed by their score equal plain groq-js', () => {
+  it('narrows exactly when every score() term is bounded', () => {
+    for (const {params, narrowed} of SCORED_CASES) {
+      expect(scoreNarrowed(params), JSON.stringify(params)).toBe(narrowed)
+    }
+    // An unbounded term (a plain comparison scores 1 for every document it is true for): only
+    // the filter's own lookup narrows.
+    const unbounded = '*[_type == "person"] | score(name match "anna", n > 2)[_score > 0]._id'
+    expect(prepareQuery(unbounded, {}).constraints).toEqual([{field: '_type', values: ['person']}])
+  })
+
+  it('in-process and through the FTS5 index of a real lake, every perspective', async () => {
+    const source = arraySource(scoredDocs)
+    for (const {params} of SCORED_CASES) {
+      for (const [, perspective] of ORDER_PERSPECTIVES) {
+        const expected = await reference(scoredDocs, SCORED_SEARCH, params, perspective, false)
+        const actual = await runQuery(source, SCORED_SEARCH, params, {
+          perspective,
+          access: 'all',
+          rawIncludesVersions: true,
+        })
+        expect(actual, `${JSON.stringify(params)} ${JSON.stringify(perspective)}`).toEqual(expected)
+      }
+    }
+    const lake = await startTestLake()
+    try {
+      const res = await fetch(`${lake.url}/v1/data/import/scored`, {
+        method: 'POST',
+        headers: {Authorization: `Bearer ${lake.adminToken}`},
+        body: scoredDocs.map((d) => JSON.stringify(d)).join('\n'),
+      })
+      expect(res.status).toBe(200)
+      const client = lake.client({dataset: 'scored'})
+      for (const {params} of SCORED_CASES) {
+        for (const [name, perspective] of ORDER_PERSPECTIVES.slice(0, 2)) {
+          const actual = await client.fetch(SCORED_SEARCH, params, {
+            perspective: name.split(',') as ['r1'],
+          })
+          const expected = await reference(scoredDocs, SCORED_SEARCH, params, perspective, false)
+          expect(actual, `${JSON.stringify(params)} ${name}`).toEqual(expected)
+        }
+      }
+    } finally {
+      await lake.stop()
+    }
+  }, 120_000)
+})

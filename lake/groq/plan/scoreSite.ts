@@ -1,0 +1,245 @@
+/**
+ * Narrowing a scored search, `*[F] | score(T1, …, Tn)[_score > 0]` (the Studio's groq2024 search
+ * after lake/groq/textQuery.ts's rewrite), to the documents that can score above zero.
+ *
+ * Why it is sound (groq-js 2.0.1, evaluator `pipeFunctions.score` and `evaluateScore*`): a
+ * document's `_score` is its stored numeric `_score` (else 0) plus each argument's score, and
+ * `[_score > 0]` keeps it only if that sum is > 0, so one addend is > 0: the stored `_score` or
+ * some Ti's score. For each Ti, {@link scoreBound} is a superset of the documents where its score
+ * is NOT ZERO, by groq-js's rules:
+ * - `X match P`: the sum over P's terms of a term-frequency score, > 0 iff SOME term matches some
+ *   token of X (0 for an invalid or empty pattern): the OR, over the terms, of each term's
+ *   superset lookup (lake/groq/plan/textLookup.ts `termQuery`) in the full-text index for the
+ *   indexed paths and the document content (`@` after the rewrite, isDocumentContent: the index
+ *   holds exactly that text), and among the tokens of the raw `_id` for `_id` (a view id is a
+ *   suffix of its raw id after a `.`, so its tokens are among the raw id's). A term without a
+ *   lookup, or any other X, can't be bounded.
+ * - `boost(x, w)`: 0 unless x's score is > 0, whatever w is: x's bound.
+ * - `a || b`: the sum, non-zero only if one side is: the union (both must be bounded).
+ * - `a && b`: 0 unless both sides are non-zero: the intersection (a bounded side suffices).
+ * - anything else scores 1 when it evaluates to true, else 0: {@link trueBound}, a superset of
+ *   where it is true (`&&`/`||`/parentheses as above, `match` as above (true needs every term,
+ *   so some term), `_type ==/in` constants, `references()` of constants, `false`/`null`).
+ * If any argument can't be bounded, the `*` is not narrowed by its score. The filter F and the
+ * whole query still run in groq-js over the candidates, so results are identical.
+ */
+import type {ExprNode} from 'groq-js'
+import {
+  conjuncts,
+  conjunctConstraint,
+  referencesConstraint,
+  type Constraint,
+} from './constraints.ts'
+import {attributePath} from './paths.ts'
+import {hits, patternTerms, termQuery, textTokens, type TextQuery} from './textLookup.ts'
+import {isDocumentContent} from '../textQuery.ts'
+import {walk, type GroqNode} from '../walk.ts'
+import type {QuerySource} from '../source.ts'
+
+/** A superset of the documents where a score (or a condition) is non-zero, by raw id. */
+export type ScoreBound =
+  | {kind: 'text'; query: TextQuery}
+  | {kind: 'ids'; query: TextQuery}
+  | {kind: 'type'; values: string[]}
+  | {kind: 'references'; values: string[]}
+  | {kind: 'and' | 'or'; parts: ScoreBound[]}
+
+const NONE: ScoreBound = {kind: 'or', parts: []}
+
+/** `*[F] | score(…)[_score > 0]`: candidates of the score bound, within F's own lookup. */
+export interface ScoreConstraint {
+  field: 'score'
+  values: []
+  bound: ScoreBound
+  within: Constraint | null
+}
+
+/** A constant pattern's terms, or null when not constant; [] when groq-js gets no term (score 0). */
+function patternTermsOf(node: ExprNode): string[] | null {
+  if (node.type !== 'Value') return null
+  const {value} = node
+  const strings = typeof value === 'string' ? [value] : Array.isArray(value) ? value : null
+  if (strings === null || !strings.every((s) => typeof s === 'string')) return []
+  return (strings as string[]).flatMap(patternTerms)
+}
+
+/** Where X's tokens come from: the indexed text, the id, nothing (an object), or unknown (null). */
+function sourcesOf(node: ExprNode): Set<'text' | 'ids'> | null {
+  const out = new Set<'text' | 'ids'>()
+  const elements = node.type === 'Array' ? node.elements : [{isSplat: false, value: node}]
+  for (const element of elements) {
+    if (element.isSplat) return null
+    const value = element.value
+    if (value.type === 'This') continue // an object: groq-js takes no token from it
+    if (isDocumentContent(value)) {
+      out.add('text')
+      continue
+    }
+    const path = attributePath(value)
+    if (!path) return null
+    if (path.length === 1 && path[0] === '_id') out.add('ids')
+    else if (path.every((name) => !name.startsWith('_'))) out.add('text')
+    else return null
+  }
+  return out
+}
+
+/** `X match P`: documents where some term of P matches some token of X. */
+function matchBound(node: ExprNode): ScoreBound | null {
+  if (node.type !== 'OpCall' || node.op !== 'match') return null
+  const sources = sourcesOf(node.left)
+  const terms = patternTermsOf(node.right)
+  if (!sources || !terms) return null
+  if (terms.length === 0 || sources.size === 0) return NONE
+  const queries: TextQuery[] = []
+  for (const term of terms) {
+    const query = termQuery(term)
+    if (!query) return null
+    queries.push(query)
+  }
+  const query: TextQuery = queries.length === 1 ? queries[0] : {kind: 'or', parts: queries}
+  return {kind: 'or', parts: [...sources].map((kind) => ({kind, query}))}
+}
+
+function both(kind: 'and' | 'or', a: ScoreBound | null, b: ScoreBound | null): ScoreBound | null {
+  if (kind === 'or') return a && b ? {kind, parts: [a, b]} : null
+  if (a && b) return {kind, parts: [a, b]}
+  return a ?? b
+}
+
+/** A superset of the documents where `node` evaluates to true. */
+function trueBound(node: ExprNode): ScoreBound | null {
+  switch (node.type) {
+    case 'Group':
+      return trueBound(node.base)
+    case 'And':
+      return both('and', trueBound(node.left), trueBound(node.right))
+    case 'Or':
+      return both('or', trueBound(node.left), trueBound(node.right))
+    case 'Value':
+      return node.value === true ? null : NONE
+    case 'OpCall':
+      if (node.op === 'match') return matchBound(node)
+      break
+  }
+  const constraint = conjunctConstraint(node) ?? referencesConstraint(node)
+  if (constraint?.field === '_type') return {kind: 'type', values: constraint.values}
+  if (constraint?.field === 'references') return {kind: 'references', values: constraint.values}
+  return null
+}
+
+/** A superset of the documents where groq-js's score of `node` is not zero. */
+export function scoreBound(node: ExprNode): ScoreBound | null {
+  if (node.type === 'OpCall' && node.op === 'match') return matchBound(node)
+  if (node.type === 'FuncCall' && node.name === 'boost') {
+    return node.args.length === 2 ? scoreBound(node.args[0]) : null
+  }
+  if (node.type === 'And' || node.type === 'Or') {
+    const kind = node.type === 'And' ? 'and' : 'or'
+    return both(kind, scoreBound(node.left), scoreBound(node.right))
+  }
+  return trueBound(node)
+}
+
+/** `_score > c` (c ≥ 0) or `_score >= c` (c > 0): only positive scores pass. */
+function dropsNonPositive(expr: ExprNode): boolean {
+  return conjuncts(expr).some((c) => {
+    if (c.type !== 'OpCall' || (c.op !== '>' && c.op !== '>=')) return false
+    const path = attributePath(c.left)
+    if (!path || path.length !== 1 || path[0] !== '_score') return false
+    if (c.right.type !== 'Value' || typeof c.right.value !== 'number') return false
+    return c.op === '>' ? c.right.value >= 0 : c.right.value > 0
+  })
+}
+
+/**
+ * The `*` nodes of `tree` that are the base (directly or through one filter) of a `score()` whose
+ * result is filtered by a positive `_score`, each with the bound of that score's arguments.
+ */
+export function scoreBounds(tree: GroqNode): Map<GroqNode, ScoreBound> {
+  const out = new Map<GroqNode, ScoreBound>()
+  walk(tree, (node) => {
+    if (node.type !== 'Filter' || !dropsNonPositive(node.expr)) return
+    const scored = node.base
+    if (scored.type !== 'PipeFuncCall' || scored.name !== 'score') return
+    const base = scored.base
+    const everything =
+      base.type === 'Everything'
+        ? base
+        : base.type === 'Filter' && base.base.type === 'Everything'
+          ? base.base
+          : null
+    if (!everything) return
+    const parts: ScoreBound[] = []
+    for (const arg of scored.args) {
+      const bound = scoreBound(arg)
+      if (!bound) return
+      parts.push(bound)
+    }
+    out.set(everything, {kind: 'or', parts})
+  })
+  return out
+}
+
+/** Id tokens by document object (stored documents are shared, unchanged objects). */
+const idTokens = new WeakMap<object, string[]>()
+
+function tokensOfId(doc: {_id: string}): string[] {
+  let tokens = idTokens.get(doc)
+  if (!tokens) {
+    tokens = textTokens(doc._id)
+    idTokens.set(doc, tokens)
+  }
+  return tokens
+}
+
+/** Raw ids a bound admits, or null for every document (the source can't answer a part). */
+function boundIds(source: QuerySource, bound: ScoreBound): Set<string> | null {
+  switch (bound.kind) {
+    case 'text': {
+      const ids = source.idsMatchingText?.(bound.query, null) ?? null
+      return ids && new Set(ids)
+    }
+    case 'ids':
+      return new Set(
+        source
+          .all()
+          .filter((doc) => hits(bound.query, tokensOfId(doc)))
+          .map((doc) => doc._id),
+      )
+    case 'type':
+      return new Set(source.idsByType(bound.values))
+    case 'references':
+      return source.idsReferencing ? new Set(source.idsReferencing(bound.values)) : null
+    case 'or': {
+      const out = new Set<string>()
+      for (const part of bound.parts) {
+        const ids = boundIds(source, part)
+        if (!ids) return null
+        for (const id of ids) out.add(id)
+      }
+      return out
+    }
+    case 'and': {
+      const bounded = bound.parts
+        .map((part) => boundIds(source, part))
+        .filter((ids): ids is Set<string> => ids !== null)
+      if (bounded.length === 0) return null
+      return bounded.reduce((a, b) => new Set([...a].filter((id) => b.has(id))))
+    }
+  }
+}
+
+/**
+ * Raw ids of the documents that can score above zero: the bound's, plus those with a positive
+ * stored `_score` (groq-js starts from it); null for every document.
+ */
+export function scoreCandidates(source: QuerySource, bound: ScoreBound): string[] | null {
+  const ids = boundIds(source, bound)
+  if (!ids) return null
+  for (const doc of source.all()) {
+    const stored = (doc as {_score?: unknown})._score
+    if (typeof stored === 'number' && stored > 0) ids.add(doc._id)
+  }
+  return [...ids]
+}
