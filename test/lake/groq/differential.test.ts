@@ -253,6 +253,49 @@ const PERSPECTIVES: Array<[string, Perspective]> = [
 const docs = generateDocuments()
 const queries = generateQueries(docs)
 
+type DifferentialQuery = {query: string; params: Record<string, unknown>}
+
+/**
+ * Runs every query in every perspective (token and, unless told otherwise, anonymous) over an
+ * arraySource of `docs` and expects plain groq-js's result; returns how many were compared.
+ */
+async function compareInProcess(
+  docs: LakeDocument[],
+  cases: readonly DifferentialQuery[],
+  perspectives: ReadonlyArray<[string, Perspective]>,
+  anonymities: readonly boolean[] = [false, true],
+): Promise<number> {
+  const source = arraySource(docs)
+  let compared = 0
+  for (const {query, params} of cases) {
+    for (const [name, perspective] of perspectives) {
+      for (const anonymous of anonymities) {
+        const expected = await reference(docs, query, params, perspective, anonymous)
+        const actual = await runQuery(source, query, params, {
+          perspective,
+          access: anonymous ? 'root' : 'all',
+          rawIncludesVersions: true,
+        })
+        expect(actual, `${query} ${JSON.stringify(params)} ${name} anon=${anonymous}`).toEqual(
+          expected,
+        )
+        compared++
+      }
+    }
+  }
+  return compared
+}
+
+/** Imports `docs` into `dataset` of a test lake through `/data/import` (NDJSON). */
+async function importDocuments(lake: TestLake, dataset: string, docs: LakeDocument[]) {
+  const res = await fetch(`${lake.url}/v1/data/import/${dataset}`, {
+    method: 'POST',
+    headers: {Authorization: `Bearer ${lake.adminToken}`},
+    body: docs.map((d) => JSON.stringify(d)).join('\n'),
+  })
+  expect(res.status).toBe(200)
+}
+
 describe('differential: index-narrowed evaluation equals plain groq-js', () => {
   it('generates a meaningful corpus', () => {
     expect(docs.length).toBeGreaterThan(300)
@@ -263,25 +306,7 @@ describe('differential: index-narrowed evaluation equals plain groq-js', () => {
   })
 
   it('in-process, every perspective, token and anonymous', async () => {
-    const source = arraySource(docs)
-    let compared = 0
-    for (const {query, params} of queries) {
-      for (const [, perspective] of PERSPECTIVES) {
-        for (const anonymous of [false, true]) {
-          const expected = await reference(docs, query, params, perspective, anonymous)
-          const actual = await runQuery(source, query, params, {
-            perspective,
-            access: anonymous ? 'root' : 'all',
-            rawIncludesVersions: true,
-          })
-          expect(
-            actual,
-            `${query} ${JSON.stringify(params)} ${perspective.kind} anon=${anonymous}`,
-          ).toEqual(expected)
-          compared++
-        }
-      }
-    }
+    const compared = await compareInProcess(docs, queries, PERSPECTIVES)
     expect(compared).toBe(queries.length * 6)
     // The text::query() cases scan every document; 120 s was exceeded on a loaded machine.
   }, 240_000)
@@ -290,13 +315,7 @@ describe('differential: index-narrowed evaluation equals plain groq-js', () => {
     let lake: TestLake
     beforeAll(async () => {
       lake = await startTestLake()
-      const body = docs.map((d) => JSON.stringify(d)).join('\n')
-      const res = await fetch(`${lake.url}/v1/data/import/diff`, {
-        method: 'POST',
-        headers: {Authorization: `Bearer ${lake.adminToken}`},
-        body,
-      })
-      expect(res.status).toBe(200)
+      await importDocuments(lake, 'diff', docs)
     })
     afterAll(async () => {
       await lake?.stop()
@@ -543,38 +562,14 @@ describe('differential: ordered slices and counts equal plain groq-js', () => {
   })
 
   it('in-process, every perspective (with a release stack), token and anonymous', async () => {
-    const source = arraySource(orderDocs)
-    let compared = 0
-    for (const {query, params} of orderQueries) {
-      for (const [, perspective] of ORDER_PERSPECTIVES) {
-        for (const anonymous of [false, true]) {
-          const expected = await reference(orderDocs, query, params, perspective, anonymous)
-          const actual = await runQuery(source, query, params, {
-            perspective,
-            access: anonymous ? 'root' : 'all',
-            rawIncludesVersions: true,
-          })
-          expect(
-            actual,
-            `${query} ${JSON.stringify(params)} ${JSON.stringify(perspective)} anon=${anonymous}`,
-          ).toEqual(expected)
-          compared++
-        }
-      }
-    }
+    const compared = await compareInProcess(orderDocs, orderQueries, ORDER_PERSPECTIVES)
     expect(compared).toBe(orderQueries.length * ORDER_PERSPECTIVES.length * 2)
   }, 180_000)
 
   it('through the storage (shared per-type arrays) and @sanity/client', async () => {
     const lake = await startTestLake()
     try {
-      const body = orderDocs.map((d) => JSON.stringify(d)).join('\n')
-      const res = await fetch(`${lake.url}/v1/data/import/ordered`, {
-        method: 'POST',
-        headers: {Authorization: `Bearer ${lake.adminToken}`},
-        body,
-      })
-      expect(res.status).toBe(200)
+      await importDocuments(lake, 'ordered', orderDocs)
       let i = 0
       for (const {query, params} of orderQueries.filter((_, index) => index % 3 === 0)) {
         const [name, perspective] = ORDER_PERSPECTIVES[i % ORDER_PERSPECTIVES.length]
@@ -808,38 +803,14 @@ describe('differential: match narrowed through the text index equals plain groq-
   })
 
   it('in-process (JS tokens), every perspective with a release stack, token and anonymous', async () => {
-    const source = arraySource(textDocs)
-    let compared = 0
-    for (const {query, params} of textQueries) {
-      for (const [, perspective] of ORDER_PERSPECTIVES) {
-        for (const anonymous of [false, true]) {
-          const expected = await reference(textDocs, query, params, perspective, anonymous)
-          const actual = await runQuery(source, query, params, {
-            perspective,
-            access: anonymous ? 'root' : 'all',
-            rawIncludesVersions: true,
-          })
-          expect(
-            actual,
-            `${query} ${JSON.stringify(params)} ${JSON.stringify(perspective)} anon=${anonymous}`,
-          ).toEqual(expected)
-          compared++
-        }
-      }
-    }
+    const compared = await compareInProcess(textDocs, textQueries, ORDER_PERSPECTIVES)
     expect(compared).toBe(textQueries.length * ORDER_PERSPECTIVES.length * 2)
   }, 180_000)
 
   it('through the FTS5 index of a real lake, also right after writes', async () => {
     const lake = await startTestLake()
     try {
-      const body = textDocs.map((d) => JSON.stringify(d)).join('\n')
-      const res = await fetch(`${lake.url}/v1/data/import/text`, {
-        method: 'POST',
-        headers: {Authorization: `Bearer ${lake.adminToken}`},
-        body,
-      })
-      expect(res.status).toBe(200)
+      await importDocuments(lake, 'text', textDocs)
       let i = 0
       for (const {query, params} of textQueries) {
         const [name, perspective] = ORDER_PERSPECTIVES[i % ORDER_PERSPECTIVES.length]
@@ -917,26 +888,13 @@ describe('differential: scored searches narrowed by their score equal plain groq
   })
 
   it('in-process and through the FTS5 index of a real lake, every perspective', async () => {
-    const source = arraySource(scoredDocs)
-    for (const {params} of SCORED_CASES) {
-      for (const [, perspective] of ORDER_PERSPECTIVES) {
-        const expected = await reference(scoredDocs, SCORED_SEARCH, params, perspective, false)
-        const actual = await runQuery(source, SCORED_SEARCH, params, {
-          perspective,
-          access: 'all',
-          rawIncludesVersions: true,
-        })
-        expect(actual, `${JSON.stringify(params)} ${JSON.stringify(perspective)}`).toEqual(expected)
-      }
-    }
+    const cases = SCORED_CASES.map(({params}) => ({query: SCORED_SEARCH, params}))
+    expect(await compareInProcess(scoredDocs, cases, ORDER_PERSPECTIVES, [false])).toBe(
+      cases.length * ORDER_PERSPECTIVES.length,
+    )
     const lake = await startTestLake()
     try {
-      const res = await fetch(`${lake.url}/v1/data/import/scored`, {
-        method: 'POST',
-        headers: {Authorization: `Bearer ${lake.adminToken}`},
-        body: scoredDocs.map((d) => JSON.stringify(d)).join('\n'),
-      })
-      expect(res.status).toBe(200)
+      await importDocuments(lake, 'scored', scoredDocs)
       const client = lake.client({dataset: 'scored'})
       for (const {params} of SCORED_CASES) {
         for (const [name, perspective] of ORDER_PERSPECTIVES.slice(0, 2)) {
