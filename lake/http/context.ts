@@ -3,6 +3,7 @@ import type {ListenerHub} from '../realtime/listeners.ts'
 import type {EventStream} from '../realtime/sse.ts'
 import {readAccess, type ReadAccess} from '../auth/access.ts'
 import type {LoginThrottle} from '../auth/loginCode.ts'
+import type {OpenStreams} from '../auth/openStreams.ts'
 import {isValidDatasetName} from '../core/ids.ts'
 import type {QueryPool} from '../groq/pool.ts'
 import type {DatasetInfo, LakeStorage} from '../store/storage.ts'
@@ -16,6 +17,8 @@ export interface Lake {
   storage: LakeStorage
   hub: ListenerHub
   streams: Set<EventStream>
+  /** Streams opened with a token, ended when it is revoked (lake/auth/openStreams.ts). */
+  openStreams: OpenStreams
   /** Where queries are evaluated (worker threads with a time limit per query). */
   queries: QueryPool
   log(line: string): void

@@ -14,6 +14,7 @@ import {createSecureServer, type Http2SecureServer, type Http2Session} from 'nod
 import type {AddressInfo, Socket} from 'node:net'
 import {registerToken, resolveCaller} from '../auth/auth.ts'
 import {LoginThrottle, resolveLoginCode, type LoginCode} from '../auth/loginCode.ts'
+import {OpenStreams} from '../auth/openStreams.ts'
 import {BodyTooLargeError} from './body.ts'
 import type {Lake, RequestContext} from './context.ts'
 import {
@@ -159,6 +160,7 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
     storage,
     hub,
     streams,
+    openStreams: new OpenStreams(storage, {log}),
     queries,
     log,
     login: {code: loginCode.code, throttle: new LoginThrottle()},
@@ -281,6 +283,7 @@ export function createLakeServer(options: LakeServerOptions): LakeServer {
       presence.close()
       for (const stream of [...streams]) stream.close()
       streams.clear()
+      lake.openStreams.close()
       if (secureServer) {
         const secure = secureServer
         const closing = new Promise<void>((resolve) => secure.close(() => resolve()))

@@ -237,6 +237,16 @@ export class LakeStorage {
     return this.tokens.delete(tokenId)
   }
 
+  /** The current role of each token id that still exists (what open streams re-check). */
+  tokenRoles(tokenIds: readonly string[]): Map<string, Role> {
+    return this.tokens.rolesById(tokenIds)
+  }
+
+  /** Calls `listener` after each token change made by this lake; returns the unsubscribe. */
+  onTokensChanged(listener: () => void): () => void {
+    return this.tokens.onChange(listener)
+  }
+
   tokenLabel(tokenId: string): string | null {
     return this.tokens.labelById(tokenId)
   }

@@ -38,9 +38,24 @@ export class TokenStore {
   private readonly database: Database
   /** token id → when its use was last written, for LAST_USED_RESOLUTION_MS. */
   private readonly usageWritten = new Map<string, number>()
+  /** Called after this connection adds, re-roles or deletes a token (open streams re-check). */
+  private readonly changeListeners = new Set<() => void>()
 
   constructor(database: Database) {
     this.database = database
+  }
+
+  /**
+   * Calls `listener` after every token change made through this store; returns the unsubscribe.
+   * Changes by another process (the CLI) are not seen here: lake/auth/openStreams.ts polls for them.
+   */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener)
+    return () => this.changeListeners.delete(listener)
+  }
+
+  private changed(): void {
+    for (const listener of this.changeListeners) listener()
   }
 
   /** Inserts a token; a token already known by its hash only gets the new role. */
@@ -50,6 +65,18 @@ export class TokenStore {
         'INSERT INTO tokens (id, hash, role, label, identity, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO UPDATE SET role = excluded.role',
       )
       .run(record.id, record.hash, record.role, record.label, record.identity, record.createdAt)
+    this.changed()
+  }
+
+  /** The current role of each token id that still exists (revoked ids are absent). */
+  rolesById(ids: readonly string[]): Map<string, Role> {
+    const roles = new Map<string, Role>()
+    const select = this.database.stmt('SELECT role FROM tokens WHERE id = ?')
+    for (const id of ids) {
+      const row = select.get(id)
+      if (row) roles.set(id, row.role as Role)
+    }
+    return roles
   }
 
   byHash(hash: string): TokenRecord | null {
@@ -103,10 +130,12 @@ export class TokenStore {
 
   /** Deletes a token by id (and its usage); whether there was one. */
   delete(id: string): boolean {
-    return this.database.inTransaction(() => {
+    const deleted = this.database.inTransaction(() => {
       this.database.stmt('DELETE FROM token_usage WHERE token_id = ?').run(id)
       return Number(this.database.stmt('DELETE FROM tokens WHERE id = ?').run(id).changes) > 0
     })
+    if (deleted) this.changed()
+    return deleted
   }
 
   /** The label of a token by id (null when it has none or does not exist). */
@@ -128,7 +157,9 @@ export class TokenStore {
     const result = this.database
       .stmt('DELETE FROM tokens WHERE id = ? AND label LIKE ?')
       .run(id, `${labelPrefix}%`)
-    return Number(result.changes) > 0
+    const deleted = Number(result.changes) > 0
+    if (deleted) this.changed()
+    return deleted
   }
 
   // ---------------------------------------------------------------- key-value UI state

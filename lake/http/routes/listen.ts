@@ -4,6 +4,7 @@
  * log, or `reset` (lake/realtime/listenerResume.ts).
  */
 import {readAccess} from '../../auth/access.ts'
+import {STREAM_END_REASONS} from '../../auth/openStreams.ts'
 import {validateDatasetName, flag, queryStringParams, type RequestContext} from '../context.ts'
 import {randomBase62} from '../../core/ids.ts'
 import {queryLimits} from '../../groq/limits.ts'
@@ -28,12 +29,14 @@ export function handleListen(ctx: RequestContext): void {
   const {lake, search} = ctx
   let stream: EventStream | undefined
   let unsubscribe: (() => void) | undefined
+  let untrack: (() => void) | undefined
   const open = () => {
     stream = openEventStream(ctx.req, ctx.res, {
       // A client that stops reading is dropped rather than buffered for without bound.
       maxBufferedBytes: queryLimits().listenerBufferBytes,
       onClose: () => {
         unsubscribe?.()
+        untrack?.()
         if (stream) lake.streams.delete(stream)
       },
     })
@@ -93,7 +96,14 @@ export function handleListen(ctx: RequestContext): void {
   } else {
     events.send('welcome', {listenerName})
   }
-  if (visible && !events.closed) {
+  if (events.closed) return
+  // A revoked token ends the stream with `disconnect` (the client does not reconnect); a changed
+  // role just ends it, and the client reconnects with the token's new rights.
+  untrack = lake.openStreams.track(ctx.caller, (why) => {
+    if (why === 'revoked') events.send('disconnect', {reason: STREAM_END_REASONS.revoked})
+    events.close()
+  })
+  if (visible) {
     unsubscribe = lake.hub.subscribe(
       spec,
       (event) => events.send('mutation', event, event.eventId),

@@ -4,6 +4,7 @@
  * lake closes the stream. The protocol lives in lake/realtime/live.ts.
  */
 import {accessFor, flag, requireDataset, type RequestContext} from '../context.ts'
+import {STREAM_END_REASONS} from '../../auth/openStreams.ts'
 import {apiVersionAtLeast} from '../../core/apiVersion.ts'
 import {
   liveMessage,
@@ -42,6 +43,7 @@ export function handleLiveEvents(ctx: RequestContext): void {
 
   let lastSentId = lastEventId ?? ''
   let unwatch: (() => void) | undefined
+  let untrack: (() => void) | undefined
   let maxAge: ReturnType<typeof setTimeout> | undefined
   // Set once the stream is open; a client gone before that closes the stream inside
   // openEventStream, before `closer` exists.
@@ -49,6 +51,7 @@ export function handleLiveEvents(ctx: RequestContext): void {
   const stream = openEventStream(ctx.req, ctx.res, {
     onClose: () => {
       unwatch?.()
+      untrack?.()
       clearTimeout(maxAge)
       if (closer) lake.streams.delete(closer)
     },
@@ -78,6 +81,12 @@ export function handleLiveEvents(ctx: RequestContext): void {
   lake.streams.add(shutdownHandle)
   maxAge = setTimeout(() => shutdownHandle.close(), LIVE_MAX_CONNECTION_MS)
   maxAge.unref()
+  // A revoked token: `disconnect` (the client stops); a changed role: `goaway` (it reconnects).
+  untrack = lake.openStreams.track(ctx.caller, (why) => {
+    if (why === 'roleChanged') return shutdownHandle.close()
+    stream.send('disconnect', {reason: STREAM_END_REASONS.revoked})
+    stream.close()
+  })
 
   // Resume and subscribe in one synchronous step, so no commit falls between them.
   stream.send('welcome', {})

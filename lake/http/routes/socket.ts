@@ -14,6 +14,9 @@ import {sendError} from '../respond.ts'
 import {PresenceHub} from '../../realtime/presence.ts'
 
 const SOCKET_PATH = /^\/v[^/]+\/socket\/([^/?]+)$/
+/** Close codes (RFC 6455 §7.4: 4000-4999 are the application's) for a socket whose token changed. */
+export const SOCKET_CLOSE_TOKEN_REVOKED = 4401
+export const SOCKET_CLOSE_ROLE_CHANGED = 4403
 
 export function handleSocketWithoutUpgrade(ctx: RequestContext): void {
   sendError(ctx.res, upgradeRequired('Upgrade Required: the presence socket is a WebSocket'))
@@ -46,10 +49,21 @@ export function createPresenceSockets(lake: Lake): PresenceSockets {
       }
       server.handleUpgrade(req, socket, head, (ws) => {
         sockets.add(ws)
+        // The socket authorises in a frame; from then on, a revoked token closes it.
+        let untrack: (() => void) | undefined
         const connection = hub.connect(
           dataset,
           (frame) => ws.send(frame),
-          (authorization) => resolveCaller(lake.storage, authorization),
+          (authorization) => {
+            const caller = resolveCaller(lake.storage, authorization)
+            untrack?.()
+            untrack = lake.openStreams.track(caller, (why) =>
+              why === 'revoked'
+                ? ws.close(SOCKET_CLOSE_TOKEN_REVOKED, 'Token revoked')
+                : ws.close(SOCKET_CLOSE_ROLE_CHANGED, 'Token role changed'),
+            )
+            return caller
+          },
         )
         ws.on('message', (data, isBinary) => {
           if (isBinary) return
@@ -61,6 +75,7 @@ export function createPresenceSockets(lake: Lake): PresenceSockets {
           }
         })
         ws.on('close', () => {
+          untrack?.()
           sockets.delete(ws)
           connection.close()
         })
