@@ -8,6 +8,8 @@ const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 
 export const DRAFTS_PREFIX = 'drafts.'
 export const VERSIONS_PREFIX = 'versions.'
+/** Content release documents are `_.releases.<releaseId>` (system documents). */
+export const RELEASE_DOCUMENT_PREFIX = '_.releases.'
 
 export function isValidDatasetName(name: string): boolean {
   return DATASET_NAME.test(name)
@@ -34,6 +36,11 @@ export function isRootId(id: string): boolean {
 
 export function isDraftId(id: string): boolean {
   return id.startsWith(DRAFTS_PREFIX)
+}
+
+/** A content release's own document; only release actions change it (lake/auth/access.ts). */
+export function isReleaseDocumentId(id: string): boolean {
+  return id.startsWith(RELEASE_DOCUMENT_PREFIX)
 }
 
 export function isVersionId(id: string): boolean {

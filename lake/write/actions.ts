@@ -42,7 +42,8 @@ import {
 } from './releases.ts'
 import {isRecord, type LakeDocument, type Mutation} from '../core/types.ts'
 import {actionError, LakeError, type ErrorItem} from '../core/errors.ts'
-import {isValidDocumentId, publishedId as publishedIdOf} from '../core/ids.ts'
+import {isReleaseDocumentId, isValidDocumentId, publishedId as publishedIdOf} from '../core/ids.ts'
+import {releaseDocumentRefusal} from '../auth/access.ts'
 
 export {strengthenOnPublish} from './documentCopy.ts'
 
@@ -57,6 +58,13 @@ function rejectAction(
   extra: Record<string, unknown> = {},
 ): LakeError {
   return actionError(status, description, [{index, error: {type, description, ...extra}}])
+}
+
+/** The document an emitted mutation names (every mutation an action emits names one). */
+function mutationTarget(mutation: Mutation): string | undefined {
+  const body = Object.values(mutation)[0] as {_id?: unknown; id?: unknown} | undefined
+  const id = body?._id ?? body?.id
+  return typeof id === 'string' ? id : undefined
 }
 
 function isDraftOrVersionId(id: string): boolean {
@@ -131,7 +139,10 @@ class ActionContext implements ReleaseActionContext {
 
   /** Records a mutation and applies it to the overlay, so later actions see its effect. */
   emit(mutation: Mutation): void {
-    if (!this.releaseAction) this.checkReleaseLock(mutation)
+    if (!this.releaseAction) {
+      this.checkReleaseDocument(mutation)
+      this.checkReleaseLock(mutation)
+    }
     try {
       this.state.apply(mutation, this.mutations.length)
     } catch (error) {
@@ -146,11 +157,16 @@ class ActionContext implements ReleaseActionContext {
     this.mutations.push(mutation)
   }
 
+  /** Document actions must not change a release's own document (lake/auth/access.ts). */
+  private checkReleaseDocument(mutation: Mutation): void {
+    const id = mutationTarget(mutation)
+    if (id !== undefined && isReleaseDocumentId(id)) this.invalid(releaseDocumentRefusal(id))
+  }
+
   /** Document actions must not change the versions of a release that is not active. */
   private checkReleaseLock(mutation: Mutation): void {
-    const body = Object.values(mutation)[0] as {_id?: unknown; id?: unknown} | undefined
-    const id = body?._id ?? body?.id
-    if (typeof id !== 'string') return
+    const id = mutationTarget(mutation)
+    if (id === undefined) return
     const release = lockedReleaseFor((releaseId) => this.get(releaseId), id)
     if (release) {
       this.conflict(releaseLockedDescription(release, id), 'releaseLockedError', {

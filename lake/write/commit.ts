@@ -29,6 +29,8 @@ export interface CommitRequest {
   createDataset?: boolean
   /** ISO commit time; default now (the release scheduler passes its clock's time). */
   timestamp?: string
+  /** Refuses the applied transaction by throwing, before anything is written (also on dryRun). */
+  authorize?: (tx: CommittedTransaction) => void
 }
 
 /** Committed state of a dataset as lake/write/mutations.ts needs it. */
@@ -132,6 +134,7 @@ export function commitMutations(
     autoGenerateArrayKeys: request.autoGenerateArrayKeys,
     skipCrossDatasetReferenceValidation: request.skipCrossDatasetReferenceValidation,
   })
+  request.authorize?.(tx)
   if (request.dryRun) return tx
   writeAndPublish(storage, hub, tx, request.createDataset)
   return tx

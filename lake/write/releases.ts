@@ -50,9 +50,10 @@
 import {copyForId, strengthenOnPublish} from './documentCopy.ts'
 import type {LakeDocument, Mutation} from '../core/types.ts'
 import {releaseLimitExceeded} from '../core/errors.ts'
+import {RELEASE_DOCUMENT_PREFIX} from '../core/ids.ts'
 
 export const RELEASE_ACTION_PREFIX = 'sanity.action.release.'
-export const RELEASE_DOCUMENT_PREFIX = '_.releases.'
+export {RELEASE_DOCUMENT_PREFIX}
 export const RELEASE_TYPE = 'system.release'
 /** Open releases allowed per dataset (reported to the Studio's release-limit check). */
 export const DATASET_RELEASE_LIMIT = 100

@@ -1,4 +1,5 @@
 /** `POST /data/mutate/:dataset` (lake/README.md#mutate). */
+import {requireNoReleaseDocumentChanges} from '../../auth/access.ts'
 import {commitMutations, validateTransactionId, whenWritable} from '../../write/commit.ts'
 import {readJson} from '../body.ts'
 import {flag, type RequestContext} from '../context.ts'
@@ -24,6 +25,12 @@ export async function handleMutate(ctx: RequestContext): Promise<void> {
       autoGenerateArrayKeys: flag(ctx.search, 'autoGenerateArrayKeys'),
       skipCrossDatasetReferenceValidation: flag(ctx.search, 'skipCrossDatasetReferenceValidation'),
       createDataset,
+      // Release documents change only through release actions (lake/auth/access.ts).
+      authorize: (applied) =>
+        requireNoReleaseDocumentChanges(
+          applied.mutations,
+          applied.changes.map((change) => change.id),
+        ),
     }),
   )
   const returnIds = flag(ctx.search, 'returnIds')
