@@ -29,6 +29,12 @@ import {
 import {parseDuration, startBackupSchedule} from './store/backupSchedule.ts'
 import {DataFolderInUseError} from './store/dataLock.ts'
 import {LakeStorage, type TokenListing} from './store/storage.ts'
+import {
+  ATTEMPT_BUSY_TIMEOUT_MS,
+  busyWaitMs,
+  LakeBusyError,
+  waitWhileBusy,
+} from './store/busyWait.ts'
 import type {Role} from './core/types.ts'
 
 export class UsageError extends Error {
@@ -45,7 +51,8 @@ export const USAGE = `Usage:
   node lake/main.ts token list [--data .lake]       one line per token: id, role, label, created, last used
   node lake/main.ts token revoke <id> [--data .lake]  the token gets 401 at once, also on a running lake
 Environment: LAKE_ADMIN_TOKEN=<token> registers an administrator token at start;
-LAKE_LOGIN_CODE=<code> sets the Studio login code (default: a random code, printed at start).`
+LAKE_LOGIN_CODE=<code> sets the Studio login code (default: a random code, printed at start);
+LAKE_BUSY_WAIT_MS=<ms> how long token commands wait for a running lake's import (default 120000).`
 
 export type Command =
   | {
@@ -165,10 +172,54 @@ function formatTokenLine(token: TokenListing): string {
   ].join('\t')
 }
 
-/** Runs a token command on the data folder (safe while the lake runs: SQLite serialises writers). */
-function runTokenCommand(
+/** What a token command prints and its exit code, decided in one attempt (see runTokenCommand). */
+interface TokenCommandResult {
+  code: number
+  out: string[]
+  err: string[]
+}
+
+function tokenCommandResult(
+  storage: LakeStorage,
   command: Extract<Command, {kind: 'token-create' | 'token-list' | 'token-revoke'}>,
-): number {
+): TokenCommandResult {
+  if (command.kind === 'token-create') {
+    return {
+      code: 0,
+      out: [registerToken(storage, command.role, {label: command.label}).token],
+      err: [],
+    }
+  }
+  if (command.kind === 'token-list') {
+    return {code: 0, out: storage.listTokens().map(formatTokenLine), err: []}
+  }
+  const token = storage.listTokens().find((candidate) => candidate.id === command.id)
+  if (!token || !storage.deleteToken(command.id)) {
+    return {
+      code: 1,
+      out: [],
+      err: [
+        `lake: no token with id "${command.id}" in ${command.dataDir}. List them with: npm run lake:token -- list --data ${command.dataDir}`,
+      ],
+    }
+  }
+  const out = [`Revoked token ${token.id} (${token.role}, ${token.label ?? 'no label'}).`]
+  if (token.label === 'LAKE_ADMIN_TOKEN') {
+    out.push('LAKE_ADMIN_TOKEN is registered again at the next start while it is set.')
+  }
+  return {code: 0, out, err: []}
+}
+
+/**
+ * Runs a token command on the data folder, also while a lake serves it: SQLite serialises the
+ * writers, and while the lake's import holds the write lock the command waits (bounded,
+ * lake/store/busyWait.ts) and then fails with a clear message. Each attempt is one change, so a
+ * retry never repeats one, and nothing is printed before the attempt that succeeded.
+ */
+async function runTokenCommand(
+  command: Extract<Command, {kind: 'token-create' | 'token-list' | 'token-revoke'}>,
+  env: Record<string, string | undefined>,
+): Promise<number> {
   if (command.kind !== 'token-create' && !existsSync(join(command.dataDir, 'lake.sqlite'))) {
     console.error(
       `lake: no lake in ${command.dataDir} (no lake.sqlite). Name the data folder with --data.`,
@@ -176,31 +227,31 @@ function runTokenCommand(
     return 1
   }
   prepareDataDir(command.dataDir, (line) => console.error(line))
-  const storage = new LakeStorage(command.dataDir)
+  let result: TokenCommandResult
   try {
-    if (command.kind === 'token-create') {
-      console.log(registerToken(storage, command.role, {label: command.label}).token)
-      return 0
-    }
-    if (command.kind === 'token-list') {
-      for (const token of storage.listTokens()) console.log(formatTokenLine(token))
-      return 0
-    }
-    const token = storage.listTokens().find((candidate) => candidate.id === command.id)
-    if (!token || !storage.deleteToken(command.id)) {
-      console.error(
-        `lake: no token with id "${command.id}" in ${command.dataDir}. List them with: npm run lake:token -- list --data ${command.dataDir}`,
-      )
-      return 1
-    }
-    console.log(`Revoked token ${token.id} (${token.role}, ${token.label ?? 'no label'}).`)
-    if (token.label === 'LAKE_ADMIN_TOKEN') {
-      console.log('LAKE_ADMIN_TOKEN is registered again at the next start while it is set.')
-    }
-    return 0
-  } finally {
-    storage.close()
+    result = await waitWhileBusy(
+      () => {
+        const storage = new LakeStorage(command.dataDir, {busyTimeoutMs: ATTEMPT_BUSY_TIMEOUT_MS})
+        try {
+          return tokenCommandResult(storage, command)
+        } finally {
+          storage.close()
+        }
+      },
+      {
+        dataDir: command.dataDir,
+        maxWaitMs: busyWaitMs(env),
+        onWait: (line) => console.error(line),
+      },
+    )
+  } catch (error) {
+    if (!(error instanceof LakeBusyError)) throw error
+    console.error(`lake: ${error.message}`)
+    return 1
   }
+  for (const line of result.out) console.log(line)
+  for (const line of result.err) console.error(line)
+  return result.code
 }
 
 function parseBackupCommand(argv: string[]): Command {
@@ -391,7 +442,7 @@ export async function runCli(
     command.kind === 'token-list' ||
     command.kind === 'token-revoke'
   ) {
-    return runTokenCommand(command)
+    return runTokenCommand(command, env)
   }
   if (command.kind === 'backup' || command.kind === 'restore') return runBackupCommand(command)
   prepareDataDir(command.dataDir, (line) => console.error(line))

@@ -15,7 +15,8 @@ export class Database {
   readonly path: string
   private readonly statements = new Map<string, StatementSync>()
 
-  constructor(dataDir: string) {
+  /** `busyTimeoutMs`: how long a statement waits for another connection's write lock (5 s). */
+  constructor(dataDir: string, options: {busyTimeoutMs?: number} = {}) {
     mkdirSync(dataDir, {recursive: true})
     this.path = join(dataDir, 'lake.sqlite')
     this.db = new DatabaseSync(this.path)
@@ -24,7 +25,7 @@ export class Database {
     this.db.exec('PRAGMA page_size = 8192')
     this.db.exec('PRAGMA journal_mode = WAL')
     this.db.exec('PRAGMA synchronous = FULL')
-    this.db.exec('PRAGMA busy_timeout = 5000')
+    this.db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`)
     this.db.exec('PRAGMA foreign_keys = ON')
     // 64 MiB of page cache (default 2 MiB): a large import's index pages stay in memory.
     this.db.exec('PRAGMA cache_size = -65536')

@@ -31,8 +31,8 @@ export class LakeStorage {
   /** Held while a write runs on another connection (an import); see lake/store/writeGate.ts. */
   readonly writeGate = new WriteGate()
 
-  constructor(dataDir: string) {
-    this.database = new Database(dataDir)
+  constructor(dataDir: string, options: {busyTimeoutMs?: number} = {}) {
+    this.database = new Database(dataDir, options)
     this.datasets = new DatasetStore(this.database)
     this.documents = new DocumentStore(this.database)
     this.log = new TransactionLog(this.database)
