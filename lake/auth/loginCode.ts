@@ -37,21 +37,44 @@ export function codeMatches(expected: string, given: string): boolean {
   return timingSafeEqual(a, b)
 }
 
-/** Counts wrong codes per client; pure apart from the injected clock. */
+/** At most this many clients are tracked; past it the one whose last failure is oldest is dropped. */
+export const MAX_TRACKED_CLIENTS = 10_000
+
+/**
+ * Counts wrong codes per client; pure apart from the injected clock. Bounded: a client's entry
+ * goes when its last failure leaves the window (entries are kept in order of last failure, so
+ * expiring them reads only the expired ones), and at most {@link MAX_TRACKED_CLIENTS} are kept.
+ */
 export class LoginThrottle {
+  /** client → times of its failures within the window, in order of each client's last failure. */
   private readonly failures = new Map<string, number[]>()
   private readonly now: () => number
+  private readonly maxClients: number
 
-  constructor(now: () => number = Date.now) {
+  constructor(now: () => number = Date.now, maxClients = MAX_TRACKED_CLIENTS) {
     this.now = now
+    this.maxClients = maxClients
+  }
+
+  /** The number of clients tracked (for tests of the bound). */
+  get size(): number {
+    this.expire()
+    return this.failures.size
+  }
+
+  /** Drops every client whose last failure is outside the window (the oldest come first). */
+  private expire(): void {
+    const since = this.now() - FAILURE_WINDOW_MS
+    for (const [client, times] of this.failures) {
+      if (times[times.length - 1] > since) break
+      this.failures.delete(client)
+    }
   }
 
   private recent(client: string): number[] {
+    this.expire()
     const since = this.now() - FAILURE_WINDOW_MS
-    const times = (this.failures.get(client) ?? []).filter((time) => time > since)
-    if (times.length) this.failures.set(client, times)
-    else this.failures.delete(client)
-    return times
+    return (this.failures.get(client) ?? []).filter((time) => time > since)
   }
 
   /** Whether the client has used up its attempts (the code is then not even checked). */
@@ -60,7 +83,14 @@ export class LoginThrottle {
   }
 
   recordFailure(client: string): void {
-    this.failures.set(client, [...this.recent(client), this.now()])
+    const times = [...this.recent(client), this.now()]
+    // Re-inserted, so the map stays ordered by last failure.
+    this.failures.delete(client)
+    this.failures.set(client, times)
+    for (const oldest of this.failures.keys()) {
+      if (this.failures.size <= this.maxClients) break
+      this.failures.delete(oldest)
+    }
   }
 
   recordSuccess(client: string): void {

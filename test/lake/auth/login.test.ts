@@ -10,6 +10,7 @@ import {createInterface} from 'node:readline'
 import {afterEach, describe, expect, it} from 'vitest'
 import {
   codeMatches,
+  FAILURE_WINDOW_MS,
   LoginThrottle,
   MAX_FAILURES,
   resolveLoginCode,
@@ -97,6 +98,34 @@ describe('login code', () => {
     expect(codeMatches('123', '1234')).toBe(false)
     expect(resolveLoginCode('  egen  ')).toEqual({code: 'egen', generated: false})
     expect(resolveLoginCode('').generated).toBe(true)
+  })
+
+  it('forgets a client once its failures leave the window, and tracks a bounded number', () => {
+    let now = 0
+    const throttle = new LoginThrottle(() => now, 3)
+    throttle.recordFailure('once-a')
+    now += 10_000
+    throttle.recordFailure('once-b')
+    expect(throttle.size).toBe(2)
+    // Neither client comes back: their entries expire anyway.
+    now += FAILURE_WINDOW_MS - 5_000
+    expect(throttle.size).toBe(1)
+    now += 10_000
+    expect(throttle.size).toBe(0)
+
+    // More clients than the bound: the one whose last failure is oldest is dropped.
+    for (const client of ['c1', 'c2', 'c3']) throttle.recordFailure(client)
+    throttle.recordFailure('c1')
+    throttle.recordFailure('c4')
+    expect(throttle.size).toBe(3)
+    for (let i = 0; i < MAX_FAILURES; i++) throttle.recordFailure('c4')
+    expect(throttle.blocked('c4')).toBe(true)
+    expect(throttle.blocked('c1')).toBe(false)
+    expect(throttle.size).toBe(3)
+    for (const client of ['c5', 'c6']) throttle.recordFailure(client)
+    expect(throttle.size).toBe(3)
+    // c4, the most recent, is still blocked; c1 was dropped first.
+    expect(throttle.blocked('c4')).toBe(true)
   })
 
   it('prints the generated code in the lake’s ready output', async () => {
