@@ -14,9 +14,13 @@ import {sendError} from '../respond.ts'
 import {PresenceHub} from '../../realtime/presence.ts'
 
 const SOCKET_PATH = /^\/v[^/]+\/socket\/([^/?]+)$/
-/** Close codes (RFC 6455 §7.4: 4000-4999 are the application's) for a socket whose token changed. */
-export const SOCKET_CLOSE_TOKEN_REVOKED = 4401
-export const SOCKET_CLOSE_ROLE_CHANGED = 4403
+/**
+ * Close codes for a socket whose token changed: bifur's own UNAUTHORIZED (`ERROR_CODES` of
+ * @sanity/bifur-client) when it was revoked; 1012 "service restart" (RFC 6455 §7.4, registered)
+ * when its role changed, so the client reconnects and authorises with the new role.
+ */
+export const SOCKET_CLOSE_TOKEN_REVOKED = 4001
+export const SOCKET_CLOSE_ROLE_CHANGED = 1012
 
 export function handleSocketWithoutUpgrade(ctx: RequestContext): void {
   sendError(ctx.res, upgradeRequired('Upgrade Required: the presence socket is a WebSocket'))

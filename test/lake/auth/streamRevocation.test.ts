@@ -195,7 +195,7 @@ describe('revoking a token ends its open streams', () => {
     again.stop()
   })
 
-  it('closes a presence socket with 4401 when its token is revoked, 4403 on a role change', async () => {
+  it('closes a presence socket with 4001 when its token is revoked, 1012 on a role change', async () => {
     const open = async (token: string) => {
       const ws = new WebSocket(`${lake.url.replace('http', 'ws')}/v1/socket/${DATASET}`)
       await new Promise<void>((resolve, reject) => {
