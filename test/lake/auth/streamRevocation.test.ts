@@ -4,7 +4,7 @@
  * lake (logout) or by another process (`lake:token revoke` against the running lake's folder).
  * Anonymous streams and streams of other tokens go on.
  */
-import {spawnSync} from 'node:child_process'
+import {spawn} from 'node:child_process'
 import {join} from 'node:path'
 import type {SanityClient} from '@sanity/client'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -169,13 +169,13 @@ describe('revoking a token ends its open streams', () => {
     const live = rawStream(livePath, token)
     await Promise.all([stream.until('welcome'), live.until('welcome')])
     // The CLI writes to the running lake's database from its own process.
-    const revoked = spawnSync(
-      process.execPath,
-      [MAIN, 'token', 'revoke', id, '--data', lake.dataDir],
-      {encoding: 'utf8'},
-    )
-    expect(revoked.stderr).toBe('')
-    expect(revoked.status).toBe(0)
+    // Not spawnSync: the lake in this process keeps serving while the command runs.
+    const child = spawn(process.execPath, [MAIN, 'token', 'revoke', id, '--data', lake.dataDir])
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const status = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+    expect(stderr).toBe('')
+    expect(status).toBe(0)
     await stream.until('disconnect')
     await stream.ended
     await live.until('disconnect')
