@@ -48,15 +48,30 @@ export class Database {
 
   /** Runs `fn` in one write transaction: all of its statements commit, or none. */
   inTransaction<T>(fn: () => T): T {
-    this.db.exec('BEGIN IMMEDIATE')
+    this.begin()
     try {
       const result = fn()
-      this.db.exec('COMMIT')
+      this.commit()
       return result
     } catch (error) {
-      this.db.exec('ROLLBACK')
+      this.rollback()
       throw error
     }
+  }
+
+  /** Opens a write transaction that spans several calls (an import's batches); prefer
+   *  {@link inTransaction}. */
+  begin(): void {
+    this.db.exec('BEGIN IMMEDIATE')
+  }
+
+  commit(): void {
+    this.db.exec('COMMIT')
+  }
+
+  /** Rolls back the open transaction, if any. */
+  rollback(): void {
+    if (this.db.isTransaction) this.db.exec('ROLLBACK')
   }
 }
 

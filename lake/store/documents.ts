@@ -13,6 +13,7 @@ import {
   SYSTEM_TYPE_CONDITION,
   SYSTEM_TYPE_PREFIX,
 } from './schema.ts'
+import type {ImportRow} from './importRows.ts'
 import {TextIndex} from './textIndex.ts'
 
 interface DatasetCache {
@@ -51,6 +52,24 @@ function referencesOf(doc: LakeDocument, dataset: string): Map<string, number> {
     if (strong >= (strongest.get(reference.ref) ?? 0)) strongest.set(reference.ref, strong)
   }
   return strongest
+}
+
+/**
+ * How a document's rows of `refs` change from `before` to `after` (null: none / deleted): the
+ * referenced ids it no longer has, and the references that are new or changed strength.
+ */
+export function referenceChanges(
+  dataset: string,
+  before: LakeDocument | null,
+  after: LakeDocument | null,
+): {removed: string[]; put: Array<[to: string, strong: number]>} {
+  const previous = before === null ? NO_REFERENCES : referencesOf(before, dataset)
+  const next = after === null ? NO_REFERENCES : referencesOf(after, dataset)
+  const removed: string[] = []
+  const put: Array<[to: string, strong: number]> = []
+  for (const to of previous.keys()) if (!next.has(to)) removed.push(to)
+  for (const [to, strong] of next) if (previous.get(to) !== strong) put.push([to, strong])
+  return {removed, put}
 }
 
 export function parseDocument(text: string | null | undefined): LakeDocument | null {
@@ -141,26 +160,6 @@ export class DocumentStore {
     return cache.docs.has(id) && !cache.unlogged.has(id)
   }
 
-  /** {@link isLogged} from SQL, without loading the memory copy. */
-  isLoggedSql(dataset: string, id: string): boolean {
-    const row = this.database
-      .stmt('SELECT body IS NULL AS logged FROM documents WHERE dataset = ? AND id = ?')
-      .get(dataset, id)
-    return row !== undefined && row.logged === 1
-  }
-
-  /** The committed document from SQL, without loading the memory copy. */
-  storedDocument(dataset: string, id: string): LakeDocument | null {
-    const row = this.database
-      .stmt(
-        `SELECT ${CURRENT_BODY} AS body FROM documents d
-         LEFT JOIN transaction_documents td ON ${CURRENT_REVISION_JOIN}
-         WHERE d.dataset = ? AND d.id = ?`,
-      )
-      .get(dataset, id)
-    return parseDocument(row?.body as string | undefined)
-  }
-
   /** Ids starting with `prefix` (a range on the primary key, so it costs what it returns). */
   idsWithPrefix(dataset: string, prefix: string): string[] {
     return this.database
@@ -245,12 +244,9 @@ export class DocumentStore {
       'DELETE FROM documents WHERE dataset = ? AND id = ? RETURNING rowid',
     )
     for (const {id, before, after} of changes) {
-      const previous = before === null ? NO_REFERENCES : referencesOf(before, dataset)
-      const next = after === null ? NO_REFERENCES : referencesOf(after, dataset)
-      for (const to of previous.keys()) if (!next.has(to)) removedRefs.push([to, id])
-      for (const [to, strong] of next) {
-        if (previous.get(to) !== strong) putRefs.push([to, id, strong])
-      }
+      const {removed, put} = referenceChanges(dataset, before, after)
+      for (const to of removed) removedRefs.push([to, id])
+      for (const [to, strong] of put) putRefs.push([to, id, strong])
       if (after === null) {
         const removed = remove.get(dataset, id)
         if (removed) this.text.remove(removed.rowid as number)
@@ -266,6 +262,18 @@ export class DocumentStore {
         this.text.put(row?.rowid as number, after, before)
       }
     }
+    this.writeReferences(dataset, removedRefs, putRefs)
+  }
+
+  /**
+   * Removes and adds rows of `refs` (from {@link referenceChanges}), in `to_id` order, the
+   * table's key, so a large write appends rather than scatters; call inside a transaction.
+   */
+  writeReferences(
+    dataset: string,
+    removedRefs: Array<[to: string, from: string]>,
+    putRefs: Array<[to: string, from: string, strong: number]>,
+  ): void {
     const byTarget = (a: readonly unknown[], b: readonly unknown[]) =>
       compareText(a[0], b[0]) || compareText(a[1], b[1])
     const removeRef = this.database.stmt(
@@ -276,6 +284,39 @@ export class DocumentStore {
       'INSERT INTO refs (dataset, from_id, to_id, strong) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET strong = excluded.strong',
     )
     for (const [to, from, strong] of putRefs.sort(byTarget)) putRef.run(dataset, from, to, strong)
+  }
+
+  /**
+   * Writes the `documents` row and the text of one imported document (lake/store/importRows.ts)
+   * whose log row at `seq` holds it; call inside a transaction. Its references are written with
+   * {@link writeReferences} once the whole import's are known.
+   */
+  writeImported(dataset: string, row: ImportRow, seq: number): void {
+    if (row.replaces) {
+      // A later line of the same import: the row exists, its text is indexed anew.
+      const replaced = this.database
+        .stmt('UPDATE documents SET type = ? WHERE dataset = ? AND id = ? RETURNING rowid')
+        .get(row.type, dataset, row.id)
+      this.text.write(replaced?.rowid as number, row.text ?? '')
+      return
+    }
+    if (!row.existing) {
+      const inserted = this.database
+        .stmt('INSERT OR IGNORE INTO documents (dataset, id, type, seq) VALUES (?, ?, ?, ?)')
+        .run(dataset, row.id, row.type, seq)
+      if (inserted.changes > 0) {
+        this.text.write(inserted.lastInsertRowid, row.text ?? '')
+        return
+      }
+      // A row the memory copy did not know: drop whatever it referenced.
+      this.database.stmt('DELETE FROM refs WHERE dataset = ? AND from_id = ?').run(dataset, row.id)
+    }
+    const updated = this.database
+      .stmt(
+        'UPDATE documents SET type = ?, seq = ?, body = NULL WHERE dataset = ? AND id = ? RETURNING rowid',
+      )
+      .get(row.type, seq, dataset, row.id)
+    if (row.text !== null) this.text.write(updated?.rowid as number, row.text)
   }
 
   /** Brings the memory copy up to date after a commit. */

@@ -15,12 +15,21 @@ import {Database} from './database.ts'
 import {DatasetStore, type AclMode, type DatasetInfo} from './datasets.ts'
 import {DocumentStore} from './documents.ts'
 import {TokenStore, type TokenListing, type TokenRecord} from './tokens.ts'
-import {TransactionLog, type TransactionFilter, type TransactionRecord} from './transactions.ts'
+import {importRow, type ImportRow} from './importRows.ts'
+import {ImportSession} from './importSession.ts'
+import {
+  TransactionLog,
+  type ImportHeader,
+  type TransactionFilter,
+  type TransactionRecord,
+} from './transactions.ts'
 import {WriteGate} from './writeGate.ts'
 
 export type {AclMode, DatasetInfo} from './datasets.ts'
 export type {TokenListing, TokenRecord} from './tokens.ts'
-export type {TransactionFilter, TransactionRecord} from './transactions.ts'
+export type {ImportHeader, TransactionFilter, TransactionRecord} from './transactions.ts'
+export type {ImportRow} from './importRows.ts'
+export type {ImportSession} from './importSession.ts'
 
 export class LakeStorage {
   private readonly database: Database
@@ -156,21 +165,32 @@ export class LakeStorage {
   }
 
   /**
-   * {@link commit} for a connection without the memory copy (the import writer's thread): whether
-   * a `before` is logged is read from SQL. The lake's own storage then calls {@link committed}.
+   * The rows an import writes for one of its documents (lake/store/importRows.ts), against the
+   * committed state in the memory copy; the import writer's thread writes them with
+   * {@link beginImport} on its own connection, then this storage calls {@link committed}.
+   * `replaces`: an earlier line of the same import had the id.
    */
-  commitWithoutMemory(tx: CommittedTransaction, options: {createDataset?: boolean} = {}): void {
-    this.write(tx, options.createDataset, (id) => this.documents.isLoggedSql(tx.dataset, id))
+  importRow(dataset: string, doc: LakeDocument, json: string, replaces: boolean): ImportRow {
+    const before = this.documents.get(dataset, doc._id)
+    return importRow(dataset, {
+      doc,
+      json,
+      before,
+      beforeLogged: before !== null && this.documents.isLogged(dataset, doc._id),
+      replaces,
+    })
+  }
+
+  /** An import's transaction on this connection, written in batches (lake/store/importSession.ts);
+   *  it creates the dataset. */
+  beginImport(header: ImportHeader): ImportSession {
+    const {database, datasets, documents, log} = this
+    return new ImportSession({database, datasets, documents, log}, header)
   }
 
   /** Brings the memory copy up to date with a transaction another connection committed. */
   committed(tx: CommittedTransaction): void {
     this.documents.applied(tx.dataset, tx.changes)
-  }
-
-  /** The committed document from SQL, not from the memory copy (for the import writer). */
-  storedDocument(dataset: string, id: string): LakeDocument | null {
-    return this.documents.storedDocument(dataset, id)
   }
 
   private write(

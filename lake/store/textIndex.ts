@@ -30,6 +30,12 @@ export function documentText(doc: unknown): string {
   return text
 }
 
+/** The text to index for `doc`, or null when it is `previous`'s (null: nothing indexed yet). */
+export function changedText(doc: unknown, previous: unknown): string | null {
+  const text = documentText(doc)
+  return previous !== null && text === documentText(previous) ? null : text
+}
+
 /** A parsed search: FTS5 query of the required terms, or null when there are none. */
 export interface TextSearch {
   /** FTS5 MATCH expression, or null when the search has no positive term. */
@@ -96,8 +102,12 @@ export class TextIndex {
    * before (null for a new row); its text, when unchanged, is left as it is.
    */
   put(rowid: number | bigint, doc: unknown, previous: unknown): void {
-    const text = documentText(doc)
-    if (previous !== null && text === documentText(previous)) return
+    const text = changedText(doc, previous)
+    if (text !== null) this.write(rowid, text)
+  }
+
+  /** Indexes `text` (from {@link changedText}) as the document stored at `rowid`. */
+  write(rowid: number | bigint, text: string): void {
     this.database
       .stmt('INSERT OR REPLACE INTO documents_text (rowid, text) VALUES (?, ?)')
       .run(rowid, text)

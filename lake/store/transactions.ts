@@ -63,6 +63,15 @@ function mutationsOf(stored: unknown, documents: TransactionRecord['documents'])
   return expandMutations(value, (id) => afters.get(id))
 }
 
+/** An import's transaction, as its log row names it. */
+export interface ImportHeader {
+  dataset: string
+  transactionId: string
+  /** ISO with ms. */
+  timestamp: string
+  identity: string
+}
+
 /** A change as the log stores it: the after state already serialized (shared with documents). */
 export interface LoggedChange {
   id: string
@@ -106,15 +115,64 @@ export class TransactionLog {
         JSON.stringify(changes.map((c) => c.id)),
       )
     const seq = Number(info.lastInsertRowid)
-    const insert = this.database.stmt(
-      'INSERT INTO transaction_documents (dataset, doc_id, seq, before, after, before_from_log) VALUES (?, ?, ?, ?, ?, ?)',
-    )
     for (const change of changes) {
       const fromLog = change.before !== null && change.beforeLogged
       const before = change.before === null || fromLog ? null : JSON.stringify(change.before)
-      insert.run(tx.dataset, change.id, seq, before, change.after, fromLog ? 1 : 0)
+      this.appendDocument(tx.dataset, change.id, seq, before, change.after, fromLog)
     }
     return seq
+  }
+
+  /**
+   * Appends an import's transaction row (lake/store/importSession.ts) before its documents are
+   * known: its mutations are the `createOrReplace` of each after state, its document ids are
+   * set by {@link setDocumentIds} once they are all written.
+   */
+  appendImport(header: ImportHeader): number {
+    const info = this.database
+      .stmt(
+        'INSERT INTO transactions (dataset, id, timestamp, author, mutations, document_ids) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        header.dataset,
+        header.transactionId,
+        header.timestamp,
+        header.identity,
+        JSON.stringify(AFTERS),
+        '[]',
+      )
+    return Number(info.lastInsertRowid)
+  }
+
+  setDocumentIds(seq: number, ids: readonly string[]): void {
+    this.database
+      .stmt('UPDATE transactions SET document_ids = ? WHERE seq = ?')
+      .run(JSON.stringify(ids), seq)
+  }
+
+  /** A document's log row: `before` is null when it is the last logged revision (`fromLog`). */
+  appendDocument(
+    dataset: string,
+    id: string,
+    seq: number,
+    before: string | null,
+    after: string | null,
+    fromLog: boolean,
+  ): void {
+    this.database
+      .stmt(
+        'INSERT INTO transaction_documents (dataset, doc_id, seq, before, after, before_from_log) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(dataset, id, seq, before, after, fromLog ? 1 : 0)
+  }
+
+  /** Replaces the `after` of a document's log row (a later line of the same import). */
+  replaceAfter(dataset: string, id: string, seq: number, after: string): void {
+    this.database
+      .stmt(
+        'UPDATE transaction_documents SET after = ? WHERE dataset = ? AND doc_id = ? AND seq = ?',
+      )
+      .run(after, dataset, id, seq)
   }
 
   /** The last recorded state change of a document at or before `seq` / `time` (or overall). */

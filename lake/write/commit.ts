@@ -7,7 +7,7 @@
  * a later turn (lake/realtime/listeners.ts), so the response never waits for the fan-out, and it
  * is sent after the commit, when every query (also in the worker pool) sees the change.
  */
-import {importTransactionInTurns} from './imports.ts'
+import {importTransaction, parseImportLine, type ImportedChange} from './imports.ts'
 import {dataDirOf, ImportWriter} from './importWriter.ts'
 import {applyTransaction, type DocumentSource} from './mutations.ts'
 import type {ListenerHub} from '../realtime/listeners.ts'
@@ -142,7 +142,8 @@ export function commitMutations(
 
 export interface ImportRequest {
   dataset: string
-  ndjson: string
+  /** The NDJSON's lines in batches (each batch one event-loop turn's work), from line 1 on. */
+  lines: AsyncIterable<readonly string[]>
   transactionId?: string
   identity: string
   /** A writer thread started ahead (the route starts it before the body arrived); else one is. */
@@ -153,7 +154,9 @@ export interface ImportRequest {
  * Writes an NDJSON import as one transaction and publishes it; an import without documents only
  * creates the dataset. The SQLite transaction runs in the import writer's thread
  * (lake/write/importWriter.ts) while this holds the write gate: other writes wait for it, reads
- * go on, and the main thread only parses the lines (in turns) for its memory copy and listeners.
+ * go on. This parses each batch of lines (its memory copy and the listeners need the documents)
+ * and hands the batch's rows to the thread, which writes them while the next batch is parsed.
+ * A bad line rolls the whole import back.
  */
 export function commitImport(
   storage: LakeStorage,
@@ -161,27 +164,40 @@ export function commitImport(
   request: ImportRequest,
 ): Promise<CommittedTransaction> {
   return storage.writeGate.hold(async () => {
-    const input = {
-      dataset: request.dataset,
-      ndjson: request.ndjson,
-      transactionId: unusedTransactionId(storage, request.dataset, request.transactionId),
+    const {dataset} = request
+    const header = {
+      dataset,
+      transactionId: unusedTransactionId(storage, dataset, request.transactionId),
       timestamp: new Date().toISOString(),
       identity: request.identity,
     }
     const writer = request.writer ?? new ImportWriter()
-    const written = writer.write({...input, dataDir: dataDirOf(storage.path)})
-    let tx: CommittedTransaction
+    writer.begin(dataDirOf(storage.path), header)
+    const byId = new Map<string, ImportedChange>()
     try {
-      tx = await importTransactionInTurns({
-        ...input,
-        current: (id) => storage.getDocument(request.dataset, id),
-      })
+      let number = 0
+      for await (const batch of request.lines) {
+        const rows = []
+        for (const raw of batch) {
+          const line = parseImportLine(raw, ++number, header)
+          if (!line) continue
+          const earlier = byId.get(line.doc._id)
+          rows.push(storage.importRow(dataset, line.doc, line.json, earlier !== undefined))
+          if (earlier) earlier.after = line.doc
+          else
+            byId.set(line.doc._id, {
+              after: line.doc,
+              before: storage.getDocument(dataset, line.doc._id),
+            })
+        }
+        writer.write(rows)
+      }
     } catch (error) {
-      // The thread finds the same bad line and writes nothing; wait for it to end.
-      await written.catch(() => undefined)
+      await writer.abort()
       throw error
     }
-    await written
+    await writer.commit()
+    const tx = importTransaction(header, byId.values())
     if (tx.changes.length > 0) {
       storage.committed(tx)
       hub?.publish(tx)

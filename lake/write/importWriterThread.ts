@@ -1,25 +1,46 @@
-/** The import writer's thread (lake/write/importWriter.ts): one import, one transaction, exit. */
+/**
+ * The import writer's thread (lake/write/importWriter.ts): one import, one transaction, exit.
+ * It opens its own connection only at `begin`, under the caller's write gate, and after its first
+ * failure rolls back, answers, and ignores the rest.
+ */
 import {parentPort} from 'node:worker_threads'
-import {LakeStorage} from '../store/storage.ts'
-import {importTransaction} from './imports.ts'
-import type {ImportWrite, ImportWriteResult} from './importWriter.ts'
+import {LakeStorage, type ImportSession} from '../store/storage.ts'
+import type {ImportMessage, ImportWriteResult} from './importWriter.ts'
 
-parentPort?.once('message', (write: ImportWrite) => parentPort?.postMessage(written(write)))
+let storage: LakeStorage | null = null
+let session: ImportSession | null = null
+let finished = false
 
-/** Opens its own connection only now, under the caller's write gate. */
-function written(write: ImportWrite): ImportWriteResult {
-  const storage = new LakeStorage(write.dataDir)
+parentPort?.on('message', (message: ImportMessage) => {
+  if (finished) return
   try {
-    const tx = importTransaction({
-      ...write,
-      current: (id) => storage.storedDocument(write.dataset, id),
-    })
-    if (tx.changes.length > 0) storage.commitWithoutMemory(tx, {createDataset: true})
-    else storage.createDataset(write.dataset)
-    return {ok: true}
+    handle(message)
   } catch (error) {
-    return {ok: false, message: error instanceof Error ? error.message : String(error)}
-  } finally {
-    storage.close()
+    session?.rollback()
+    finish({ok: false, message: error instanceof Error ? error.message : String(error)})
   }
+})
+
+function handle(message: ImportMessage): void {
+  if (message.kind === 'begin') {
+    storage = new LakeStorage(message.dataDir)
+    session = storage.beginImport(message.header)
+    return
+  }
+  if (!session) throw new Error(`The import writer got ${message.kind} before begin`)
+  if (message.kind === 'rows') session.write(message.rows)
+  else if (message.kind === 'commit') {
+    session.commit()
+    finish({ok: true})
+  } else {
+    session.rollback()
+    finish({ok: true})
+  }
+}
+
+function finish(result: ImportWriteResult): void {
+  finished = true
+  storage?.close()
+  parentPort?.postMessage(result)
+  parentPort?.close()
 }

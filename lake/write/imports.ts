@@ -4,52 +4,32 @@
  * checks — like `@sanity/import`, which writes references weak first). Lines without `_id` (an
  * export's `{"nextCursor": …}`) are skipped; a later line with the same `_id` wins.
  */
-import {setImmediate as setImmediatePromise} from 'node:timers/promises'
 import {importError} from '../core/errors.ts'
 import {isValidDocumentId} from '../core/ids.ts'
 import type {CommittedTransaction, DocumentChange, LakeDocument} from '../core/types.ts'
+import type {ImportHeader} from '../store/storage.ts'
 
-export interface ImportInput {
-  dataset: string
-  ndjson: string
-  transactionId: string
-  /** ISO with ms. */
-  timestamp: string
-  identity: string
-  /** The committed document with that id, or null. */
-  current(id: string): LakeDocument | null
+export interface ImportLine {
+  doc: LakeDocument
+  /**
+   * The document's JSON: the line itself when it is taken unchanged (parsing it again gives
+   * the same value), else the completed document serialized.
+   */
+  json: string
 }
 
-/** Throws a 400 importError naming the first bad line; nothing is written then. */
-export function importTransaction(input: ImportInput): CommittedTransaction {
-  const byId = new Map<string, LakeDocument>()
-  input.ndjson.split('\n').forEach((raw, index) => addLine(byId, raw, index + 1, input))
-  return transactionOf(byId, input)
-}
-
-/** Lines parsed between two turns of the event loop by {@link importTransactionInTurns}. */
-const LINES_PER_TURN = 1000
-
-/** {@link importTransaction}, yielding to the event loop every {@link LINES_PER_TURN} lines, so
- *  a large import does not hold up other requests while it is parsed. */
-export async function importTransactionInTurns(input: ImportInput): Promise<CommittedTransaction> {
-  const byId = new Map<string, LakeDocument>()
-  const lines = input.ndjson.split('\n')
-  for (let index = 0; index < lines.length; index++) {
-    if (index % LINES_PER_TURN === LINES_PER_TURN - 1) await setImmediatePromise()
-    addLine(byId, lines[index], index + 1, input)
-  }
-  return transactionOf(byId, input)
-}
-
-function addLine(
-  byId: Map<string, LakeDocument>,
+/**
+ * The document of line `number` (1-based), completed with `_rev`, `_createdAt`, `_updatedAt`
+ * where it has none, or null for a blank line or one without `_id`. Throws a 400 importError
+ * naming the line when it is bad.
+ */
+export function parseImportLine(
   raw: string,
   number: number,
-  {transactionId, timestamp}: ImportInput,
-): void {
+  header: ImportHeader,
+): ImportLine | null {
   const line = raw.trim()
-  if (!line) return
+  if (!line) return null
   let value: unknown
   try {
     value = JSON.parse(line)
@@ -59,31 +39,40 @@ function addLine(
   if (!value || typeof value !== 'object' || Array.isArray(value))
     throw importError(number, 'not an object')
   const doc = value as Record<string, unknown>
-  if (doc._id === undefined) return
+  if (doc._id === undefined) return null
   if (!isValidDocumentId(doc._id)) {
     throw importError(number, `invalid _id ${JSON.stringify(doc._id)}`)
   }
   if (typeof doc._type !== 'string' || !doc._type) throw importError(number, 'missing _type')
   // The parsed line is this import's own object: completed in place, not copied.
-  if (typeof doc._rev !== 'string') doc._rev = transactionId
-  if (typeof doc._createdAt !== 'string') doc._createdAt = timestamp
-  if (typeof doc._updatedAt !== 'string') doc._updatedAt = timestamp
-  byId.set(doc._id, doc as LakeDocument)
+  const complete =
+    typeof doc._rev === 'string' &&
+    typeof doc._createdAt === 'string' &&
+    typeof doc._updatedAt === 'string'
+  if (complete) return {doc: doc as LakeDocument, json: line}
+  if (typeof doc._rev !== 'string') doc._rev = header.transactionId
+  if (typeof doc._createdAt !== 'string') doc._createdAt = header.timestamp
+  if (typeof doc._updatedAt !== 'string') doc._updatedAt = header.timestamp
+  return {doc: doc as LakeDocument, json: JSON.stringify(doc)}
 }
 
-function transactionOf(byId: Map<string, LakeDocument>, input: ImportInput): CommittedTransaction {
-  const {transactionId, timestamp} = input
-  const changes: DocumentChange[] = [...byId.values()].map((doc) => ({
-    id: doc._id,
-    before: input.current(doc._id),
-    after: doc,
-    mutations: [{createOrReplace: doc}],
-  }))
+/** An imported document with the committed one it replaces (null when new). */
+export interface ImportedChange {
+  after: LakeDocument
+  before: LakeDocument | null
+}
+
+/** The import's transaction: one createOrReplace per distinct id, in first-line order. */
+export function importTransaction(
+  header: ImportHeader,
+  documents: Iterable<ImportedChange>,
+): CommittedTransaction {
+  const changes: DocumentChange[] = []
+  for (const {after, before} of documents) {
+    changes.push({id: after._id, before, after, mutations: [{createOrReplace: after}]})
+  }
   return {
-    dataset: input.dataset,
-    transactionId,
-    timestamp,
-    identity: input.identity,
+    ...header,
     mutations: changes.map((change) => ({createOrReplace: change.after})),
     changes,
     results: changes.map((change) => ({

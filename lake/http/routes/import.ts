@@ -23,10 +23,10 @@ export async function handleImport(ctx: RequestContext): Promise<void> {
   const writer = new ImportWriter()
   let tx
   try {
-    const ndjson = await checkedNdjson(await readBody(ctx.req, IMPORT_BODY_LIMIT))
+    const body = await readBody(ctx.req, IMPORT_BODY_LIMIT)
     tx = await commitImport(ctx.lake.storage, ctx.lake.hub, {
       dataset,
-      ndjson,
+      lines: checkedLines(body),
       transactionId: validateTransactionId(ctx.search.get('transactionId')),
       identity: ctx.caller.identity ?? '',
       writer,
@@ -37,31 +37,45 @@ export async function handleImport(ctx: RequestContext): Promise<void> {
   sendJson(ctx.res, 200, {transactionId: tx.transactionId, count: tx.changes.length})
 }
 
-/** Lines checked between two turns of the event loop, so a large body does not hold up others. */
+/** Lines decoded and checked in one turn of the event loop, so a large body does not hold up
+ *  other requests. */
 const LINES_PER_TURN = 1000
 
-/** The body as text, after checking every line's encoding and depth (`\n` never occurs inside a
- *  UTF-8 sequence, so a line that is not valid UTF-8 is found by decoding each line alone). */
-async function checkedNdjson(body: Buffer): Promise<string> {
-  let text: string
-  try {
-    text = decodeUtf8(body)
-  } catch {
-    throw importError(firstInvalidLine(body), 'not valid UTF-8')
-  }
+/**
+ * The body's lines in batches of {@link LINES_PER_TURN}, one batch per turn, each line checked
+ * for its encoding and depth as its batch is reached (`\n` never occurs inside a UTF-8
+ * sequence, so each batch of whole lines decodes on its own).
+ */
+async function* checkedLines(body: Buffer): AsyncGenerator<string[]> {
   let start = 0
-  for (let number = 1; start <= text.length; number++) {
-    if (number % LINES_PER_TURN === 0) await setImmediatePromise()
-    const newline = text.indexOf('\n', start)
-    const end = newline === -1 ? text.length : newline
-    if (jsonDepthExceeds(text.slice(start, end))) {
-      throw importError(number, `nesting deeper than ${MAX_JSON_DEPTH} levels`)
+  let first = 1
+  while (start <= body.length) {
+    if (first > 1) await setImmediatePromise()
+    let end = start
+    for (let count = 0; count < LINES_PER_TURN && end <= body.length; count++) {
+      const newline = body.indexOf(10, end)
+      end = newline === -1 ? body.length + 1 : newline + 1
     }
-    start = end + 1
+    const bytes = body.subarray(start, end - 1)
+    let text: string
+    try {
+      text = decodeUtf8(bytes)
+    } catch {
+      throw importError(first - 1 + firstInvalidLine(bytes), 'not valid UTF-8')
+    }
+    const lines = text.split('\n')
+    lines.forEach((line, index) => {
+      if (jsonDepthExceeds(line)) {
+        throw importError(first + index, `nesting deeper than ${MAX_JSON_DEPTH} levels`)
+      }
+    })
+    yield lines
+    first += lines.length
+    start = end
   }
-  return text
 }
 
+/** The 1-based number of the first line of `body` that is not valid UTF-8. */
 function firstInvalidLine(body: Buffer): number {
   let start = 0
   for (let number = 1; start <= body.length; number++) {
