@@ -7,7 +7,12 @@
  */
 import {mkdirSync} from 'node:fs'
 import {join} from 'node:path'
-import {DatabaseSync, type StatementSync} from 'node:sqlite'
+import {
+  DatabaseSync,
+  type SQLInputValue,
+  type SQLOutputValue,
+  type StatementSync,
+} from 'node:sqlite'
 import {migrate} from './migrate.ts'
 
 export class Database {
@@ -59,6 +64,31 @@ export class Database {
     }
   }
 
+  /**
+   * Runs `insert` (`INSERT … VALUES`, without the values) for many rows, `width` values each
+   * in `values`, with one statement per {@link ROWS_PER_STATEMENT} rows: one call into SQLite
+   * per block of rows rather than per row, the cost of a large import. `tail` follows the values
+   * (`ON CONFLICT …`, `RETURNING …`); what RETURNING gives comes back in no particular order.
+   */
+  insertRows(
+    insert: string,
+    width: number,
+    values: readonly SQLInputValue[],
+    tail = '',
+  ): Array<Record<string, SQLOutputValue>> {
+    const returned: Array<Record<string, SQLOutputValue>> = []
+    const rowCount = values.length / width
+    const row = `(${placeholders(width)})`
+    for (let first = 0; first < rowCount; first += ROWS_PER_STATEMENT) {
+      const count = Math.min(ROWS_PER_STATEMENT, rowCount - first)
+      const statement = this.stmt(`${insert} VALUES ${Array(count).fill(row).join(',')} ${tail}`)
+      const block = values.slice(first * width, (first + count) * width)
+      if (tail.includes('RETURNING')) returned.push(...statement.all(...block))
+      else statement.run(...block)
+    }
+    return returned
+  }
+
   /** Opens a write transaction that spans several calls (an import's batches); prefer
    *  {@link inTransaction}. */
   begin(): void {
@@ -74,6 +104,9 @@ export class Database {
     if (this.db.isTransaction) this.db.exec('ROLLBACK')
   }
 }
+
+/** Rows per statement of {@link Database.insertRows}: far below SQLite's limit on parameters. */
+const ROWS_PER_STATEMENT = 64
 
 /** `?, ?, …` for an `IN (…)` list of `count` values. */
 export function placeholders(count: number): string {

@@ -5,6 +5,7 @@
  */
 import {findReferences, isLocalReference} from '../core/references.ts'
 import {compareIds} from '../core/ids.ts'
+import type {SQLInputValue, SQLOutputValue} from 'node:sqlite'
 import type {LakeDocument} from '../core/types.ts'
 import {placeholders, type Database} from './database.ts'
 import {
@@ -14,7 +15,7 @@ import {
   SYSTEM_TYPE_PREFIX,
 } from './schema.ts'
 import type {ImportRow} from './importRows.ts'
-import {TextIndex} from './textIndex.ts'
+import {documentText, TextIndex} from './textIndex.ts'
 
 interface DatasetCache {
   docs: Map<string, LakeDocument>
@@ -253,7 +254,7 @@ export class DocumentStore {
       } else {
         const inserted = before === null ? insert.run(dataset, id, String(after._type), seq) : null
         if (inserted && inserted.changes > 0) {
-          this.text.put(inserted.lastInsertRowid, after, null)
+          this.text.insertNew([inserted.lastInsertRowid, documentText(after)])
           continue
         }
         // A caller that did not know the stored row: drop whatever that row referenced.
@@ -280,43 +281,64 @@ export class DocumentStore {
       'DELETE FROM refs WHERE dataset = ? AND to_id = ? AND from_id = ?',
     )
     for (const [to, from] of removedRefs.sort(byTarget)) removeRef.run(dataset, to, from)
-    const putRef = this.database.stmt(
-      'INSERT INTO refs (dataset, from_id, to_id, strong) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET strong = excluded.strong',
+    const values: SQLInputValue[] = []
+    for (const [to, from, strong] of putRefs.sort(byTarget)) values.push(dataset, from, to, strong)
+    this.database.insertRows(
+      'INSERT INTO refs (dataset, from_id, to_id, strong)',
+      4,
+      values,
+      'ON CONFLICT DO UPDATE SET strong = excluded.strong',
     )
-    for (const [to, from, strong] of putRefs.sort(byTarget)) putRef.run(dataset, from, to, strong)
   }
 
   /**
-   * Writes the `documents` row and the text of one imported document (lake/store/importRows.ts)
-   * whose log row at `seq` holds it; call inside a transaction. Its references are written with
+   * Writes the `documents` rows and the text of a batch of imported documents
+   * (lake/store/importRows.ts) whose log rows at `seq` hold them; call inside a transaction. New
+   * documents are inserted many rows per statement; their references are written with
    * {@link writeReferences} once the whole import's are known.
    */
-  writeImported(dataset: string, row: ImportRow, seq: number): void {
-    if (row.replaces) {
-      // A later line of the same import: the row exists, its text is indexed anew.
-      const replaced = this.database
-        .stmt('UPDATE documents SET type = ? WHERE dataset = ? AND id = ? RETURNING rowid')
-        .get(row.type, dataset, row.id)
-      this.text.write(replaced?.rowid as number, row.text ?? '')
-      return
+  writeImported(dataset: string, rows: readonly ImportRow[], seq: number): void {
+    const fresh = rows.filter((row) => !row.existing && !row.replaces)
+    const values: SQLInputValue[] = []
+    for (const row of fresh) values.push(dataset, row.id, row.type, seq)
+    const inserted = new Map<string, SQLOutputValue>()
+    for (const {id, rowid} of this.database.insertRows(
+      'INSERT OR IGNORE INTO documents (dataset, id, type, seq)',
+      4,
+      values,
+      'RETURNING id, rowid',
+    )) {
+      inserted.set(id as string, rowid)
     }
-    if (!row.existing) {
-      const inserted = this.database
-        .stmt('INSERT OR IGNORE INTO documents (dataset, id, type, seq) VALUES (?, ?, ?, ?)')
-        .run(dataset, row.id, row.type, seq)
-      if (inserted.changes > 0) {
-        this.text.write(inserted.lastInsertRowid, row.text ?? '')
-        return
+    const texts: SQLInputValue[] = []
+    for (const row of fresh) {
+      const rowid = inserted.get(row.id)
+      if (rowid !== undefined) texts.push(rowid as number, row.text ?? '')
+    }
+    this.text.insertNew(texts)
+    // The rest in line order: updates, and later lines replacing earlier ones.
+    for (const row of rows) {
+      if (row.replaces) {
+        const replaced = this.database
+          .stmt('UPDATE documents SET type = ? WHERE dataset = ? AND id = ? RETURNING rowid')
+          .get(row.type, dataset, row.id)
+        this.text.write(replaced?.rowid as number, row.text ?? '')
+        continue
       }
-      // A row the memory copy did not know: drop whatever it referenced.
-      this.database.stmt('DELETE FROM refs WHERE dataset = ? AND from_id = ?').run(dataset, row.id)
+      if (!row.existing) {
+        if (inserted.has(row.id)) continue
+        // A row the memory copy did not know: drop whatever it referenced.
+        this.database
+          .stmt('DELETE FROM refs WHERE dataset = ? AND from_id = ?')
+          .run(dataset, row.id)
+      }
+      const updated = this.database
+        .stmt(
+          'UPDATE documents SET type = ?, seq = ?, body = NULL WHERE dataset = ? AND id = ? RETURNING rowid',
+        )
+        .get(row.type, seq, dataset, row.id)
+      if (row.text !== null) this.text.write(updated?.rowid as number, row.text)
     }
-    const updated = this.database
-      .stmt(
-        'UPDATE documents SET type = ?, seq = ?, body = NULL WHERE dataset = ? AND id = ? RETURNING rowid',
-      )
-      .get(row.type, seq, dataset, row.id)
-    if (row.text !== null) this.text.write(updated?.rowid as number, row.text)
   }
 
   /** Brings the memory copy up to date after a commit. */

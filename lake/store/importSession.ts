@@ -40,13 +40,16 @@ export class ImportSession {
     const {documents, log} = this.#stores
     const {dataset} = this.#header
     const seq = this.#seq ?? this.#open()
+    const appended = []
     for (const row of rows) {
-      if (row.replaces) log.replaceAfter(dataset, row.id, seq, row.after)
-      else {
-        log.appendDocument(dataset, row.id, seq, row.before, row.after, row.beforeFromLog)
-        this.#ids.push(row.id)
-      }
-      documents.writeImported(dataset, row, seq)
+      if (row.replaces) continue
+      appended.push({id: row.id, before: row.before, after: row.after, fromLog: row.beforeFromLog})
+      this.#ids.push(row.id)
+    }
+    log.appendDocuments(dataset, seq, appended)
+    for (const row of rows) if (row.replaces) log.replaceAfter(dataset, row.id, seq, row.after)
+    documents.writeImported(dataset, rows, seq)
+    for (const row of rows) {
       const {removedRefs, putRefs} = row
       if (removedRefs.length > 0 || putRefs.length > 0) {
         this.#references.set(row.id, {removedRefs, putRefs})

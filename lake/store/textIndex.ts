@@ -10,7 +10,7 @@
  * - {@link ftsQuery} turns Sanity's search syntax into an FTS5 query: words (all must occur),
  *   `"phrases"`, `word*` prefixes and `-word` / `-"phrase"` exclusions.
  */
-import type {DatabaseSync} from 'node:sqlite'
+import type {DatabaseSync, SQLInputValue} from 'node:sqlite'
 import {isRecord} from '../core/types.ts'
 import type {Database} from './database.ts'
 import {CURRENT_BODY, CURRENT_REVISION_JOIN} from './schema.ts'
@@ -104,6 +104,14 @@ export class TextIndex {
   put(rowid: number | bigint, doc: unknown, previous: unknown): void {
     const text = changedText(doc, previous)
     if (text !== null) this.write(rowid, text)
+  }
+
+  /**
+   * Indexes new rows of `documents` (pairs of rowid and text): a plain INSERT, which FTS5 does
+   * in about half the time of INSERT OR REPLACE, since it need not look for an entry to delete.
+   */
+  insertNew(rowidsAndTexts: readonly SQLInputValue[]): void {
+    this.database.insertRows('INSERT INTO documents_text (rowid, text)', 2, rowidsAndTexts)
   }
 
   /** Indexes `text` (from {@link changedText}) as the document stored at `rowid`. */

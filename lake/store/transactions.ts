@@ -5,6 +5,7 @@
  * logged revision is read from that row ({@link BEFORE}); mutations are kept deflated, those
  * repeating an after state as a pointer to it (lake/store/mutationLog.ts).
  */
+import type {SQLInputValue} from 'node:sqlite'
 import type {CommittedTransaction, LakeDocument} from '../core/types.ts'
 import {placeholders, type Database} from './database.ts'
 import {deflateJson, inflateJson} from './compression.ts'
@@ -115,11 +116,15 @@ export class TransactionLog {
         JSON.stringify(changes.map((c) => c.id)),
       )
     const seq = Number(info.lastInsertRowid)
-    for (const change of changes) {
-      const fromLog = change.before !== null && change.beforeLogged
-      const before = change.before === null || fromLog ? null : JSON.stringify(change.before)
-      this.appendDocument(tx.dataset, change.id, seq, before, change.after, fromLog)
-    }
+    this.appendDocuments(
+      tx.dataset,
+      seq,
+      changes.map((change) => {
+        const fromLog = change.before !== null && change.beforeLogged
+        const before = change.before === null || fromLog ? null : JSON.stringify(change.before)
+        return {id: change.id, before, after: change.after, fromLog}
+      }),
+    )
     return seq
   }
 
@@ -150,20 +155,27 @@ export class TransactionLog {
       .run(JSON.stringify(ids), seq)
   }
 
-  /** A document's log row: `before` is null when it is the last logged revision (`fromLog`). */
-  appendDocument(
+  /** A transaction's log rows, many per statement: `before` is null when it is the last logged
+   *  revision (`fromLog`), `after` null for a delete. */
+  appendDocuments(
     dataset: string,
-    id: string,
     seq: number,
-    before: string | null,
-    after: string | null,
-    fromLog: boolean,
+    rows: ReadonlyArray<{
+      id: string
+      before: string | null
+      after: string | null
+      fromLog: boolean
+    }>,
   ): void {
-    this.database
-      .stmt(
-        'INSERT INTO transaction_documents (dataset, doc_id, seq, before, after, before_from_log) VALUES (?, ?, ?, ?, ?, ?)',
-      )
-      .run(dataset, id, seq, before, after, fromLog ? 1 : 0)
+    const values: SQLInputValue[] = []
+    for (const row of rows) {
+      values.push(dataset, row.id, seq, row.before, row.after, row.fromLog ? 1 : 0)
+    }
+    this.database.insertRows(
+      'INSERT INTO transaction_documents (dataset, doc_id, seq, before, after, before_from_log)',
+      6,
+      values,
+    )
   }
 
   /** Replaces the `after` of a document's log row (a later line of the same import). */
