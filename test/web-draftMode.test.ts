@@ -78,15 +78,15 @@ async function secret(dataset = DATASET): Promise<string> {
   return (await createPreviewSecret(editor, 'test', STUDIO, 'user-1')).secret
 }
 
-const enablePath = (value: string, pathname = INTERVIEW) =>
+const enablePath = (value: string, pathname = INTERVIEW, perspective = 'drafts') =>
   `/api/draft-mode/enable?${new URLSearchParams({
     'sanity-preview-secret': value,
     'sanity-preview-pathname': pathname,
-    'sanity-preview-perspective': 'drafts',
+    'sanity-preview-perspective': perspective,
   })}`
 
-async function enable(): Promise<string> {
-  const response = await get(enablePath(await secret()))
+async function enable(perspective = 'drafts'): Promise<string> {
+  const response = await get(enablePath(await secret(), INTERVIEW, perspective))
   expect(response.status).toBe(307)
   return response.cookie!.split(';')[0]!
 }
@@ -101,7 +101,8 @@ describe('GET /api/draft-mode/enable', () => {
   it('with a valid secret: HttpOnly cookie, redirect to the pathname, no token', async () => {
     const response = await get(enablePath(await secret()))
     expect(response.status).toBe(307)
-    expect(response.headers.get('location')).toBe(`${INTERVIEW}?sanity-preview-perspective=drafts`)
+    // The perspective goes into the cookie, not the frame's URL.
+    expect(response.headers.get('location')).toBe(INTERVIEW)
     const cookie = response.cookie!
     expect(cookie.startsWith(`${DRAFT_MODE_COOKIE}=`)).toBe(true)
     expect(cookie).toMatch(/; HttpOnly/)
@@ -236,6 +237,122 @@ describe('pages in draft mode', () => {
     const {url} = await start()
     const response = await get(INTERVIEW, {headers: {cookie}}, url)
     expect(response.body).not.toContain(DRAFT_TITLE)
+  })
+})
+
+describe('the preview perspective', () => {
+  const RELEASE = 'rSommar'
+  const RELEASE_TITLE = 'RELEASE: rubriken i sommarens release'
+
+  beforeAll(async () => {
+    const admin = lake.client({dataset: DATASET})
+    const published = await admin.getDocument('interview-boras')
+    await admin.action([
+      {
+        actionType: 'sanity.action.release.create',
+        releaseId: RELEASE,
+        metadata: {title: 'Sommar', releaseType: 'undecided'},
+      },
+      {
+        actionType: 'sanity.action.document.version.create',
+        publishedId: 'interview-boras',
+        document: {...published!, _id: `versions.${RELEASE}.interview-boras`, title: RELEASE_TITLE},
+      },
+    ])
+  })
+
+  const perspectiveOf = (page: {body: string}) => /data-perspective="([^"]*)"/.exec(page.body)?.[1]
+
+  it.each([
+    ['published', PUBLISHED_TITLE, 'Förhandsvisning: du ser publicerat innehåll.'],
+    ['drafts', DRAFT_TITLE, 'Förhandsvisning: du ser utkast.'],
+    [`${RELEASE},drafts`, RELEASE_TITLE, 'Förhandsvisning: du ser innehållet i en release.'],
+    // Anything the site does not understand is the default preview, never an error.
+    ['raw', DRAFT_TITLE, 'Förhandsvisning: du ser utkast.'],
+    [RELEASE, DRAFT_TITLE, 'Förhandsvisning: du ser utkast.'],
+    ['drafts,rX', DRAFT_TITLE, 'Förhandsvisning: du ser utkast.'],
+  ])(
+    'the preview URL says %s: the page shows it, with stega',
+    async (perspective, title, banner) => {
+      const cookie = await enable(perspective)
+      const response = await get(INTERVIEW, {headers: {cookie}})
+      expect(response.status).toBe(200)
+      expect(response.body).toContain(title)
+      expect(response.body).toContain(banner)
+      expect(vercelStegaDecodeAll(response.body).length).toBeGreaterThan(5)
+      expect(response.headers.get('cache-control')).toBe('private, no-store')
+    },
+  )
+
+  async function change(cookie: string, body: unknown, headers: Record<string, string> = {}) {
+    return get('/api/draft-mode/perspective', {
+      method: 'POST',
+      headers: {
+        cookie,
+        'Content-Type': 'application/json',
+        Origin: siteUrl,
+        ...headers,
+      },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    })
+  }
+
+  it('POST /api/draft-mode/perspective re-issues the session with the new perspective', async () => {
+    const drafts = await enable()
+    const published = await change(drafts, {perspective: 'published'})
+    expect(published.status).toBe(204)
+    expect(published.headers.get('cache-control')).toBe('no-store')
+    const cookie = published.cookie!.split(';')[0]!
+    expect(published.cookie).toMatch(/; HttpOnly; SameSite=None; Secure$/)
+    const page = await get(INTERVIEW, {headers: {cookie}})
+    expect(page.body).toContain(PUBLISHED_TITLE)
+    expect(perspectiveOf(page)).toBe('published')
+    // The same Studio may still frame the page, and the overlays still point at it.
+    expect(page.headers.get('content-security-policy')).toContain(`frame-ancestors ${STUDIO}`)
+
+    const release = await change(cookie, {perspective: [RELEASE, 'drafts']})
+    const inRelease = await get(INTERVIEW, {headers: {cookie: release.cookie!.split(';')[0]!}})
+    expect(inRelease.body).toContain(RELEASE_TITLE)
+    expect(perspectiveOf(inRelease)).toBe(`${RELEASE},drafts`)
+
+    const bogus = await change(cookie, {perspective: ['drafts', '../../etc']})
+    expect(bogus.status).toBe(204)
+    const back = await get(INTERVIEW, {headers: {cookie: bogus.cookie!.split(';')[0]!}})
+    expect(back.body).toContain(DRAFT_TITLE)
+    expect(perspectiveOf(back)).toBe('drafts')
+  })
+
+  it.each([
+    ['without a session', async () => '', {}, {perspective: 'published'}, 401],
+    [
+      'from another origin',
+      enable,
+      {Origin: 'https://evil.example'},
+      {perspective: 'published'},
+      403,
+    ],
+    [
+      'as a form',
+      enable,
+      {'Content-Type': 'application/x-www-form-urlencoded'},
+      'perspective=published',
+      415,
+    ],
+    ['with broken JSON', enable, {}, '{"perspective":', 400],
+    ['with a huge body', enable, {}, {perspective: 'x'.repeat(10_000)}, 413],
+  ])('refuses a change %s, and sets no cookie', async (_, session, headers, body, status) => {
+    const response = await change(await session(), body, headers)
+    expect(response.status).toBe(status)
+    expect(response.cookie).toBeNull()
+  })
+
+  it('readers are unaffected: a reader posting a perspective gets 401, pages stay published', async () => {
+    const response = await change('', {perspective: 'drafts'})
+    expect(response.status).toBe(401)
+    const page = await get(INTERVIEW)
+    expect(page.body).toContain(PUBLISHED_TITLE)
+    expect(page.body).not.toContain(RELEASE_TITLE)
+    expect(page.body).not.toContain('data-perspective')
   })
 })
 

@@ -7,15 +7,26 @@
  *   and redirects to the pathname. An unknown, expired (older than an hour) or other dataset's
  *   secret gets 401 and no cookie.
  * - `GET /api/draft-mode/disable[?redirect=/path]` clears the cookie and redirects.
- * - A request with a valid cookie is rendered with perspective `drafts` and stega.
+ * - `POST /api/draft-mode/perspective` (JSON `{"perspective": …}`, same origin, a valid session)
+ *   re-issues the cookie with the perspective the Studio's menu switched to (the overlay script
+ *   sends it when Presentation reports a change), then the page refreshes itself.
+ * - A request with a valid cookie is rendered with the session's perspective (web/previewPerspective.ts:
+ *   `drafts`, `published` or a release stack; the preview URL's `sanity-preview-perspective` at
+ *   first) and stega.
  *
- * The cookie holds no token, only the Studio's origin and an expiry, signed with HMAC-SHA256 under
+ * The cookie holds no token, only the Studio's origin, the perspective and an expiry, signed with HMAC-SHA256 under
  * a key that lives in the site's memory (`draftModeKey`), so nobody can forge one and a restart
  * of the site ends every draft session (the Studio starts a new one when it reloads the preview).
  */
 import {createHmac, randomBytes, timingSafeEqual} from 'node:crypto'
 import type {IncomingMessage} from 'node:http'
 import type {SanityClient} from '@sanity/client'
+
+import {
+  clientPerspective,
+  parsePreviewPerspective,
+  type PreviewPerspective,
+} from './previewPerspective.ts'
 
 export const DRAFT_MODE_COOKIE = 'stadskarna-draft-mode'
 /** How long a draft session lasts after the Studio enabled it. */
@@ -24,6 +35,8 @@ export const DRAFT_SESSION_MS = 12 * 60 * 60 * 1000
 export interface DraftSession {
   /** The Studio's origin, which may frame the site and which stega links point at. */
   studioOrigin: string | null
+  /** What the Studio's perspective menu shows; validated again on every read. */
+  perspective: PreviewPerspective
   /** Milliseconds since the epoch. */
   expires: number
 }
@@ -66,12 +79,18 @@ export function draftModeCookies(key: Buffer): DraftModeCookies {
         return null
       }
       if (!isDraftSession(session) || session.expires <= now) return null
-      return session
+      return {
+        studioOrigin: session.studioOrigin,
+        perspective: parsePreviewPerspective(session.perspective),
+        expires: session.expires,
+      }
     },
   }
 }
 
-function isDraftSession(value: unknown): value is DraftSession {
+function isDraftSession(value: unknown): value is Omit<DraftSession, 'perspective'> & {
+  perspective?: unknown
+} {
   if (typeof value !== 'object' || value === null) return false
   const {studioOrigin, expires} = value as Record<string, unknown>
   return (typeof studioOrigin === 'string' || studioOrigin === null) && typeof expires === 'number'
@@ -128,7 +147,10 @@ const STEGA_FIELDS = new Set([
   'description',
 ])
 
-/** The client for one draft session: the read token, drafts on top of published, and stega. */
+/**
+ * The client for draft sessions from one Studio: the read token, drafts on top of published, and
+ * stega. `withPerspective` gives the session's perspective.
+ */
 export function draftClient(
   client: SanityClient,
   readToken: string,
@@ -147,4 +169,14 @@ export function draftClient(
       },
     },
   })
+}
+
+/** The draft client reading with a session's perspective. */
+export function withPerspective(
+  draft: SanityClient,
+  perspective: PreviewPerspective,
+): SanityClient {
+  return perspective === 'drafts'
+    ? draft
+    : draft.withConfig({perspective: clientPerspective(perspective)})
 }

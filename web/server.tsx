@@ -13,6 +13,7 @@ import {stegaClean} from '@sanity/client/stega'
 import type {ReactNode} from 'react'
 import {renderToStaticMarkup} from 'react-dom/server'
 import {validatePreviewUrl} from '@sanity/preview-url-secret'
+import {withoutSecretSearchParams} from '@sanity/preview-url-secret/without-secret-search-params'
 
 import {
   getAward,
@@ -38,8 +39,15 @@ import {
   draftModeCookies,
   DRAFT_SESSION_MS,
   safeRedirectPath,
+  withPerspective,
   type DraftSession,
 } from './draftMode.ts'
+import {
+  describePreviewPerspective,
+  encodePreviewPerspective,
+  parsePreviewPerspective,
+  PREVIEW_PERSPECTIVE_PATH,
+} from './previewPerspective.ts'
 import {FAVICON_ICO, FAVICON_SVG} from './favicon.ts'
 import {Document, type PageMeta, type Section} from './layout.tsx'
 import {
@@ -98,6 +106,35 @@ interface Page {
 
 const STYLESHEET_PATH = `/assets/site-${createHash('sha256').update(SITE_CSS).digest('hex').slice(0, 10)}.css`
 
+const PERSPECTIVE_BODY_LIMIT = 4096
+
+/** The host (with port) of an Origin header, or null for `null` and garbage. */
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host
+  } catch {
+    return null
+  }
+}
+
+/** A path without the Studio's preview parameters (`sanity-preview-perspective` and the like). */
+function withoutPreviewParams(path: string): string {
+  const url = withoutSecretSearchParams(new URL(path, 'http://site.invalid'))
+  return `${url.pathname}${url.search}${url.hash}`
+}
+
+/** The request body as text, or null when it is longer than `limit` bytes. */
+async function readSmallBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > limit) return null
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
 function notFound(path: string): Page {
   return {
     status: 404,
@@ -140,7 +177,7 @@ export function createSite(options: SiteOptions): Site {
       found = draftClient(client, options.draftMode.readToken, draft.studioOrigin)
       draftClients.set(draft.studioOrigin, found)
     }
-    return found
+    return withPerspective(found, draft.perspective)
   }
   const live: LiveRelay | null = options.live && scripts ? createLiveRelay(client, log) : null
   const assets = new Map<string, {type: string; code: string}>()
@@ -314,8 +351,12 @@ export function createSite(options: SiteOptions): Site {
       const {visualEditing} = scripts
       return {
         banner: (
-          <p className="draft-banner" role="status">
-            Förhandsvisning: du ser utkast.{' '}
+          <p
+            className="draft-banner"
+            role="status"
+            data-perspective={encodePreviewPerspective(draft.perspective)}
+          >
+            Förhandsvisning: {describePreviewPerspective(draft.perspective)}.{' '}
             <a href={`${DRAFT_MODE_PATHS.disable}?${new URLSearchParams({redirect: path})}`}>
               Visa publicerat
             </a>
@@ -446,11 +487,59 @@ export function createSite(options: SiteOptions): Site {
     }
     const session: DraftSession = {
       studioOrigin: result.studioOrigin ?? null,
+      perspective: parsePreviewPerspective(result.studioPreviewPerspective),
       expires: now().getTime() + DRAFT_SESSION_MS,
     }
     res.writeHead(307, {
-      Location: safeRedirectPath(result.redirectTo),
+      // The perspective lives in the cookie from now on: a stale one on the URL would only mislead.
+      Location: withoutPreviewParams(safeRedirectPath(result.redirectTo)),
       'Set-Cookie': cookies.issue(session, req),
+      'Cache-Control': 'no-store',
+      ...securityHeaders,
+    })
+    res.end()
+  }
+
+  /**
+   * The overlay script reports the Studio's new perspective: the session's cookie is issued anew
+   * with it (same Studio, same expiry). Only from the site's own pages (Origin, and a JSON body,
+   * which a cross-site form cannot send without a preflight the site never answers), only within
+   * a valid session.
+   */
+  async function changePerspective(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!options.draftMode || !scripts) {
+      plain(res, 501, 'Förhandsvisning är inte påslagen på den här webbplatsen.')
+      return
+    }
+    const origin = req.headers.origin
+    if (origin !== undefined && originHost(origin) !== req.headers.host) {
+      plain(res, 403, 'Perspektivet kan bara ändras från webbplatsens egna sidor.')
+      return
+    }
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+      plain(res, 415, 'Skicka perspektivet som JSON: {"perspective": "drafts"}.')
+      return
+    }
+    const session = cookies.read(req, now().getTime())
+    if (!session) {
+      plain(res, 401, 'Förhandsvisningen har gått ut. Öppna förhandsvisningen i Studio igen.')
+      return
+    }
+    const body = await readSmallBody(req, PERSPECTIVE_BODY_LIMIT)
+    if (body === null) {
+      plain(res, 413, `Högst ${PERSPECTIVE_BODY_LIMIT} byte.`)
+      return
+    }
+    let perspective: unknown
+    try {
+      perspective = (JSON.parse(body) as {perspective?: unknown} | null)?.perspective
+    } catch {
+      plain(res, 400, 'Ogiltig JSON: skicka {"perspective": "drafts"}.')
+      return
+    }
+    const next: DraftSession = {...session, perspective: parsePreviewPerspective(perspective)}
+    res.writeHead(204, {
+      'Set-Cookie': cookies.issue(next, req),
       'Cache-Control': 'no-store',
       ...securityHeaders,
     })
@@ -469,6 +558,8 @@ export function createSite(options: SiteOptions): Site {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET'
+    if (method === 'POST' && req.url?.split('?')[0] === PREVIEW_PERSPECTIVE_PATH)
+      return changePerspective(req, res)
     if (method !== 'GET' && method !== 'HEAD') {
       res.writeHead(405, {Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8'})
       res.end('Metoden stöds inte.\n')
