@@ -3,7 +3,8 @@
  * Chromium against a lake with the fixture content. Opens an interview in the Presentation tool
  * (the frame shows the draft), types in the pull quote field (the frame shows the new text without
  * reloading), clicks the overlay on a question in the frame (the Studio focuses that field),
- * leaves draft mode (the published text shows), and sees a published change appear on a public
+ * switches the Studio's perspective menu to published and back to drafts (the frame follows, in
+ * place), leaves draft mode (the published text shows), and sees a published change appear on a public
  * page open in a second browser context (live reload).
  *
  * STUDIO_E2E_DIST=<dir> with STUDIO_E2E_TLS_PORT and PREVIEW_E2E_SITE_PORT reuses a Studio
@@ -227,6 +228,35 @@ describe('Presentation tool with the site in draft mode (Chromium)', () => {
         .toBe(QUESTION)
     },
     STEP * 2,
+  )
+
+  /** Picks a perspective in the Studio's global perspective menu (the navbar's release menu). */
+  async function choosePerspective(page: Page, perspective: 'published' | 'drafts') {
+    await page.locator('[data-testid="global-perspective-menu-button"]').click()
+    await page.locator(`[data-testid="release-${perspective}"]`).click()
+  }
+
+  it(
+    "the Studio's perspective menu decides what the frame shows: published, then drafts again",
+    async () => {
+      const {page} = editor
+      await frame.evaluate(() => ((window as unknown as {previewMarker: number}).previewMarker = 2))
+      await choosePerspective(page, 'published')
+      await frame.locator('h1', {hasText: PUBLISHED_TITLE}).waitFor({timeout: STEP})
+      await frame.getByText('Förhandsvisning: du ser publicerat innehåll.').waitFor({timeout: STEP})
+      // The pull quote typed above is only in the draft.
+      expect(await frame.locator('main').textContent()).not.toContain('Och nu vet vi mer.')
+
+      await choosePerspective(page, 'drafts')
+      await frame.locator('h1', {hasText: DRAFT_TITLE}).waitFor({timeout: STEP})
+      await frame.getByText('Förhandsvisning: du ser utkast.').waitFor({timeout: STEP})
+      await frame.locator('main figure', {hasText: 'Och nu vet vi mer.'}).waitFor({timeout: STEP})
+      // Refreshed in place both times: the frame never reloaded.
+      expect(
+        await frame.evaluate(() => (window as unknown as {previewMarker?: number}).previewMarker),
+      ).toBe(2)
+    },
+    STEP * 3,
   )
 
   it(
