@@ -10,13 +10,14 @@
  * - `POST /api/draft-mode/perspective` (JSON `{"perspective": …}`, same origin, a valid session)
  *   re-issues the cookie with the perspective the Studio's menu switched to (the overlay script
  *   sends it when Presentation reports a change), then the page refreshes itself.
- * - A request with a valid cookie is rendered with the session's perspective (web/previewPerspective.ts:
- *   `drafts`, `published` or a release stack; the preview URL's `sanity-preview-perspective` at
- *   first) and stega.
+ * - A request with a valid cookie is rendered with the session's perspective
+ *   (web/previewPerspective.ts: `drafts`, `published` or a release stack; at first the preview
+ *   URL's `sanity-preview-perspective`) and stega.
  *
- * The cookie holds no token, only the Studio's origin, the perspective and an expiry, signed with HMAC-SHA256 under
- * a key that lives in the site's memory (`draftModeKey`), so nobody can forge one and a restart
- * of the site ends every draft session (the Studio starts a new one when it reloads the preview).
+ * The cookie holds no token, only the Studio's origin, the perspective and an expiry, signed with
+ * HMAC-SHA256 under a key that lives in the site's memory (`draftModeKey`), so nobody can forge
+ * one and a restart of the site ends every draft session (the Studio starts a new one when it
+ * reloads the preview).
  */
 import {createHmac, randomBytes, timingSafeEqual} from 'node:crypto'
 import type {IncomingMessage} from 'node:http'

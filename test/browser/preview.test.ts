@@ -3,8 +3,8 @@
  * Chromium against a lake with the fixture content. Opens an interview in the Presentation tool
  * (the frame shows the draft), types in the pull quote field (the frame shows the new text without
  * reloading), clicks the overlay on a question in the frame (the Studio focuses that field),
- * switches the Studio's perspective menu to published and back to drafts (the frame follows, in
- * place), leaves draft mode (the published text shows), and sees a published change appear on a public
+ * switches the Studio's perspective menu to published, to a release and back to drafts (the
+ * frame follows, in place), leaves draft mode (the published text shows), and sees a published change appear on a public
  * page open in a second browser context (live reload).
  *
  * STUDIO_E2E_DIST=<dir> with STUDIO_E2E_TLS_PORT and PREVIEW_E2E_SITE_PORT reuses a Studio
@@ -32,6 +32,8 @@ const INTERVIEW = '/intervjuer/sa-blev-boras-stadskarna-tryggare'
 const DRAFT_TITLE = 'UTKAST: ny rubrik som inte är publicerad'
 const PUBLISHED_TITLE = 'Så blev Borås stadskärna tryggare'
 const QUESTION = 'Varför sökte ni Kvalitetsmärkningen?'
+const RELEASE = 'rSommar'
+const RELEASE_TITLE = 'RELEASE: rubriken i sommarens release'
 
 const reuseDist = process.env.STUDIO_E2E_DIST
 const fixedTlsPort = process.env.STUDIO_E2E_TLS_PORT ? Number(process.env.STUDIO_E2E_TLS_PORT) : 0
@@ -84,6 +86,20 @@ describe('Presentation tool with the site in draft mode (Chromium)', () => {
       perspective: 'raw',
     })
     await seedContent(client)
+    // A release with its own version of the interview, for the perspective menu.
+    const published = await client.getDocument(INTERVIEW_ID)
+    await client.action([
+      {
+        actionType: 'sanity.action.release.create',
+        releaseId: RELEASE,
+        metadata: {title: 'Sommar', releaseType: 'undecided'},
+      },
+      {
+        actionType: 'sanity.action.document.version.create',
+        publishedId: INTERVIEW_ID,
+        document: {...published!, _id: `versions.${RELEASE}.${INTERVIEW_ID}`, title: RELEASE_TITLE},
+      },
+    ])
 
     site = await startSite({
       client: createContentClient({
@@ -231,13 +247,13 @@ describe('Presentation tool with the site in draft mode (Chromium)', () => {
   )
 
   /** Picks a perspective in the Studio's global perspective menu (the navbar's release menu). */
-  async function choosePerspective(page: Page, perspective: 'published' | 'drafts') {
+  async function choosePerspective(page: Page, perspective: string) {
     await page.locator('[data-testid="global-perspective-menu-button"]').click()
     await page.locator(`[data-testid="release-${perspective}"]`).click()
   }
 
   it(
-    "the Studio's perspective menu decides what the frame shows: published, then drafts again",
+    "the Studio's perspective menu decides what the frame shows: published, a release, drafts again",
     async () => {
       const {page} = editor
       await frame.evaluate(() => ((window as unknown as {previewMarker: number}).previewMarker = 2))
@@ -246,6 +262,13 @@ describe('Presentation tool with the site in draft mode (Chromium)', () => {
       await frame.getByText('Förhandsvisning: du ser publicerat innehåll.').waitFor({timeout: STEP})
       // The pull quote typed above is only in the draft.
       expect(await frame.locator('main').textContent()).not.toContain('Och nu vet vi mer.')
+
+      // A release: its version over the drafts, as the Studio stacks it.
+      await choosePerspective(page, RELEASE)
+      await frame.locator('h1', {hasText: RELEASE_TITLE}).waitFor({timeout: STEP})
+      await frame
+        .getByText('Förhandsvisning: du ser innehållet i en release.')
+        .waitFor({timeout: STEP})
 
       await choosePerspective(page, 'drafts')
       await frame.locator('h1', {hasText: DRAFT_TITLE}).waitFor({timeout: STEP})
