@@ -39,7 +39,7 @@ export interface LakeProcessOptions {
 
 const MAIN = fileURLToPath(new URL('../lake/main.ts', import.meta.url))
 /** The inspector's own banner on stderr, not the lake's output. */
-const INSPECTOR_BANNER = /Debugger (listening|ending) on|For help, see/
+const INSPECTOR_BANNER = /^Debugger (listening on|ending on|attached)|^For help, see/
 
 /**
  * Starts the lake with `datasets` created; resolves once it listens (and, with `inspector`, once
