@@ -23,17 +23,14 @@
  * BENCH_CHURN_NOISE_MB (default 32), BENCH_CHURN_NODE_FLAGS (extra flags for the lake's node),
  * LAKE_QUERY_WORKERS (passed on to the lake).
  */
-import {spawn, type ChildProcess} from 'node:child_process'
 import {randomUUID} from 'node:crypto'
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
-import {fileURLToPath} from 'node:url'
-import {createClient, type SanityClient} from '@sanity/client'
-import {generateToken} from '../lake/auth/auth.ts'
+import {readFileSync} from 'node:fs'
+import {loadavg} from 'node:os'
+import type {SanityClient} from '@sanity/client'
 import type {LakeDocument} from '../lake/core/types.ts'
 import {generateBenchData} from './lake.ts'
-import {table} from './measure.ts'
+import {startLakeProcess} from './lakeProcess.ts'
+import {ms, percentile, table} from './measure.ts'
 
 function envNumber(name: string, fallback: number): number {
   const raw = process.env[name]
@@ -56,60 +53,8 @@ const WORKERS = envNumber('LAKE_QUERY_WORKERS', 2)
 const NODE_FLAGS = (process.env.BENCH_CHURN_NODE_FLAGS ?? '').split(' ').filter(Boolean)
 const DATASET = 'churn'
 const API = 'v2025-02-19'
-const MAIN_TS = fileURLToPath(new URL('../lake/main.ts', import.meta.url))
 
-// ------------------------------------------------------------------ the lake process
-
-interface Lake {
-  url: string
-  child: ChildProcess
-  inspector: Inspector
-}
-
-async function startLake(dataDir: string, token: string): Promise<Lake> {
-  // The inspector (loopback, a free port) lets the bench force a collection and read the main
-  // thread's heap; it costs nothing while no command is sent.
-  const child = spawn(
-    process.execPath,
-    [
-      '--inspect=127.0.0.1:0',
-      ...NODE_FLAGS,
-      MAIN_TS,
-      '--port',
-      '0',
-      '--data',
-      dataDir,
-      '--datasets',
-      DATASET,
-    ],
-    {env: {...process.env, LAKE_ADMIN_TOKEN: token}, stdio: ['ignore', 'pipe', 'pipe']},
-  )
-  let stderr = ''
-  const inspectorUrl = new Promise<string>((resolve) => {
-    child.stderr?.on('data', (chunk: Buffer) => {
-      const text = chunk.toString()
-      stderr += text
-      const match = /Debugger listening on (ws:\/\/\S+)/.exec(stderr)
-      if (match) resolve(match[1])
-      for (const line of text.split('\n')) {
-        if (line && !/Debugger listening|For help, see/.test(line)) {
-          process.stderr.write(`[lake] ${line}\n`)
-        }
-      }
-    })
-  })
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = ''
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString()
-      const match = /listening on (http:\/\/\S+)/.exec(output)
-      if (match) resolve(match[1])
-    })
-    child.once('exit', (code) => reject(new Error(`lake exited with ${code} before listening`)))
-  })
-  const inspector = await Inspector.connect(await inspectorUrl)
-  return {url, child, inspector}
-}
+// ------------------------------------------------------------------ the lake's memory
 
 /** A V8 heap after a full collection: bytes in use, bytes the heap holds (used + free), external. */
 interface Heap {
@@ -251,19 +196,64 @@ const counts = {
 }
 const errorSamples: string[] = []
 
+/** One kind of request in one form (a query shape and perspective, a kind of transaction…). */
+interface OperationStats {
+  kind: string
+  answered: number
+  /** Milliseconds of each answered request. */
+  msecs: number[]
+  timeouts: number
+  errors: number
+}
+/** Keyed by `kind: shape`, so the summary names which requests time out or fail. */
+const operations = new Map<string, OperationStats>()
+
+function operation(kind: string, shape: string): OperationStats {
+  const key = `${kind}: ${shape}`
+  let stats = operations.get(key)
+  if (!stats) {
+    stats = {kind, answered: 0, msecs: [], timeouts: 0, errors: 0}
+    operations.set(key, stats)
+  }
+  return stats
+}
+
 let churnStartedAt = 0
 
-function fail(kind: string, error: unknown) {
+/** Runs one request, counting it, its time, a timeout or an error under its kind and shape. */
+async function measured(kind: string, shape: string, run: () => Promise<unknown>) {
+  const stats = operation(kind, shape)
+  const started = performance.now()
+  try {
+    await run()
+    stats.answered++
+    stats.msecs.push(performance.now() - started)
+    return true
+  } catch (error) {
+    fail(kind, shape, error, performance.now() - started)
+    return false
+  }
+}
+
+function fail(kind: string, shape: string, error: unknown, elapsed?: number) {
+  const stats = operation(kind, shape)
   const timeout = kind === 'query' && (error as {statusCode?: number}).statusCode === 408
-  if (timeout) counts.timeouts++
-  else counts.errors++
+  if (timeout) {
+    counts.timeouts++
+    stats.timeouts++
+  } else {
+    counts.errors++
+    stats.errors++
+  }
   const cause = (error as {cause?: {code?: string; message?: string}}).cause
-  const message = `${kind}${timeout ? ' (timeout)' : ''}: ${error instanceof Error ? error.message : String(error)}${cause ? ` (${cause.code ?? ''} ${cause.message ?? ''})` : ''}`
+  const after = elapsed === undefined ? '' : ` after ${(elapsed / 1000).toFixed(1)} s`
+  const message = `${kind} [${shape}]${timeout ? ' (timeout)' : ''}${after}: ${error instanceof Error ? error.message : String(error)}${cause ? ` (${cause.code ?? ''} ${cause.message ?? ''})` : ''}`
   if (errorSamples.length < 10 && !timeout) errorSamples.push(message)
-  // The first ones as they happen, with the minute (a long run is judged by when they start).
+  // The first ones as they happen, with the minute and the load (a long run is judged by when
+  // they start and how busy the machine was); the summary counts all of them by shape.
   if (counts.errors + counts.timeouts <= 30) {
     const minute = churnStartedAt ? ((performance.now() - churnStartedAt) / 60_000).toFixed(1) : '-'
-    console.error(`  [${minute} min] ${message.slice(0, 300)}`)
+    console.error(`  [${minute} min, load ${loadavg()[0].toFixed(1)}] ${message.slice(0, 300)}`)
   }
 }
 
@@ -283,31 +273,54 @@ interface Pools {
   organizations: string[]
 }
 
+interface BenchQuery {
+  /** A short name for the summary (the row names of bench/lake.ts). */
+  shape: string
+  query: string
+  params: object
+}
+
 /** The bench's query shapes (bench/lake.ts) with parameters picked from the pools. */
-function benchQueries(pools: Pools, n: number): Array<{query: string; params: object}> {
+function benchQueries(pools: Pools, n: number): BenchQuery[] {
   const stride = <T>(list: T[], i: number) => list[(i * 7919) % list.length]
   return [
-    {query: '*[_id == $id][0]', params: {id: stride(pools.ids, n)}},
+    {shape: 'by _id', query: '*[_id == $id][0]', params: {id: stride(pools.ids, n)}},
     {
+      shape: 'slug with ->',
       query:
         '*[_type == "interview" && slug.current == $slug][0]{title, "interviewee": interviewee->{name, "org": organization->name}}',
       params: {slug: stride(pools.interviewSlugs, n)},
     },
     {
+      shape: 'newest 20 interviews',
       query:
         '*[_type == "interview"] | order(publishedAt desc)[0...20]{_id, title, publishedAt, "slug": slug.current}',
       params: {},
     },
-    {query: 'count(*[_type == "interview"])', params: {}},
-    {query: '*[references($id)]{_id, _type}', params: {id: stride(pools.referenced, n)}},
-    {query: 'count(*[references($id)])', params: {id: stride(pools.referenced, n)}},
+    {shape: 'count of a type', query: 'count(*[_type == "interview"])', params: {}},
     {
+      shape: 'references',
+      query: '*[references($id)]{_id, _type}',
+      params: {id: stride(pools.referenced, n)},
+    },
+    {
+      shape: 'count references',
+      query: 'count(*[references($id)])',
+      params: {id: stride(pools.referenced, n)},
+    },
+    {
+      shape: 'Studio search shape',
       query:
         '*[_type in ["person", "organization", "interview"] && (title match $q || name match $q)][0...20]{_id, _type}',
       params: {q: `${stride(FIRST, n)}*`},
     },
-    {query: '*[_type == "qmCertification" && validUntil < now()]._id', params: {}},
     {
+      shape: 'validUntil < now()',
+      query: '*[_type == "qmCertification" && validUntil < now()]._id',
+      params: {},
+    },
+    {
+      shape: 'title match',
       query: '*[_type == "interview" && title match $q][0...10]{_id, title}',
       params: {q: `${stride(FIRST, n)}*`},
     },
@@ -317,13 +330,14 @@ function benchQueries(pools: Pools, n: number): Array<{query: string; params: ob
 async function queryLoop(client: SanityClient, pools: Pools, seed: number, until: () => boolean) {
   for (let n = seed; !until(); n++) {
     const shapes = benchQueries(pools, n)
-    const {query, params} = shapes[n % shapes.length]
+    const {shape, query, params} = shapes[n % shapes.length]
     const perspective = n % 2 === 0 ? 'published' : 'drafts'
-    try {
-      await client.fetch(query, params, {perspective})
+    if (
+      await measured('query', `${shape} (${perspective})`, () =>
+        client.fetch(query, params, {perspective}),
+      )
+    ) {
       counts.queries++
-    } catch (error) {
-      fail('query', error)
     }
   }
 }
@@ -346,7 +360,9 @@ async function writeLoop(
     const pick = <T>(list: T[]) => list[(n * 7919 + seed) % list.length]
     const transaction = client.transaction()
     const kind = n % 5
+    let shape: string
     if (kind === 0 || (kind === 1 && own.length < target)) {
+      shape = 'create a person'
       const id = `churn-${randomUUID()}`
       own.push(id)
       transaction.create({
@@ -366,11 +382,14 @@ async function writeLoop(
         ],
       })
     } else if (kind === 1) {
+      shape = 'delete a person'
       transaction.delete(own.shift()!)
     } else if (kind === 2) {
+      shape = 'patch two persons'
       transaction.patch(pick(pools.persons), (p) => p.set({role: `Roll ${n % 50}`}))
       if (own.length > 0) transaction.patch(pick(own), (p) => p.inc({churnCount: 1}))
     } else if (kind === 3) {
+      shape = 'write a draft (and discard one)'
       const source = pick(pools.interviews)
       transaction.createOrReplace({
         ...source,
@@ -380,13 +399,15 @@ async function writeLoop(
       drafts.push(`drafts.${source._id}`)
       if (drafts.length > 20) transaction.delete(drafts.shift()!)
     } else {
+      shape = 'patch an interview'
       transaction.patch(pick(pools.interviews)._id, (p) => p.set({lead: `Ingress, version ${n}.`}))
     }
-    try {
-      await transaction.commit({returnDocuments: false, visibility: 'async'})
+    if (
+      await measured('mutation', shape, () =>
+        transaction.commit({returnDocuments: false, visibility: 'async'}),
+      )
+    ) {
       counts.transactions++
-    } catch (error) {
-      fail('mutation', error)
     }
   }
 }
@@ -395,35 +416,38 @@ async function writeLoop(
 async function listenerLoop(client: SanityClient, until: () => boolean) {
   for (let n = 0; !until(); n++) {
     const query = n % 2 === 0 ? '*[_type == "person"]' : '*[_type == "interview"]'
-    try {
-      await new Promise<void>((resolve, reject) => {
-        let timer: NodeJS.Timeout | undefined
-        const subscription = client
-          .listen(query, {}, {events: ['welcome', 'mutation'], includeResult: n % 3 === 0})
-          .subscribe({
-            next: (event) => {
-              if (event.type === 'welcome') {
-                timer = setTimeout(done, 3000)
-              } else {
-                counts.listenerEvents++
-                done()
-              }
-            },
-            error: (error: Error) => {
-              clearTimeout(timer)
-              reject(error)
-            },
-          })
-        function done() {
-          clearTimeout(timer)
-          subscription.unsubscribe()
-          resolve()
-        }
-      })
-      counts.listeners++
-    } catch (error) {
-      fail('listener', error)
-    }
+    const includeResult = n % 3 === 0
+    const shape = `${query}${includeResult ? ' with result' : ''} (until an event or 3 s)`
+    const listened = await measured(
+      'listener',
+      shape,
+      () =>
+        new Promise<void>((resolve, reject) => {
+          let timer: NodeJS.Timeout | undefined
+          const subscription = client
+            .listen(query, {}, {events: ['welcome', 'mutation'], includeResult})
+            .subscribe({
+              next: (event) => {
+                if (event.type === 'welcome') {
+                  timer = setTimeout(done, 3000)
+                } else {
+                  counts.listenerEvents++
+                  done()
+                }
+              },
+              error: (error: Error) => {
+                clearTimeout(timer)
+                reject(error)
+              },
+            })
+          function done() {
+            clearTimeout(timer)
+            subscription.unsubscribe()
+            resolve()
+          }
+        }),
+    )
+    if (listened) counts.listeners++
   }
 }
 
@@ -431,18 +455,19 @@ async function historyLoop(url: string, token: string, pools: Pools, until: () =
   const headers = {Authorization: `Bearer ${token}`}
   for (let n = 0; !until(); n++) {
     const id = pools.interviews[(n * 7919) % pools.interviews.length]._id
-    const path =
+    const [shape, path] =
       n % 2 === 0
-        ? `/data/history/${DATASET}/documents/${id}?lastRevision=true`
-        : `/data/history/${DATASET}/transactions/${id}?excludeContent=true&limit=20`
-    try {
+        ? ['last revision', `/data/history/${DATASET}/documents/${id}?lastRevision=true`]
+        : [
+            'transactions',
+            `/data/history/${DATASET}/transactions/${id}?excludeContent=true&limit=20`,
+          ]
+    const answered = await measured('history', shape, async () => {
       const res = await fetch(`${url}/${API}${path}`, {headers})
       await res.arrayBuffer()
       if (!res.ok) throw new Error(`${path} answered ${res.status}`)
-      counts.history++
-    } catch (error) {
-      fail('history', error)
-    }
+    })
+    if (answered) counts.history++
     await sleep(200)
   }
 }
@@ -450,17 +475,15 @@ async function historyLoop(url: string, token: string, pools: Pools, until: () =
 /** A small file upload every 2 s; its asset document is deleted again. */
 async function uploadLoop(client: SanityClient, until: () => boolean) {
   for (let n = 0; !until(); n++) {
-    try {
+    const uploaded = await measured('upload', 'a file, then delete its asset', async () => {
       const asset = await client.assets.upload(
         'file',
         Buffer.from(`Bilaga ${n} ${randomUUID()}\n`.repeat(200)),
         {filename: `bilaga-${n}.txt`, contentType: 'text/plain'},
       )
       await client.delete(asset._id)
-      counts.uploads++
-    } catch (error) {
-      fail('upload', error)
-    }
+    })
+    if (uploaded) counts.uploads++
     await sleep(2000)
   }
 }
@@ -468,6 +491,21 @@ async function uploadLoop(client: SanityClient, until: () => boolean) {
 const sleep = (msecs: number) => new Promise((resolve) => setTimeout(resolve, msecs))
 
 // ------------------------------------------------------------------ verdict
+
+/**
+ * Every kind and shape of request with its times, timeouts and errors: which queries the lake
+ * cannot answer under churn. A listener's time is its whole subscription (until an event or 3 s).
+ */
+function operationTable(): string {
+  const rows = [...operations]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, stats]) => {
+      const sorted = [...stats.msecs].sort((a, b) => a - b)
+      const at = (p: number) => (sorted.length === 0 ? '-' : ms(percentile(sorted, p)))
+      return [key, stats.answered, at(50), at(99), at(100), stats.timeouts, stats.errors]
+    })
+  return table(['request', 'answered', 'p50 ms', 'p99 ms', 'max ms', 'timeouts', 'errors'], rows)
+}
 
 /** Least-squares slope of y over x. */
 function slope(points: Array<[number, number]>): number {
@@ -512,27 +550,28 @@ function trend(name: string, points: Array<[number, number]>): Trend {
 
 async function main(): Promise<number> {
   const data = generateBenchData(DOCS)
-  const dataDir = mkdtempSync(join(tmpdir(), 'lake-churn-'))
-  const token = generateToken()
-  const lake = await startLake(dataDir, token)
-  const pid = lake.child.pid!
-  const client = createClient({
-    projectId: 'churn',
-    dataset: DATASET,
-    apiHost: lake.url,
-    useProjectHostname: false,
-    apiVersion: '2025-02-19',
-    useCdn: false,
-    token,
+  // The inspector (loopback, a free port) lets the bench force a collection and read each heap.
+  const lake = await startLakeProcess([DATASET], undefined, {
+    inspector: true,
+    nodeFlags: NODE_FLAGS,
+    echoStderr: true,
   })
+  const inspector = await Inspector.connect(lake.inspectorUrl!).catch(async (error: unknown) => {
+    await lake.stop()
+    throw error
+  })
+  const {pid, adminToken: token} = lake
+  const client = lake.client(DATASET)
   try {
     console.log(
-      `Churn benchmark: lake pid ${pid}, ${WORKERS} query worker(s), ${MINUTES} min of churn, Node ${process.version}${NODE_FLAGS.length > 0 ? `, lake flags ${NODE_FLAGS.join(' ')}` : ''}`,
+      `Churn benchmark: lake pid ${pid}, ${WORKERS} query worker(s), ${MINUTES} min of churn, Node ${process.version}${NODE_FLAGS.length > 0 ? `, lake flags ${NODE_FLAGS.join(' ')}` : ''}; load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
     )
     /** RSS as it is, then every heap collected and RSS again once V8 has released the pages. */
     const snapshot = async () => {
       const before = readMemory(pid)
-      const heaps = await lake.inspector.heaps()
+      const heaps = await inspector.heaps()
       await sleep(1000)
       return {before, heaps, after: readMemory(pid)}
     }
@@ -636,7 +675,7 @@ async function main(): Promise<number> {
     let nextMinute = 1
     const countDocuments = () =>
       client.fetch<number>('count(*)', {}, {perspective: 'raw'}).catch((error: unknown) => {
-        fail('count', error)
+        fail('count', 'count(*) raw', error)
         return -1
       })
     const documentsAtStart = await countDocuments()
@@ -725,6 +764,14 @@ async function main(): Promise<number> {
     console.log(
       `RSS: ${mb(afterQueries.before.rss)} MB after the first queries (${mb(afterQueries.after.rss)} after GC), ${mb(samples.at(-1)?.rss ?? 0)} MB at the end, peak ${mb(Math.max(...samples.map((s) => s.rss)))} MB`,
     )
+    console.log(
+      `Load average at the end: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    )
+    console.log()
+    console.log(operationTable())
+    console.log()
     for (const sample of errorSamples) console.log(`  error ${sample}`)
     console.log(
       `Growth over the last 80 % of the run (least-squares slope; bound ${MAX_MB_PER_HOUR} MB/h beyond a ${NOISE_MB} MB noise floor):`,
@@ -743,10 +790,8 @@ async function main(): Promise<number> {
     console.log(failed ? 'FAILED' : 'OK')
     return failed ? 1 : 0
   } finally {
-    lake.inspector.close()
-    lake.child.kill('SIGTERM')
-    await new Promise((resolve) => lake.child.once('exit', resolve))
-    rmSync(dataDir, {recursive: true, force: true})
+    inspector.close()
+    await lake.stop()
   }
 }
 

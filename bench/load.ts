@@ -2,7 +2,7 @@
  * Load benchmark (`npm run bench` → `node bench/load.ts`; see bench/README.md): many clients at
  * once against one lake, to find stalls rather than to time single queries.
  *
- * Starts the lake as a child process (`node lake/main.ts`, so the load generator does not share
+ * Starts the lake as a child process (bench/lakeProcess.ts, so the load generator does not share
  * its event loop) with a temporary data directory, seeds documents, then runs N clients
  * (@sanity/client, loopback) for S seconds:
  * - 70 % query loops (by id, newest slice of a type, count, a slug lookup with `->`);
@@ -17,13 +17,10 @@
  * Options: --clients 200 --seconds 60 --docs 2000 --stall-ms 10000, and --lake <path of main.ts>
  * to measure another checkout's lake.
  */
-import {spawn, type ChildProcess} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {resolve} from 'node:path'
 import {parseArgs} from 'node:util'
-import {createClient, type SanityClient} from '@sanity/client'
-import {generateToken} from '../lake/auth/auth.ts'
+import type {SanityClient} from '@sanity/client'
+import {startLakeProcess} from './lakeProcess.ts'
 import {ms, percentile, table} from './measure.ts'
 
 const {values: args} = parseArgs({
@@ -51,30 +48,6 @@ const DOCS = positive('docs', args.docs)
 const STALL_MS = positive('stall-ms', args['stall-ms'])
 const DATASET = 'load'
 const TYPES = ['person', 'organization', 'interview', 'city']
-
-// ------------------------------------------------------------------ lake process
-
-async function startLake(
-  dataDir: string,
-  token: string,
-): Promise<{url: string; child: ChildProcess}> {
-  const child = spawn(
-    process.execPath,
-    [args.lake, '--port', '0', '--data', dataDir, '--datasets', DATASET],
-    {env: {...process.env, LAKE_ADMIN_TOKEN: token}, stdio: ['ignore', 'pipe', 'pipe']},
-  )
-  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[lake] ${chunk}`))
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = ''
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString()
-      const match = /listening on (http:\/\/\S+)/.exec(output)
-      if (match) resolve(match[1])
-    })
-    child.once('exit', (code) => reject(new Error(`lake exited with ${code} before listening`)))
-  })
-  return {url, child}
-}
 
 // ------------------------------------------------------------------ measuring
 
@@ -204,19 +177,10 @@ function openListener(client: SanityClient): {events: () => number; close: () =>
 // ------------------------------------------------------------------ run
 
 async function main(): Promise<number> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'lake-load-'))
-  const token = generateToken()
-  const {url, child} = await startLake(dataDir, token)
+  const lake = await startLakeProcess([DATASET], resolve(args.lake), {echoStderr: true})
+  const {url} = lake
   const client = (options: {anonymous?: boolean} = {}) =>
-    createClient({
-      projectId: 'load',
-      dataset: DATASET,
-      apiHost: url,
-      useProjectHostname: false,
-      apiVersion: '2025-02-19',
-      useCdn: false,
-      token: options.anonymous ? undefined : token,
-    })
+    lake.client(DATASET).withConfig({token: options.anonymous ? undefined : lake.adminToken})
   try {
     const queryClients = Math.max(1, Math.round(CLIENTS * 0.7))
     const mutationClients = Math.max(1, Math.round(CLIENTS * 0.2))
@@ -297,9 +261,7 @@ async function main(): Promise<number> {
     )
     return failed ? 1 : 0
   } finally {
-    child.kill('SIGTERM')
-    await new Promise((resolve) => child.once('exit', resolve))
-    rmSync(dataDir, {recursive: true, force: true})
+    await lake.stop()
   }
 }
 

@@ -10,21 +10,17 @@
  * STUDIO_E2E_DIST=<dir> with STUDIO_E2E_TLS_PORT and PREVIEW_E2E_SITE_PORT reuses a Studio
  * already built for those ports (faster iteration); by default it is built for this run.
  */
-import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {createClient, type SanityClient} from '@sanity/client'
+import type {SanityClient} from '@sanity/client'
 import type {Browser, BrowserContext, Frame, Page} from 'playwright-core'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
-import {generateToken, registerToken} from '../../lake/auth/auth.ts'
-import {createLakeServer, type LakeServer} from '../../lake/http/server.ts'
-import {createContentClient} from '../../delivery/client.ts'
+import {registerToken} from '../../lake/auth/auth.ts'
+import type {LakeServer} from '../../lake/http/server.ts'
 import {buildClientScripts} from '../../web/build.ts'
-import {startSite, type RunningSite} from '../../web/server.tsx'
-import {seedContent} from '../fixtures/content/index.ts'
-import {launchChromium} from '../helpers/browser.ts'
-import {buildStudio, serveStatic, type StaticServer} from '../helpers/studio.ts'
+import {startBrowserStack, type BrowserStack} from '../helpers/browserStack.ts'
+import type {StaticServer} from '../helpers/studio.ts'
 
 const STEP = 120_000
 const INTERVIEW_ID = 'interview-boras'
@@ -35,24 +31,19 @@ const QUESTION = 'Varför sökte ni Kvalitetsmärkningen?'
 const RELEASE = 'rSommar'
 const RELEASE_TITLE = 'RELEASE: rubriken i sommarens release'
 
-const reuseDist = process.env.STUDIO_E2E_DIST
-const fixedTlsPort = process.env.STUDIO_E2E_TLS_PORT ? Number(process.env.STUDIO_E2E_TLS_PORT) : 0
 const fixedSitePort = process.env.PREVIEW_E2E_SITE_PORT
   ? Number(process.env.PREVIEW_E2E_SITE_PORT)
   : 0
 
 describe('Presentation tool with the site in draft mode (Chromium)', () => {
-  const dirs: string[] = []
-  const logs: string[] = []
   const browserErrors: string[] = []
+  let stack: BrowserStack
   let lake: LakeServer
-  let site: RunningSite
   let siteUrl: string
   let studio: StaticServer
   let browser: Browser
   let client: SanityClient
   let editor: {context: BrowserContext; page: Page}
-  const adminToken = generateToken()
 
   afterEach(async ({task}) => {
     if (task.result?.state !== 'fail') return
@@ -64,28 +55,22 @@ describe('Presentation tool with the site in draft mode (Chromium)', () => {
   })
 
   beforeAll(async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'lake-preview-'))
-    dirs.push(dataDir)
-    lake = createLakeServer({
-      dataDir,
-      port: 0,
-      tlsPort: fixedTlsPort,
-      adminToken,
-      datasets: ['production'],
-      log: (line) => logs.push(line),
+    const scripts = await buildClientScripts()
+    stack = await startBrowserStack({
+      name: 'preview',
+      seed: true,
+      site: (server, logs) => ({
+        port: fixedSitePort,
+        scripts,
+        // A viewer is enough: it reads the Studio's preview secrets and drafts, never writes.
+        draftMode: {readToken: registerToken(server.storage, 'viewer').token},
+        live: true,
+        log: (line) => logs.push(line),
+      }),
+      studioEnv: (url) => ({SANITY_STUDIO_PREVIEW_URL: url as string}),
     })
-    const listening = await lake.listen()
-    client = createClient({
-      projectId: 'local',
-      dataset: 'production',
-      apiHost: listening.url,
-      useProjectHostname: false,
-      apiVersion: '2025-02-19',
-      useCdn: false,
-      token: adminToken,
-      perspective: 'raw',
-    })
-    await seedContent(client)
+    ;({lake, studio, browser, client} = stack)
+    siteUrl = stack.siteUrl as string
     // A release with its own version of the interview, for the perspective menu.
     const published = await client.getDocument(INTERVIEW_ID)
     await client.action([
@@ -100,42 +85,10 @@ describe('Presentation tool with the site in draft mode (Chromium)', () => {
         document: {...published!, _id: `versions.${RELEASE}.${INTERVIEW_ID}`, title: RELEASE_TITLE},
       },
     ])
-
-    site = await startSite({
-      client: createContentClient({
-        env: {
-          SANITY_API_HOST: listening.url,
-          SANITY_PROJECT_ID: 'local',
-          SANITY_DATASET: 'production',
-        },
-      }),
-      port: fixedSitePort,
-      scripts: await buildClientScripts(),
-      // A viewer is enough: it reads the Studio's preview secrets and drafts, never writes.
-      draftMode: {readToken: registerToken(lake.storage, 'viewer').token},
-      live: true,
-      log: (line) => logs.push(line),
-    })
-    siteUrl = `http://localhost:${site.port}`
-
-    let dist = reuseDist
-    if (!dist) {
-      dist = mkdtempSync(join(tmpdir(), 'preview-e2e-dist-'))
-      dirs.push(dist)
-      const started = Date.now()
-      await buildStudio(listening.tlsUrl as string, dist, {SANITY_STUDIO_PREVIEW_URL: siteUrl})
-      console.log(`preview: Studio built in ${Date.now() - started} ms`)
-    }
-    studio = await serveStatic(dist)
-    browser = await launchChromium({spki: [listening.certificate?.spki as string]})
   }, 300_000)
 
   afterAll(async () => {
-    await browser?.close()
-    await studio?.close()
-    await site?.close()
-    await lake?.close()
-    for (const dir of dirs) rmSync(dir, {recursive: true, force: true})
+    await stack?.close()
   })
 
   async function login(name: string): Promise<{context: BrowserContext; page: Page}> {

@@ -8,20 +8,16 @@
  * Run it alone: `npx vitest run test/browser/releases.test.ts`. STUDIO_E2E_DIST=<dir> with
  * STUDIO_E2E_TLS_PORT=<port> reuses a Studio built for that port, as in test/browser/studio.test.ts.
  */
-import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {createClient, type SanityClient} from '@sanity/client'
+import type {SanityClient} from '@sanity/client'
 import type {Browser, Page} from 'playwright-core'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
-import {createContentClient} from '../../delivery/client.ts'
-import {generateToken} from '../../lake/auth/auth.ts'
-import {createLakeServer, type LakeServer} from '../../lake/http/server.ts'
-import {startSite, type RunningSite} from '../../web/server.tsx'
-import {seedContent} from '../fixtures/content/index.ts'
-import {launchChromium} from '../helpers/browser.ts'
-import {buildStudio, serveStatic, type StaticServer} from '../helpers/studio.ts'
+import type {LakeServer} from '../../lake/http/server.ts'
+import type {RunningSite} from '../../web/server.tsx'
+import {startBrowserStack, type BrowserStack} from '../helpers/browserStack.ts'
+import type {StaticServer} from '../helpers/studio.ts'
 import {TestClock} from '../helpers/testClock.ts'
 
 const STEP = 120_000
@@ -29,14 +25,9 @@ const RELEASE_TITLE = 'Årets Stadskärna 2027'
 const INTERVIEW_TITLE = 'Så vann Borås Årets Stadskärna 2027'
 const CITY_NAME = 'Borås, Årets Stadskärna 2027'
 
-const reuseDist = process.env.STUDIO_E2E_DIST
-const fixedTlsPort = process.env.STUDIO_E2E_TLS_PORT ? Number(process.env.STUDIO_E2E_TLS_PORT) : 0
-
 describe('content releases in the Studio on the lake (Chromium)', () => {
-  const dirs: string[] = []
   const clock = new TestClock(new Date().toISOString())
-  const adminToken = generateToken()
-  const logs: string[] = []
+  let stack: BrowserStack
   let lake: LakeServer
   let studio: StaticServer
   let site: RunningSite
@@ -47,47 +38,14 @@ describe('content releases in the Studio on the lake (Chromium)', () => {
   let interviewVersionId = ''
 
   beforeAll(async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'lake-releases-e2e-'))
-    dirs.push(dataDir)
-    lake = createLakeServer({
-      dataDir,
-      port: 0,
-      tlsPort: fixedTlsPort,
-      adminToken,
-      datasets: ['production'],
+    stack = await startBrowserStack({
+      name: 'releases',
       clock,
-      log: (line) => logs.push(line),
+      seed: true,
+      site: () => ({now: () => new Date(clock.now())}),
     })
-    const listening = await lake.listen()
-    raw = createClient({
-      projectId: 'local',
-      dataset: 'production',
-      apiHost: listening.url,
-      useProjectHostname: false,
-      apiVersion: '2025-02-19',
-      useCdn: false,
-      token: adminToken,
-      perspective: 'raw',
-    })
-    await seedContent(raw)
-    let dist = reuseDist
-    if (!dist) {
-      dist = mkdtempSync(join(tmpdir(), 'studio-releases-dist-'))
-      dirs.push(dist)
-      await buildStudio(listening.tlsUrl as string, dist)
-    }
-    studio = await serveStatic(dist)
-    site = await startSite({
-      client: createContentClient({
-        env: {
-          SANITY_API_HOST: listening.url,
-          SANITY_PROJECT_ID: 'local',
-          SANITY_DATASET: 'production',
-        },
-      }),
-      now: () => new Date(clock.now()),
-    })
-    browser = await launchChromium({spki: [listening.certificate?.spki as string]})
+    ;({lake, studio, browser, client: raw} = stack)
+    site = stack.site as RunningSite
     const context = await browser.newContext({locale: 'sv-SE', timezoneId: 'UTC'})
     page = await context.newPage()
   }, 300_000)
@@ -100,12 +58,8 @@ describe('content releases in the Studio on the lake (Chromium)', () => {
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await site?.close()
-    await studio?.close()
-    await lake?.close()
-    for (const dir of dirs) rmSync(dir, {recursive: true, force: true})
-    const drift = logs.filter((line) => / 40[45] /.test(line))
+    const drift = stack?.drift() ?? []
+    await stack?.close()
     if (drift.length) console.log(`lake: unknown endpoints (drift):\n${drift.join('\n')}`)
   })
 

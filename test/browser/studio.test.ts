@@ -11,34 +11,27 @@
  * iteration); by default the Studio is built into a temp folder for this run. Set
  * STUDIO_E2E_TRACE=<file> to record the lake's listener events and the pages' requests there.
  */
-import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {createClient, type SanityClient} from '@sanity/client'
+import type {SanityClient} from '@sanity/client'
 import type {Browser, BrowserContext, Page} from 'playwright-core'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
-import {generateToken} from '../../lake/auth/auth.ts'
-import {createLakeServer, type LakeServer} from '../../lake/http/server.ts'
-import {launchChromium} from '../helpers/browser.ts'
+import type {LakeServer} from '../../lake/http/server.ts'
+import {startBrowserStack, type BrowserStack} from '../helpers/browserStack.ts'
 import {png} from '../helpers/png.ts'
-import {buildStudio, serveStatic, type StaticServer} from '../helpers/studio.ts'
+import type {StaticServer} from '../helpers/studio.ts'
 import {StudioTrace} from '../helpers/studioTrace.ts'
 
 const STEP = 120_000
 
-const reuseDist = process.env.STUDIO_E2E_DIST
 const traceFile = process.env.STUDIO_E2E_TRACE
-const fixedTlsPort = process.env.STUDIO_E2E_TLS_PORT ? Number(process.env.STUDIO_E2E_TLS_PORT) : 0
 
 describe('Studio on the lake (Chromium)', () => {
-  const dirs: string[] = []
+  let stack: BrowserStack
   let lake: LakeServer
-  let lakeUrl: string
   let studio: StaticServer
   let browser: Browser
   let client: SanityClient
-  const adminToken = generateToken()
-  const logs: string[] = []
   const trace = new StudioTrace()
   let failed = false
 
@@ -51,51 +44,18 @@ describe('Studio on the lake (Chromium)', () => {
   })
 
   beforeAll(async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'lake-e2e-'))
-    dirs.push(dataDir)
-    lake = createLakeServer({
-      dataDir,
-      port: 0,
-      tlsPort: fixedTlsPort,
-      adminToken,
-      datasets: ['production'],
-      log: (line) => logs.push(line),
-    })
-    const listening = await lake.listen()
+    stack = await startBrowserStack({name: 'studio'})
+    ;({lake, studio, browser} = stack)
     trace.watchLake(lake)
-    lakeUrl = listening.url
-    const apiHost = listening.tlsUrl as string
-    let dist = reuseDist
-    if (!dist) {
-      dist = mkdtempSync(join(tmpdir(), 'studio-e2e-dist-'))
-      dirs.push(dist)
-      const started = Date.now()
-      await buildStudio(apiHost, dist)
-      console.log(`studio: built for ${apiHost} in ${Date.now() - started} ms`)
-    }
-    studio = await serveStatic(dist)
-    browser = await launchChromium({spki: [listening.certificate?.spki as string]})
-    client = createClient({
-      projectId: 'local',
-      dataset: 'production',
-      apiHost: lakeUrl,
-      useProjectHostname: false,
-      apiVersion: '2025-02-19',
-      useCdn: false,
-      token: adminToken,
-      perspective: 'published',
-    })
+    client = stack.client.withConfig({perspective: 'published'})
   }, 300_000)
 
   afterAll(async () => {
     if (traceFile) await trace.save(traceFile, editor?.page)
     if (failed)
       console.log(`studio: last writes, events and errors before the failure:\n${trace.tail(120)}`)
-    await browser?.close()
-    await studio?.close()
-    await lake?.close()
-    for (const dir of dirs) rmSync(dir, {recursive: true, force: true})
-    const drift = logs.filter((line) => / 40[45] /.test(line))
+    const drift = stack?.drift() ?? []
+    await stack?.close()
     if (drift.length) console.log(`lake: unknown endpoints (drift):\n${drift.join('\n')}`)
   })
 
