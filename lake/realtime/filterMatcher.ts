@@ -1,0 +1,389 @@
+/**
+ * Native matching of the listener filters Studio and @sanity/client open (pure).
+ *
+ * groq-js's evaluator allocates a scope, a value wrapper per node and an array per query; the
+ * hub runs a filter for every changed document, so the shapes listeners actually use are
+ * compiled here into plain closures over the document instead: `*[F]` and `*[F]{…projection}`
+ * where F is built from `&&`, `||`, `!`, `(…)`, `==`, `!=`, `in` (arrays and `path()` globs),
+ * `defined()`, `references()`, attribute paths (`_id`, `slug.current`) and constants (values,
+ * arrays, `"drafts." + $id`; folded by groq-js itself at compile time). Anything else (match,
+ * comparisons, `now()`, dereferences, pipes, `^`) returns null and stays with groq-js.
+ *
+ * Exactness: every supported node follows groq-js 2's three-valued logic (true, false, or
+ * "something else", which `!`, `&&` and `||` treat alike), its `isEqual` (same type and value;
+ * a datetime equals only a datetime) and its `hasReference` walk;
+ * test/lake/realtime/filterMatcher.test.ts compares both over many filters and documents.
+ *
+ * Pins: {@link NativeFilter.pins} names the `_id`s and `_type`s a document must have for the
+ * filter to be true (`_id in [$id, "drafts." + $id]`, `_type == "x" && …`), so the hub indexes
+ * listeners by them and evaluates only the ones a transaction can concern.
+ */
+import {DateTime, evaluateSync, Path, type ExprNode} from 'groq-js'
+
+import {someNode} from '../groq/walk.ts'
+import type {LakeDocument} from '../core/types.ts'
+
+/** A document's `_id` or `_type` must be in these for the filter to be true (null: any). */
+export interface FilterPins {
+  ids: ReadonlySet<string>
+  types: ReadonlySet<string>
+}
+
+export interface NativeFilter {
+  /** Whether `*[…]` over this one document is non-empty, exactly as groq-js evaluates it. */
+  matches(doc: LakeDocument): boolean
+  /** Null when the filter may be true for any document. */
+  pins: FilterPins | null
+}
+
+/** groq-js's boolean result, with every non-boolean folded into null. */
+type Truth = true | false | null
+
+interface Condition {
+  test: (doc: LakeDocument) => Truth
+  pins: FilterPins | null
+}
+
+/** A GROQ value as groq-js types it: `getType` in groq-js's shared module. */
+interface Typed {
+  type: 'null' | 'string' | 'number' | 'boolean' | 'array' | 'object' | 'path' | 'datetime'
+  data: unknown
+}
+
+/** A constant, or a read of the document (`attribute`: the top-level field it reads, if one). */
+type Operand = {constant: Typed} | {read: (doc: LakeDocument) => unknown; attribute?: string}
+
+/** The native matcher for a listener query's tree, or null when its shape is not covered. */
+export function nativeFilter(tree: ExprNode, params: Record<string, unknown>): NativeFilter | null {
+  let filter: ExprNode = tree
+  if (filter.type === 'Map') {
+    // `*[F]{…}` keeps one element per document F admits, whatever the projection gives.
+    if (!isHarmlessProjection(filter.expr)) return null
+    filter = filter.base
+  }
+  if (filter.type !== 'Filter' || filter.base.type !== 'Everything') return null
+  let condition: Condition | null
+  try {
+    condition = compileCondition(filter.expr, params)
+  } catch (error) {
+    // A tree too deep to compile here stays with groq-js (which reports it the usual way).
+    if (error instanceof RangeError) return null
+    throw error
+  }
+  if (condition === null) return null
+  const {test, pins} = condition
+  return {matches: (doc) => test(doc) === true, pins}
+}
+
+/** Nodes a projection may use without reading anything but the document or throwing. */
+const PROJECTION_NODES = new Set([
+  'Projection',
+  'Object',
+  'ObjectAttributeValue',
+  'ObjectSplat',
+  'AccessAttribute',
+  'This',
+  'Value',
+  'Group',
+])
+
+function isHarmlessProjection(node: ExprNode): boolean {
+  return !someNode(node, (child) => !PROJECTION_NODES.has(child.type))
+}
+
+function compileCondition(node: ExprNode, params: Record<string, unknown>): Condition | null {
+  const constant = constantValue(node, params)
+  if (constant !== null) {
+    const truth = truthOf(constant)
+    return {test: () => truth, pins: truth === true ? null : NOTHING}
+  }
+  switch (node.type) {
+    case 'Group':
+      return compileCondition(node.base, params)
+    case 'And': {
+      const left = compileCondition(node.left, params)
+      const right = compileCondition(node.right, params)
+      if (left === null || right === null) return null
+      const [a, b] = [left.test, right.test]
+      return {
+        test: (doc) => {
+          const x = a(doc)
+          if (x === false) return false
+          const y = b(doc)
+          if (y === false) return false
+          return x === true && y === true ? true : null
+        },
+        // True only when both are: either side's pins hold; the narrower one is kept.
+        pins: narrower(left.pins, right.pins),
+      }
+    }
+    case 'Or': {
+      const left = compileCondition(node.left, params)
+      const right = compileCondition(node.right, params)
+      if (left === null || right === null) return null
+      const [a, b] = [left.test, right.test]
+      return {
+        test: (doc) => {
+          const x = a(doc)
+          if (x === true) return true
+          const y = b(doc)
+          if (y === true) return true
+          return x === false && y === false ? false : null
+        },
+        pins: union(left.pins, right.pins),
+      }
+    }
+    case 'Not': {
+      const base = compileCondition(node.base, params)
+      if (base === null) return null
+      const {test} = base
+      return {
+        test: (doc) => {
+          const x = test(doc)
+          return x === null ? null : !x
+        },
+        pins: null,
+      }
+    }
+    case 'OpCall':
+      return compileOperator(node.op, node.left, node.right, params)
+    case 'FuncCall':
+      if (node.namespace !== 'global') return null
+      if (node.name === 'defined' && node.args.length === 1) {
+        const operand = compileOperand(node.args[0], params)
+        if (operand === null) return null
+        const read = reader(operand)
+        return {test: (doc) => read(doc) !== null, pins: null}
+      }
+      if (node.name === 'references') return compileReferences(node.args, params)
+      return null
+    case 'AccessAttribute': {
+      const read = attributeReader(node)
+      if (read === null) return null
+      return {test: (doc) => truthOfJS(read(doc)), pins: null}
+    }
+    default:
+      return null
+  }
+}
+
+function compileOperator(
+  op: string,
+  leftNode: ExprNode,
+  rightNode: ExprNode,
+  params: Record<string, unknown>,
+): Condition | null {
+  if (op !== '==' && op !== '!=' && op !== 'in') return null
+  const left = compileOperand(leftNode, params)
+  const right = compileOperand(rightNode, params)
+  if (left === null || right === null) return null
+  const readLeft = reader(left)
+  if (op === '==' || op === '!=') {
+    const readRight = reader(right)
+    const equal = op === '=='
+    return {
+      test: (doc) => isEqual(typed(readLeft(doc)), typed(readRight(doc))) === equal,
+      pins: equal ? (pinsOfEquality(left, right) ?? pinsOfEquality(right, left)) : null,
+    }
+  }
+  if ('constant' in right) {
+    const {type, data} = right.constant
+    if (type === 'path') {
+      const path = data as Path
+      return {
+        test: (doc) => {
+          const value = readLeft(doc)
+          return typeof value === 'string' ? path.matches(value) : null
+        },
+        pins: null,
+      }
+    }
+    if (type !== 'array') return {test: () => null, pins: NOTHING}
+    const elements = (data as unknown[]).map(typed)
+    return {
+      test: (doc) => {
+        const value = typed(readLeft(doc))
+        return elements.some((element) => isEqual(value, element))
+      },
+      pins: pinsOfMembership(left, elements),
+    }
+  }
+  const readRight = right.read
+  return {
+    test: (doc) => {
+      const list = readRight(doc)
+      if (!Array.isArray(list)) return null
+      const value = typed(readLeft(doc))
+      return list.some((element) => isEqual(value, typed(element)))
+    },
+    pins: null,
+  }
+}
+
+/** `references(…)`: groq-js's `hasReference` over the document, with constant ids. */
+function compileReferences(args: ExprNode[], params: Record<string, unknown>): Condition | null {
+  const ids = new Set<string>()
+  for (const arg of args) {
+    const value = constantValue(arg, params)
+    if (value === null) return null
+    if (value.type === 'string') ids.add(value.data as string)
+    else if (value.type === 'array') {
+      for (const element of value.data as unknown[])
+        if (typeof element === 'string') ids.add(element)
+    }
+  }
+  if (ids.size === 0) return {test: () => false, pins: NOTHING}
+  return {test: (doc) => hasReference(doc, ids), pins: null}
+}
+
+function hasReference(value: unknown, ids: ReadonlySet<string>): boolean {
+  if (value === null || typeof value !== 'object') return false
+  if (Array.isArray(value)) return value.some((element) => hasReference(element, ids))
+  const ref = (value as {_ref?: unknown})._ref
+  // As groq-js: any truthy `_ref` decides for its object, whatever its type.
+  if (ref) return ids.has(ref as string)
+  return Object.values(value).some((child) => hasReference(child, ids))
+}
+
+function compileOperand(node: ExprNode, params: Record<string, unknown>): Operand | null {
+  const constant = constantValue(node, params)
+  if (constant !== null) return {constant}
+  if (node.type === 'Group') return compileOperand(node.base, params)
+  const read = attributeReader(node)
+  if (read === null) return null
+  return node.type === 'AccessAttribute' && node.base === undefined
+    ? {read, attribute: node.name}
+    : {read}
+}
+
+function reader(operand: Operand): (doc: LakeDocument) => unknown {
+  if ('read' in operand) return operand.read
+  const {data} = operand.constant
+  return () => data
+}
+
+/** `a.b.c` on the document (groq-js: an attribute of a non-object, or a missing one, is null). */
+function attributeReader(node: ExprNode): ((doc: LakeDocument) => unknown) | null {
+  const names: string[] = []
+  let current: ExprNode | undefined = node
+  while (current?.type === 'AccessAttribute') {
+    names.unshift(current.name)
+    current = current.base
+  }
+  if (names.length === 0 || (current !== undefined && current.type !== 'This')) return null
+  return (doc) => {
+    let value: unknown = doc
+    for (const name of names) {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return null
+      if (!Object.hasOwn(value, name)) return null
+      value = (value as Record<string, unknown>)[name]
+    }
+    return value ?? null
+  }
+}
+
+/** Nodes whose value never depends on the document or the time. */
+const CONSTANT_NODES = new Set([
+  'Value',
+  'Parameter',
+  'Array',
+  'ArrayElement',
+  'Object',
+  'ObjectAttributeValue',
+  'Group',
+  'OpCall',
+  'And',
+  'Or',
+  'Not',
+  'Neg',
+  'Pos',
+])
+
+/** The node's value when it is constant (groq-js evaluates it), else null. */
+function constantValue(node: ExprNode, params: Record<string, unknown>): Typed | null {
+  const constant = !someNode(
+    node,
+    (child) =>
+      !CONSTANT_NODES.has(child.type) &&
+      !(child.type === 'FuncCall' && child.namespace === 'global' && child.name === 'path'),
+  )
+  if (!constant) return null
+  if (someNode(node, (child) => child.type === 'OpCall' && child.op === 'match')) return null
+  const value = evaluateSync(node, {params})
+  return {type: value.type, data: value.data}
+}
+
+function typed(data: unknown): Typed {
+  if (data === null || data === undefined) return {type: 'null', data: null}
+  if (Array.isArray(data)) return {type: 'array', data}
+  if (data instanceof Path) return {type: 'path', data}
+  if (data instanceof DateTime) return {type: 'datetime', data}
+  const type = typeof data
+  if (type === 'string' || type === 'number' || type === 'boolean') return {type, data}
+  return {type: 'object', data}
+}
+
+/** groq-js's `isEqual`. */
+function isEqual(a: Typed, b: Typed): boolean {
+  if (a.type === 'datetime' && b.type === 'datetime') {
+    return (a.data as DateTime).equals(b.data as DateTime)
+  }
+  if (a.type !== b.type) return false
+  switch (a.type) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'null':
+      return a.data === b.data
+    default:
+      return false
+  }
+}
+
+function truthOf(value: Typed): Truth {
+  return value.type === 'boolean' ? (value.data as boolean) : null
+}
+
+function truthOfJS(value: unknown): Truth {
+  return typeof value === 'boolean' ? value : null
+}
+
+// ------------------------------------------------------------------ pins
+
+const NOTHING: FilterPins = {ids: new Set(), types: new Set()}
+
+/** `_id == "x"` / `_type == "x"`: the attribute on one side, a string constant on the other. */
+function pinsOfEquality(attribute: Operand, constant: Operand): FilterPins | null {
+  if (!('constant' in constant)) return null
+  return pinsOfMembership(attribute, [constant.constant])
+}
+
+/**
+ * `_id in [...]` / `_type in [...]` of strings. Other values would need the document's field to
+ * be of another type, which the index (keyed by strings) does not cover: no pins then.
+ */
+function pinsOfMembership(attribute: Operand, values: Typed[]): FilterPins | null {
+  const field = pinnedField(attribute)
+  if (field === null || values.some((v) => v.type !== 'string')) return null
+  const strings = new Set(values.map((v) => v.data as string))
+  return field === '_id' ? {ids: strings, types: new Set()} : {ids: new Set(), types: strings}
+}
+
+function pinnedField(operand: Operand): '_id' | '_type' | null {
+  if (!('read' in operand)) return null
+  const name = operand.attribute
+  return name === '_id' || name === '_type' ? name : null
+}
+
+function narrower(a: FilterPins | null, b: FilterPins | null): FilterPins | null {
+  if (a === null) return b
+  if (b === null) return a
+  // Ids are the more selective: one document (and its drafts) against a whole type.
+  const weight = (pins: FilterPins) => pins.ids.size + 1000 * pins.types.size
+  return weight(a) <= weight(b) ? a : b
+}
+
+function union(a: FilterPins | null, b: FilterPins | null): FilterPins | null {
+  if (a === null || b === null) return null
+  return {ids: new Set([...a.ids, ...b.ids]), types: new Set([...a.types, ...b.types])}
+}
