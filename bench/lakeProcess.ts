@@ -13,6 +13,8 @@ import {generateToken} from '../lake/auth/auth.ts'
 
 export interface LakeProcess {
   url: string
+  /** The lake process's id (e.g. to read its CPU time from /proc). */
+  pid: number
   adminToken: string
   /** The lake's own log lines (`lake: …` on stderr: 404s, 500s, failed listeners). */
   logs: string[]
@@ -52,6 +54,7 @@ export async function startLakeProcess(datasets: string[], main = MAIN): Promise
   })
   return {
     url,
+    pid: child.pid!,
     adminToken,
     logs,
     client: (dataset) =>

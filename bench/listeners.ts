@@ -10,12 +10,15 @@
  * 1. Mutation → event latency: one patch at a time, timed from the mutate request until EVERY
  *    listener got that transaction's event; p50 and p99 over the commits.
  * 2. Write throughput: writers committing patches back to back for a fixed time (events keep
- *    flowing to every listener); transactions per second, and as a share of the 1-listener row.
+ *    flowing to every listener); transactions per second, and as a share of the 1-listener row;
+ *    and the lake process's CPU time per transaction meanwhile (all its threads, from /proc),
+ *    which the machine's load distorts far less than the rates.
  *
  * Options (env): BENCH_LISTEN_COMMITS (default 200), BENCH_LISTEN_SECONDS (default 3),
  * BENCH_LISTEN_WRITERS (default 4), BENCH_LISTEN_ONLY (a regex over the row names),
  * BENCH_LISTEN_LAKE (the lake/main.ts of another checkout, to compare).
  */
+import {readFileSync} from 'node:fs'
 import {get} from 'node:http'
 import {loadavg} from 'node:os'
 
@@ -86,7 +89,24 @@ export interface ListenerFigures {
   p50: number
   p99: number
   txPerSecond: number
+  /** The lake's CPU milliseconds per transaction in the throughput phase (null: no /proc). */
+  cpuMsPerTx: number | null
 }
+
+/** User + system CPU time of a process in ms (Linux /proc; null elsewhere). */
+function cpuMs(pid: number): number | null {
+  try {
+    // Fields after the command name (which may contain spaces): utime and stime are 12th, 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND
+  } catch {
+    return null
+  }
+}
+
+/** `getconf CLK_TCK` on Linux (it is 100 on every common configuration). */
+const CLOCK_TICKS_PER_SECOND = 100
 
 /** Latency and throughput with the given listeners on a running lake. */
 export async function measureListeners(lake: LakeProcess, row: Row): Promise<ListenerFigures> {
@@ -127,6 +147,7 @@ export async function measureListeners(lake: LakeProcess, row: Row): Promise<Lis
     // Throughput: events still flow to every listener, nobody waits for them.
     const until = performance.now() + seconds * 1000
     let done = 0
+    const cpuAtStart = cpuMs(lake.pid)
     const started = performance.now()
     await Promise.all(
       Array.from({length: writers}, async (_, writer) => {
@@ -140,6 +161,7 @@ export async function measureListeners(lake: LakeProcess, row: Row): Promise<Lis
       }),
     )
     const txPerSecond = done / ((performance.now() - started) / 1000)
+    const cpuAtEnd = cpuMs(lake.pid)
     seen.clear()
     return {
       name: row.name,
@@ -147,6 +169,7 @@ export async function measureListeners(lake: LakeProcess, row: Row): Promise<Lis
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
       txPerSecond,
+      cpuMsPerTx: cpuAtStart === null || cpuAtEnd === null ? null : (cpuAtEnd - cpuAtStart) / done,
     }
   } finally {
     for (const subscription of subscriptions) subscription.unsubscribe()
@@ -195,13 +218,21 @@ function openListener(
 export function listenerTable(figures: ListenerFigures[]): string {
   const single = figures.find((f) => f.listeners === 1)?.txPerSecond
   return table(
-    ['listeners', 'mutation → all events p50 ms', 'p99 ms', 'writes tx/s', 'of 1 listener'],
+    [
+      'listeners',
+      'mutation → all events p50 ms',
+      'p99 ms',
+      'writes tx/s',
+      'of 1 listener',
+      'lake CPU ms/tx',
+    ],
     figures.map((f) => [
       f.name,
       ms(f.p50),
       ms(f.p99),
       f.txPerSecond.toFixed(0),
       single === undefined ? '' : `${Math.round((100 * f.txPerSecond) / single)} %`,
+      f.cpuMsPerTx === null ? '' : f.cpuMsPerTx.toFixed(2),
     ]),
   )
 }

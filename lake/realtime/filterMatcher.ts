@@ -4,15 +4,20 @@
  * groq-js's evaluator allocates a scope, a value wrapper per node and an array per query; the
  * hub runs a filter for every changed document, so the shapes listeners actually use are
  * compiled here into plain closures over the document instead: `*[F]` and `*[F]{…projection}`
- * where F is built from `&&`, `||`, `!`, `(…)`, `==`, `!=`, `in` (arrays and `path()` globs),
- * `defined()`, `references()`, attribute paths (`_id`, `slug.current`) and constants (values,
- * arrays, `"drafts." + $id`; folded by groq-js itself at compile time). Anything else (match,
- * comparisons, `now()`, dereferences, pipes, `^`) returns null and stays with groq-js.
+ * where F is built from `&&`, `||`, `!`, `(…)`, `==`, `!=`, `<`, `<=`, `>`, `>=`, `in` (arrays
+ * and `path()` globs), `defined()`, `references()`, attribute paths (`_id`, `slug.current`) and
+ * constants (values, arrays, `"drafts." + $id`; folded by groq-js itself at compile time). Any
+ * other condition inside F (`match`, `now()`, dereferences, functions) is one groq-js
+ * evaluation of that condition alone with the document as `@`, which is what it sees inside
+ * the filter as long as it does not use `^` (then, and for other query shapes: null, and the
+ * whole query stays with groq-js).
  *
- * Exactness: every supported node follows groq-js 2's three-valued logic (true, false, or
+ * Exactness: every native node follows groq-js 2's three-valued logic (true, false, or
  * "something else", which `!`, `&&` and `||` treat alike), its `isEqual` (same type and value;
- * a datetime equals only a datetime) and its `hasReference` walk;
- * test/lake/realtime/filterMatcher.test.ts compares both over many filters and documents.
+ * a datetime equals only a datetime), its `partialCompare` and its `hasReference` walk;
+ * test/lake/realtime/filterMatcher.test.ts compares both over many filters and documents. One
+ * difference, on purpose: `&&` and `||` skip their right side when the left decides, so a right
+ * side that would fail (a runaway `match`) no longer fails the filter.
  *
  * Pins: {@link NativeFilter.pins} names the `_id`s and `_type`s a document must have for the
  * filter to be true (`_id in [$id, "drafts." + $id]`, `_type == "x" && …`), so the hub indexes
@@ -20,6 +25,7 @@
  */
 import {DateTime, evaluateSync, Path, type ExprNode} from 'groq-js'
 
+import {withDocumentContent} from '../groq/textQuery.ts'
 import {someNode} from '../groq/walk.ts'
 import type {LakeDocument} from '../core/types.ts'
 
@@ -30,8 +36,11 @@ export interface FilterPins {
 }
 
 export interface NativeFilter {
-  /** Whether `*[…]` over this one document is non-empty, exactly as groq-js evaluates it. */
-  matches(doc: LakeDocument): boolean
+  /**
+   * Whether `*[…]` over this one document is non-empty, exactly as groq-js evaluates it
+   * (`timestamp`: what `now()` returns, as groq-js's option).
+   */
+  matches(doc: LakeDocument, timestamp?: Date): boolean
   /** Null when the filter may be true for any document. */
   pins: FilterPins | null
 }
@@ -39,8 +48,10 @@ export interface NativeFilter {
 /** groq-js's boolean result, with every non-boolean folded into null. */
 type Truth = true | false | null
 
+type Test = (doc: LakeDocument, timestamp: Date | undefined) => Truth
+
 interface Condition {
-  test: (doc: LakeDocument) => Truth
+  test: Test
   pins: FilterPins | null
 }
 
@@ -72,7 +83,7 @@ export function nativeFilter(tree: ExprNode, params: Record<string, unknown>): N
   }
   if (condition === null) return null
   const {test, pins} = condition
-  return {matches: (doc) => test(doc) === true, pins}
+  return {matches: (doc, timestamp) => test(doc, timestamp) === true, pins}
 }
 
 /** Nodes a projection may use without reading anything but the document or throwing. */
@@ -106,10 +117,10 @@ function compileCondition(node: ExprNode, params: Record<string, unknown>): Cond
       if (left === null || right === null) return null
       const [a, b] = [left.test, right.test]
       return {
-        test: (doc) => {
-          const x = a(doc)
+        test: (doc, timestamp) => {
+          const x = a(doc, timestamp)
           if (x === false) return false
-          const y = b(doc)
+          const y = b(doc, timestamp)
           if (y === false) return false
           return x === true && y === true ? true : null
         },
@@ -123,10 +134,10 @@ function compileCondition(node: ExprNode, params: Record<string, unknown>): Cond
       if (left === null || right === null) return null
       const [a, b] = [left.test, right.test]
       return {
-        test: (doc) => {
-          const x = a(doc)
+        test: (doc, timestamp) => {
+          const x = a(doc, timestamp)
           if (x === true) return true
-          const y = b(doc)
+          const y = b(doc, timestamp)
           if (y === true) return true
           return x === false && y === false ? false : null
         },
@@ -138,32 +149,58 @@ function compileCondition(node: ExprNode, params: Record<string, unknown>): Cond
       if (base === null) return null
       const {test} = base
       return {
-        test: (doc) => {
-          const x = test(doc)
+        test: (doc, timestamp) => {
+          const x = test(doc, timestamp)
           return x === null ? null : !x
         },
         pins: null,
       }
     }
     case 'OpCall':
-      return compileOperator(node.op, node.left, node.right, params)
+      return (
+        compileOperator(node.op, node.left, node.right, params) ?? groqJsCondition(node, params)
+      )
     case 'FuncCall':
-      if (node.namespace !== 'global') return null
-      if (node.name === 'defined' && node.args.length === 1) {
+      if (node.namespace === 'global' && node.name === 'defined' && node.args.length === 1) {
         const operand = compileOperand(node.args[0], params)
-        if (operand === null) return null
-        const read = reader(operand)
-        return {test: (doc) => read(doc) !== null, pins: null}
+        if (operand !== null) {
+          const read = reader(operand)
+          return {test: (doc) => read(doc) !== null, pins: null}
+        }
       }
-      if (node.name === 'references') return compileReferences(node.args, params)
-      return null
+      if (node.namespace === 'global' && node.name === 'references') {
+        return compileReferences(node.args, params) ?? groqJsCondition(node, params)
+      }
+      return groqJsCondition(node, params)
     case 'AccessAttribute': {
       const read = attributeReader(node)
-      if (read === null) return null
+      if (read === null) return groqJsCondition(node, params)
       return {test: (doc) => truthOfJS(read(doc)), pins: null}
     }
     default:
-      return null
+      return groqJsCondition(node, params)
+  }
+}
+
+/**
+ * A condition groq-js evaluates with the document as `@` (and as the whole dataset, and the
+ * only document `->` reaches, as the hub's own evaluation has it); not for `^`, which inside
+ * the filter would see the query's root instead.
+ */
+function groqJsCondition(node: ExprNode, params: Record<string, unknown>): Condition | null {
+  if (someNode(node, (child) => child.type === 'Parent')) return null
+  return {
+    test: (doc, timestamp) => {
+      const value = evaluateSync(node, {
+        root: doc,
+        dataset: [doc],
+        params,
+        timestamp,
+        dereference: withDocumentContent((id) => (id === doc._id ? doc : null)),
+      })
+      return value.type === 'boolean' ? value.data : null
+    },
+    pins: null,
   }
 }
 
@@ -173,11 +210,22 @@ function compileOperator(
   rightNode: ExprNode,
   params: Record<string, unknown>,
 ): Condition | null {
-  if (op !== '==' && op !== '!=' && op !== 'in') return null
+  if (!NATIVE_OPERATORS.has(op)) return null
   const left = compileOperand(leftNode, params)
   const right = compileOperand(rightNode, params)
   if (left === null || right === null) return null
   const readLeft = reader(left)
+  const order = ORDERINGS[op]
+  if (order !== undefined) {
+    const readRight = reader(right)
+    return {
+      test: (doc) => {
+        const result = partialCompare(typed(readLeft(doc)), typed(readRight(doc)))
+        return result === null ? null : order(result)
+      },
+      pins: null,
+    }
+  }
   if (op === '==' || op === '!=') {
     const readRight = reader(right)
     const equal = op === '=='
@@ -217,6 +265,33 @@ function compileOperator(
       return list.some((element) => isEqual(value, typed(element)))
     },
     pins: null,
+  }
+}
+
+const ORDERINGS: Record<string, ((comparison: number) => boolean) | undefined> = {
+  '<': (c) => c < 0,
+  '<=': (c) => c <= 0,
+  '>': (c) => c > 0,
+  '>=': (c) => c >= 0,
+}
+
+const NATIVE_OPERATORS = new Set(['==', '!=', 'in', '<', '<=', '>', '>='])
+
+/** groq-js's `partialCompare`: values of one type that have an order, else null. */
+function partialCompare(a: Typed, b: Typed): number | null {
+  if (a.type !== b.type) return null
+  switch (a.type) {
+    case 'number':
+    case 'boolean':
+      return (a.data as number) - (b.data as number)
+    case 'string': {
+      const [x, y] = [a.data as string, b.data as string]
+      return x < y ? -1 : x > y ? 1 : 0
+    }
+    case 'datetime':
+      return (a.data as DateTime).compareTo(b.data as DateTime)
+    default:
+      return null
   }
 }
 

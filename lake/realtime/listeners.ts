@@ -161,7 +161,7 @@ function needsTimeLimit(filter: CompiledFilter): boolean {
 
 function evaluateFilter(filter: CompiledFilter, doc: LakeDocument, timestamp?: Date): boolean {
   const native = nativeOf(filter)
-  if (native !== null) return native.matches(doc)
+  if (native !== null) return native.matches(doc, timestamp)
   const value = toJS(
     evaluateSync(filter.tree, {
       dataset: [doc],
@@ -589,7 +589,7 @@ export class ListenerHub {
     const remember = tx.changes.length <= REMEMBERED_CHANGES
     const matcher = (group: Group) => {
       const {filter, native} = group
-      if (native !== null) return (doc: LakeDocument) => native.matches(doc)
+      if (native !== null) return (doc: LakeDocument) => native.matches(doc, timestamp)
       if (!group.remembers) return (doc: LakeDocument) => evaluateFilter(filter, doc, timestamp)
       const previous = group.lastResults
       const current = new Map<LakeDocument, boolean>()
