@@ -294,16 +294,27 @@ export interface ListenerHubOptions {
   schedule?: (deliver: () => void) => void
   /**
    * Whether the server has other requests waiting for their turn (lake/http/turns.ts). While
-   * it has, delivery waits up to {@link coalesceMs} for them, so that several transactions
+   * it has, delivery waits for them (see {@link coalesceMs}), so that several transactions
    * reach each stream in one socket write instead of one write per transaction and stream; an
    * idle server delivers in the next turn. Default: never busy.
    */
   busy?: () => boolean
-  /** The longest a transaction waits for delivery while the server is busy; default 5 ms. */
+  /**
+   * How long a transaction may wait for delivery while the server is busy: this (default 5 ms),
+   * or {@link FAN_OUT_SHARE} times as long as the last delivery took (its filters and socket
+   * writes), up to {@link maxCoalesceMs}. So with many listeners the fan-out takes at most about
+   * a quarter of the main thread while writes queue up, and each socket write carries more
+   * transactions; a quiet server still delivers in the next turn.
+   */
   coalesceMs?: number
+  /** The cap on the wait above; default 20 ms. */
+  maxCoalesceMs?: number
 }
 
 const DEFAULT_COALESCE_MS = 5
+const DEFAULT_MAX_COALESCE_MS = 20
+/** While busy, the wait between deliveries is this many times the last delivery's duration. */
+const FAN_OUT_SHARE = 3
 
 /** Listeners that share a filter and the options that shape events: evaluated once. */
 interface Group {
@@ -359,7 +370,7 @@ type Evaluated = {events: MutationEvent[]} | {error: unknown}
  * Fans committed transactions out to listeners, off the writer's path.
  *
  * `publish` only queues the transaction (the commit is already visible to queries) and returns;
- * delivery runs in a later turn (while other requests wait, up to `coalesceMs` later), in commit
+ * delivery runs in a later turn (while other requests wait, later: see `coalesceMs`), in commit
  * order: for each transaction every listener gets all its events consecutively, then the
  * watchers get the transaction. A listener gets exactly the transactions published after it
  * subscribed (also while one is queued), so a resume from the log followed by `subscribe` in one
@@ -389,6 +400,9 @@ export class ListenerHub {
   readonly #schedule: (deliver: () => void) => void
   readonly #busy: () => boolean
   readonly #coalesceMs: number
+  readonly #maxCoalesceMs: number
+  /** How long the last delivery took, its socket writes included. */
+  #lastDeliveryMs = 0
   #published = 0
   #groupsCreated = 0
   #evaluations = 0
@@ -408,6 +422,10 @@ export class ListenerHub {
     this.#schedule = options.schedule ?? ((deliver) => setImmediate(deliver))
     this.#busy = options.busy ?? (() => false)
     this.#coalesceMs = options.coalesceMs ?? DEFAULT_COALESCE_MS
+    this.#maxCoalesceMs = Math.max(
+      this.#coalesceMs,
+      options.maxCoalesceMs ?? DEFAULT_MAX_COALESCE_MS,
+    )
   }
 
   /**
@@ -479,7 +497,11 @@ export class ListenerHub {
   /** The scheduled delivery: now, or a turn later while the server is busy (see `busy`). */
   #flushWhenDue(): void {
     const oldest = this.#queue[0]
-    if (oldest !== undefined && performance.now() - oldest.at < this.#coalesceMs && this.#busy()) {
+    const wait = Math.min(
+      this.#maxCoalesceMs,
+      Math.max(this.#coalesceMs, FAN_OUT_SHARE * this.#lastDeliveryMs),
+    )
+    if (oldest !== undefined && performance.now() - oldest.at < wait && this.#busy()) {
       this.#schedule(() => this.#flushWhenDue())
       return
     }
@@ -491,10 +513,13 @@ export class ListenerHub {
     this.#scheduled = false
     if (this.#delivering) return
     this.#delivering = true
+    const started = performance.now()
     try {
       for (let next = this.#queue.shift(); next; next = this.#queue.shift()) this.#deliverAll(next)
     } finally {
       this.#delivering = false
+      // Streams write their queued bytes in the ticks queued during delivery, before this one.
+      process.nextTick(() => (this.#lastDeliveryMs = performance.now() - started))
     }
   }
 

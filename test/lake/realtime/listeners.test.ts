@@ -616,6 +616,36 @@ describe('ListenerHub', () => {
     expect(seen.map((e) => e.id).slice(3)).toEqual(['tx3#b'])
   })
 
+  it('while busy, spaces deliveries by three times the last one took, up to maxCoalesceMs', async () => {
+    const wait = async (maxCoalesceMs: number) => {
+      const hub = new ListenerHub({busy: () => true, coalesceMs: 1, maxCoalesceMs})
+      const delivered: Record<string, number> = {}
+      let resolveFirst!: () => void
+      const first = new Promise<void>((resolve) => (resolveFirst = resolve))
+      let resolveDone!: () => void
+      const done = new Promise<void>((resolve) => (resolveDone = resolve))
+      hub.subscribe(spec(), (e) => {
+        delivered[e.eventId] = performance.now()
+        if (e.eventId === 'tx2#a') return resolveDone()
+        if (e.eventId === 'tx1#b') resolveFirst()
+        // A slow fan-out: 2 × 40 ms for tx1.
+        const until = performance.now() + 40
+        while (performance.now() < until);
+      })
+      hub.publish(t1)
+      // Continues once that delivery is over (and measured).
+      await first
+      const published = performance.now()
+      hub.publish(t2)
+      await done
+      return delivered['tx2#a'] - published
+    }
+    // 80 ms of delivery: the next one waits about 240 ms while the server stays busy…
+    expect(await wait(1000)).toBeGreaterThanOrEqual(230)
+    // …unless the cap is lower.
+    expect(await wait(20)).toBeLessThan(200)
+  })
+
   it('evaluates a filter shared by many listeners once per document and hands them the same events', () => {
     const hub = manualHub()
     const filter = compileListenerFilter('*[_type == "post"]', {})
