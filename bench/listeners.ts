@@ -5,10 +5,12 @@
  * `/data/listen` readers run here, so the lake's event loop does only the lake's work. Rows:
  * 1 listener and 100 listeners on `*[_type == "city"]`, and 100 listeners with 100 different
  * filters and options (the shapes a Studio opens: document pairs, type lists, searches with
- * `match`, projections without results; {@link MIXED_LISTENERS}). Each row:
+ * `match`, projections without results; {@link MIXED_LISTENERS}), and 100 document panes on 100
+ * different documents, of which only the patched one's gets events ({@link PANE_LISTENERS}: what
+ * the hub's index of pinned ids saves). Each row:
  *
  * 1. Mutation → event latency: one patch at a time, timed from the mutate request until EVERY
- *    listener got that transaction's event; p50 and p99 over the commits.
+ *    listener whose filter matches got that transaction's event; p50 and p99 over the commits.
  * 2. Write throughput: writers committing patches back to back for a fixed time (events keep
  *    flowing to every listener); transactions per second, and as a share of the 1-listener row;
  *    and the lake process's CPU time per transaction meanwhile (all its threads, from /proc),
@@ -72,15 +74,27 @@ export const MIXED_LISTENERS: ListenerRequest[] = Array.from({length: 100}, (_, 
   }
 })
 
+/**
+ * 100 document panes (the published and draft pair), each on its own document; only the first
+ * is on the patched one.
+ */
+export const PANE_LISTENERS: ListenerRequest[] = Array.from({length: 100}, (_, i) => ({
+  query: '*[_id in [$id, "drafts." + $id]]',
+  params: {id: i === 0 ? BENCH_ID : `city-${i}`},
+}))
+
 interface Row {
   name: string
   listeners: ListenerRequest[]
+  /** How many of them get each transaction's event (default: all). */
+  receivers?: number
 }
 
 const ROWS: Row[] = [
   {name: '1 listener', listeners: [SAME_QUERY]},
   {name: '100 listeners, one filter', listeners: Array.from({length: 100}, () => SAME_QUERY)},
   {name: '100 listeners, 100 filters', listeners: MIXED_LISTENERS},
+  {name: '100 panes, 1 on the document', listeners: PANE_LISTENERS, receivers: 1},
 ]
 
 export interface ListenerFigures {
@@ -110,7 +124,7 @@ const CLOCK_TICKS_PER_SECOND = 100
 
 /** Latency and throughput with the given listeners on a running lake. */
 export async function measureListeners(lake: LakeProcess, row: Row): Promise<ListenerFigures> {
-  const count = row.listeners.length
+  const count = row.receivers ?? row.listeners.length
   const client = lake.client(DATASET)
   await client.createOrReplace({_id: BENCH_ID, _type: 'city', name: 'Borås', population: 0})
   // Per transaction id: how many listeners have seen it, and who waits for all of them.
@@ -165,7 +179,7 @@ export async function measureListeners(lake: LakeProcess, row: Row): Promise<Lis
     seen.clear()
     return {
       name: row.name,
-      listeners: count,
+      listeners: row.listeners.length,
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
       txPerSecond,

@@ -271,8 +271,16 @@ function eventMemo(): EventBuilder {
   }
 }
 
-/** The listener options {@link buildEvent} reads. */
+const shapeKeys = new WeakMap<ListenerSpec, string>()
+
+/** The listener options {@link buildEvent} reads (a group's spec is one object: kept). */
 function eventShapeKey(spec: ListenerSpec): string {
+  let key = shapeKeys.get(spec)
+  if (key === undefined) shapeKeys.set(spec, (key = shapeKeyOf(spec)))
+  return key
+}
+
+function shapeKeyOf(spec: ListenerSpec): string {
   return [
     spec.includeResult,
     spec.includePreviousRevision,
