@@ -43,6 +43,8 @@ export interface NativeFilter {
   matches(doc: LakeDocument, timestamp?: Date): boolean
   /** Null when the filter may be true for any document. */
   pins: FilterPins | null
+  /** Whether some of its conditions are groq-js evaluations (worth remembering results for). */
+  usesGroqJs: boolean
 }
 
 /** groq-js's boolean result, with every non-boolean folded into null. */
@@ -53,6 +55,8 @@ type Test = (doc: LakeDocument, timestamp: Date | undefined) => Truth
 interface Condition {
   test: Test
   pins: FilterPins | null
+  /** Set when it (or a part of it) is a {@link groqJsCondition}. */
+  usesGroqJs?: boolean
 }
 
 /** A GROQ value as groq-js types it: `getType` in groq-js's shared module. */
@@ -83,7 +87,11 @@ export function nativeFilter(tree: ExprNode, params: Record<string, unknown>): N
   }
   if (condition === null) return null
   const {test, pins} = condition
-  return {matches: (doc, timestamp) => test(doc, timestamp) === true, pins}
+  return {
+    matches: (doc, timestamp) => test(doc, timestamp) === true,
+    pins,
+    usesGroqJs: condition.usesGroqJs === true,
+  }
 }
 
 /** Nodes a projection may use without reading anything but the document or throwing. */
@@ -126,6 +134,7 @@ function compileCondition(node: ExprNode, params: Record<string, unknown>): Cond
         },
         // True only when both are: either side's pins hold; the narrower one is kept.
         pins: narrower(left.pins, right.pins),
+        usesGroqJs: left.usesGroqJs || right.usesGroqJs,
       }
     }
     case 'Or': {
@@ -142,6 +151,7 @@ function compileCondition(node: ExprNode, params: Record<string, unknown>): Cond
           return x === false && y === false ? false : null
         },
         pins: union(left.pins, right.pins),
+        usesGroqJs: left.usesGroqJs || right.usesGroqJs,
       }
     }
     case 'Not': {
@@ -154,6 +164,7 @@ function compileCondition(node: ExprNode, params: Record<string, unknown>): Cond
           return x === null ? null : !x
         },
         pins: null,
+        usesGroqJs: base.usesGroqJs,
       }
     }
     case 'OpCall':
@@ -201,6 +212,7 @@ function groqJsCondition(node: ExprNode, params: Record<string, unknown>): Condi
       return value.type === 'boolean' ? value.data : null
     },
     pins: null,
+    usesGroqJs: true,
   }
 }
 

@@ -335,7 +335,7 @@ interface Group {
   pins: FilterPins | null
   /** Creation order: groups are evaluated and served in it. */
   seq: number
-  /** The native matcher (no memo needed), or null when groq-js evaluates the filter. */
+  /** The native matcher, or null when groq-js evaluates the filter. */
   native: NativeFilter | null
   /** False when the filter's result depends on the time (`now()`): nothing is remembered. */
   remembers: boolean
@@ -622,7 +622,10 @@ export class ListenerHub {
     const remember = tx.changes.length <= REMEMBERED_CHANGES
     const matcher = (group: Group) => {
       const {filter, native} = group
-      if (native !== null) return (doc: LakeDocument) => native.matches(doc, timestamp)
+      // Native closures cost less than remembering their results.
+      if (native !== null && !native.usesGroqJs) {
+        return (doc: LakeDocument) => native.matches(doc, timestamp)
+      }
       if (!group.remembers) return (doc: LakeDocument) => evaluateFilter(filter, doc, timestamp)
       const previous = group.lastResults
       const current = new Map<LakeDocument, boolean>()

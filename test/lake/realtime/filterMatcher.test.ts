@@ -234,6 +234,8 @@ describe('the native listener matcher', () => {
     expect(pinsOf('*[!(_id == "x")]')).toBeNull()
     expect(pinsOf('*[_id in ["x", 1]]')).toBeNull()
     expect(pinsOf('*[references("x")]')).toBeNull()
+    expect(compile('*[_type == "a" && name match "x*"]')?.usesGroqJs).toBe(true)
+    expect(compile('*[_type == "a" && !(name == "x")]')?.usesGroqJs).toBe(false)
     // Never true: nothing to evaluate.
     expect(pinsOf('*[false && _id == "x"]')).toEqual({ids: [], types: []})
   })
