@@ -26,7 +26,7 @@
 import {DateTime, evaluateSync, Path, type ExprNode} from 'groq-js'
 
 import {withDocumentContent} from '../groq/textQuery.ts'
-import {someNode} from '../groq/walk.ts'
+import {children, someNode, type GroqNode} from '../groq/walk.ts'
 import type {LakeDocument} from '../core/types.ts'
 
 /** A document's `_id` or `_type` must be in these for the filter to be true (null: any). */
@@ -388,16 +388,24 @@ const CONSTANT_NODES = new Set([
 
 /** The node's value when it is constant (groq-js evaluates it), else null. */
 function constantValue(node: ExprNode, params: Record<string, unknown>): Typed | null {
-  const constant = !someNode(
-    node,
-    (child) =>
-      !CONSTANT_NODES.has(child.type) &&
-      !(child.type === 'FuncCall' && child.namespace === 'global' && child.name === 'path'),
-  )
-  if (!constant) return null
-  if (someNode(node, (child) => child.type === 'OpCall' && child.op === 'match')) return null
+  if (!isConstant(node)) return null
   const value = evaluateSync(node, {params})
   return {type: value.type, data: value.data}
+}
+
+/** Per node, so that compiling a long `||` chain looks at each node once, not once per level. */
+const constantness = new WeakMap<GroqNode, boolean>()
+
+function isConstant(node: GroqNode): boolean {
+  let constant = constantness.get(node)
+  if (constant === undefined) {
+    const own =
+      (CONSTANT_NODES.has(node.type) && !(node.type === 'OpCall' && node.op === 'match')) ||
+      (node.type === 'FuncCall' && node.namespace === 'global' && node.name === 'path')
+    constant = own && children(node).every(isConstant)
+    constantness.set(node, constant)
+  }
+  return constant
 }
 
 function typed(data: unknown): Typed {
@@ -470,7 +478,16 @@ function narrower(a: FilterPins | null, b: FilterPins | null): FilterPins | null
   return weight(a) <= weight(b) ? a : b
 }
 
+/**
+ * Adds the smaller into the larger: each condition's pins are its own (only {@link NOTHING} is
+ * shared, and never grown), so a long `||` chain costs linear time, not quadratic.
+ */
 function union(a: FilterPins | null, b: FilterPins | null): FilterPins | null {
   if (a === null || b === null) return null
-  return {ids: new Set([...a.ids, ...b.ids]), types: new Set([...a.types, ...b.types])}
+  if (a === NOTHING) return b
+  if (b === NOTHING) return a
+  const [into, from] = a.ids.size + a.types.size >= b.ids.size + b.types.size ? [a, b] : [b, a]
+  for (const id of from.ids) (into.ids as Set<string>).add(id)
+  for (const type of from.types) (into.types as Set<string>).add(type)
+  return into
 }

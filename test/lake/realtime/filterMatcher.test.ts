@@ -236,8 +236,14 @@ describe('the native listener matcher', () => {
     expect(pinsOf('*[references("x")]')).toBeNull()
     expect(compile('*[_type == "a" && name match "x*"]')?.usesGroqJs).toBe(true)
     expect(compile('*[_type == "a" && !(name == "x")]')?.usesGroqJs).toBe(false)
-    // Never true: nothing to evaluate.
+    // Never true: nothing to evaluate (and growing other pins leaves that empty set alone).
+    expect(pinsOf('*[(false || _id == "x") || _id == "y"]')?.ids).toEqual(['x', 'y'])
     expect(pinsOf('*[false && _id == "x"]')).toEqual({ids: [], types: []})
+    // A long chain (as a pane over many documents) keeps every id.
+    const many = Array.from({length: 2000}, (_, i) => `_id == "d${i}"`).join(' || ')
+    const long = compile(`*[${many} || _type in ["post"]]`)!
+    expect(long.pins?.ids.size).toBe(2000)
+    expect([...long.pins!.types]).toEqual(['post'])
   })
 
   it('leaves other query shapes, and conditions with ^, to groq-js', () => {
