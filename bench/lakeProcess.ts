@@ -15,7 +15,7 @@ import {generateToken} from '../lake/auth/auth.ts'
 export interface LakeProcess {
   url: string
   adminToken: string
-  /** The lake process's id (bench/churn.ts reads its memory from /proc). */
+  /** The lake process's id (benches read its memory and CPU time from /proc). */
   pid: number
   /** The inspector's WebSocket URL when started with `inspector: true`. */
   inspectorUrl?: string

@@ -5,17 +5,22 @@
  * `/data/listen` readers run here, so the lake's event loop does only the lake's work. Rows:
  * 1 listener and 100 listeners on `*[_type == "city"]`, and 100 listeners with 100 different
  * filters and options (the shapes a Studio opens: document pairs, type lists, searches with
- * `match`, projections without results; {@link MIXED_LISTENERS}). Each row:
+ * `match`, projections without results; {@link MIXED_LISTENERS}), and 100 document panes on 100
+ * different documents, of which only the patched one's gets events ({@link PANE_LISTENERS}: what
+ * the hub's index of pinned ids saves). Each row:
  *
  * 1. Mutation → event latency: one patch at a time, timed from the mutate request until EVERY
- *    listener got that transaction's event; p50 and p99 over the commits.
+ *    listener whose filter matches got that transaction's event; p50 and p99 over the commits.
  * 2. Write throughput: writers committing patches back to back for a fixed time (events keep
- *    flowing to every listener); transactions per second, and as a share of the 1-listener row.
+ *    flowing to every listener); transactions per second, and as a share of the 1-listener row;
+ *    and the lake process's CPU time per transaction meanwhile (all its threads, from /proc),
+ *    which the machine's load distorts far less than the rates.
  *
  * Options (env): BENCH_LISTEN_COMMITS (default 200), BENCH_LISTEN_SECONDS (default 3),
  * BENCH_LISTEN_WRITERS (default 4), BENCH_LISTEN_ONLY (a regex over the row names),
  * BENCH_LISTEN_LAKE (the lake/main.ts of another checkout, to compare).
  */
+import {readFileSync} from 'node:fs'
 import {get} from 'node:http'
 import {loadavg} from 'node:os'
 
@@ -69,15 +74,27 @@ export const MIXED_LISTENERS: ListenerRequest[] = Array.from({length: 100}, (_, 
   }
 })
 
+/**
+ * 100 document panes (the published and draft pair), each on its own document; only the first
+ * is on the patched one.
+ */
+export const PANE_LISTENERS: ListenerRequest[] = Array.from({length: 100}, (_, i) => ({
+  query: '*[_id in [$id, "drafts." + $id]]',
+  params: {id: i === 0 ? BENCH_ID : `city-${i}`},
+}))
+
 interface Row {
   name: string
   listeners: ListenerRequest[]
+  /** How many of them get each transaction's event (default: all). */
+  receivers?: number
 }
 
 const ROWS: Row[] = [
   {name: '1 listener', listeners: [SAME_QUERY]},
   {name: '100 listeners, one filter', listeners: Array.from({length: 100}, () => SAME_QUERY)},
   {name: '100 listeners, 100 filters', listeners: MIXED_LISTENERS},
+  {name: '100 panes, 1 on the document', listeners: PANE_LISTENERS, receivers: 1},
 ]
 
 export interface ListenerFigures {
@@ -86,11 +103,28 @@ export interface ListenerFigures {
   p50: number
   p99: number
   txPerSecond: number
+  /** The lake's CPU milliseconds per transaction in the throughput phase (null: no /proc). */
+  cpuMsPerTx: number | null
 }
+
+/** User + system CPU time of a process in ms (Linux /proc; null elsewhere). */
+function cpuMs(pid: number): number | null {
+  try {
+    // Fields after the command name (which may contain spaces): utime and stime are 12th, 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND
+  } catch {
+    return null
+  }
+}
+
+/** `getconf CLK_TCK` on Linux (it is 100 on every common configuration). */
+const CLOCK_TICKS_PER_SECOND = 100
 
 /** Latency and throughput with the given listeners on a running lake. */
 export async function measureListeners(lake: LakeProcess, row: Row): Promise<ListenerFigures> {
-  const count = row.listeners.length
+  const count = row.receivers ?? row.listeners.length
   const client = lake.client(DATASET)
   await client.createOrReplace({_id: BENCH_ID, _type: 'city', name: 'Borås', population: 0})
   // Per transaction id: how many listeners have seen it, and who waits for all of them.
@@ -127,6 +161,7 @@ export async function measureListeners(lake: LakeProcess, row: Row): Promise<Lis
     // Throughput: events still flow to every listener, nobody waits for them.
     const until = performance.now() + seconds * 1000
     let done = 0
+    const cpuAtStart = cpuMs(lake.pid)
     const started = performance.now()
     await Promise.all(
       Array.from({length: writers}, async (_, writer) => {
@@ -140,13 +175,15 @@ export async function measureListeners(lake: LakeProcess, row: Row): Promise<Lis
       }),
     )
     const txPerSecond = done / ((performance.now() - started) / 1000)
+    const cpuAtEnd = cpuMs(lake.pid)
     seen.clear()
     return {
       name: row.name,
-      listeners: count,
+      listeners: row.listeners.length,
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
       txPerSecond,
+      cpuMsPerTx: cpuAtStart === null || cpuAtEnd === null ? null : (cpuAtEnd - cpuAtStart) / done,
     }
   } finally {
     for (const subscription of subscriptions) subscription.unsubscribe()
@@ -195,13 +232,21 @@ function openListener(
 export function listenerTable(figures: ListenerFigures[]): string {
   const single = figures.find((f) => f.listeners === 1)?.txPerSecond
   return table(
-    ['listeners', 'mutation → all events p50 ms', 'p99 ms', 'writes tx/s', 'of 1 listener'],
+    [
+      'listeners',
+      'mutation → all events p50 ms',
+      'p99 ms',
+      'writes tx/s',
+      'of 1 listener',
+      'lake CPU ms/tx',
+    ],
     figures.map((f) => [
       f.name,
       ms(f.p50),
       ms(f.p99),
       f.txPerSecond.toFixed(0),
       single === undefined ? '' : `${Math.round((100 * f.txPerSecond) / single)} %`,
+      f.cpuMsPerTx === null ? '' : f.cpuMsPerTx.toFixed(2),
     ]),
   )
 }

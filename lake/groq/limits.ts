@@ -12,9 +12,10 @@
  *   evaluates on its main thread (mutations' delete/patch by query, parsing listener queries).
  * - `listenerFilterTimeoutMs` (LAKE_LISTENER_FILTER_TIMEOUT_MS, default 250 ms): one listener
  *   filter over one changed document; over it, that listener misses the event (and it is logged).
- * - `listenerBufferBytes` (LAKE_LISTENER_BUFFER_BYTES, default 32 MiB): unsent bytes a listener
- *   stream may hold while its client does not read (lake/realtime/sse.ts); past it for 5 s, or
- *   past 4× at once, the lake drops the stream and the client reconnects.
+ * - `listenerBufferBytes` (LAKE_LISTENER_BUFFER_BYTES, default 32 MiB): unsent bytes an event
+ *   stream (`/data/listen`, live events) may hold while its client does not read
+ *   (lake/realtime/sse.ts); past it for 5 s, or past 4× at once, the lake drops the stream and
+ *   the client reconnects.
  */
 export interface QueryLimits {
   maxQueryBytes: number

@@ -3,7 +3,8 @@
  * transaction (lake/README.md#listen).
  *
  * - A listener's query is compiled once ({@link compileListenerFilter}); its filter is evaluated
- *   per document with groq-js's synchronous evaluator over `dataset: [doc]`.
+ *   per document natively when its shape allows (lake/realtime/filterMatcher.ts), else with
+ *   groq-js's synchronous evaluator over `dataset: [doc]`.
  * - {@link eventsForListener} is pure: one event per changed document that matches the filter
  *   before or after the transaction, numbered 1…N where N counts this listener's events only.
  * - {@link ListenerHub} fans committed transactions out to subscribers in a later turn than the
@@ -23,6 +24,8 @@ import {queryTimeout} from '../core/errors.ts'
 import {TimeLimitExceeded, withTimeLimit} from '../groq/timeLimit.ts'
 import {someNode, type GroqNode} from '../groq/walk.ts'
 import {mayRunAway} from './filterLimits.ts'
+import {nativeFilter, type FilterPins, type NativeFilter} from './filterMatcher.ts'
+import {PinIndex} from './pinIndex.ts'
 import {
   type CommittedTransaction,
   type DocumentChange,
@@ -139,6 +142,14 @@ export function matchesFilter(
 }
 
 const runaway = new WeakMap<CompiledFilter, boolean>()
+const natives = new WeakMap<CompiledFilter, NativeFilter | null>()
+
+/** The filter's native matcher and pins (lake/realtime/filterMatcher.ts), or null: groq-js. */
+function nativeOf(filter: CompiledFilter): NativeFilter | null {
+  let native = natives.get(filter)
+  if (native === undefined) natives.set(filter, (native = nativeFilter(filter.tree, filter.params)))
+  return native
+}
 
 /** `timeLimited`, narrowed to the `match` patterns that can backtrack (lake/realtime/filterLimits.ts). */
 function needsTimeLimit(filter: CompiledFilter): boolean {
@@ -149,6 +160,8 @@ function needsTimeLimit(filter: CompiledFilter): boolean {
 }
 
 function evaluateFilter(filter: CompiledFilter, doc: LakeDocument, timestamp?: Date): boolean {
+  const native = nativeOf(filter)
+  if (native !== null) return native.matches(doc, timestamp)
   const value = toJS(
     evaluateSync(filter.tree, {
       dataset: [doc],
@@ -258,8 +271,16 @@ function eventMemo(): EventBuilder {
   }
 }
 
-/** The listener options {@link buildEvent} reads. */
+const shapeKeys = new WeakMap<ListenerSpec, string>()
+
+/** The listener options {@link buildEvent} reads (a group's spec is one object: kept). */
 function eventShapeKey(spec: ListenerSpec): string {
+  let key = shapeKeys.get(spec)
+  if (key === undefined) shapeKeys.set(spec, (key = shapeKeyOf(spec)))
+  return key
+}
+
+function shapeKeyOf(spec: ListenerSpec): string {
   return [
     spec.includeResult,
     spec.includePreviousRevision,
@@ -281,16 +302,27 @@ export interface ListenerHubOptions {
   schedule?: (deliver: () => void) => void
   /**
    * Whether the server has other requests waiting for their turn (lake/http/turns.ts). While
-   * it has, delivery waits up to {@link coalesceMs} for them, so that several transactions
+   * it has, delivery waits for them (see {@link coalesceMs}), so that several transactions
    * reach each stream in one socket write instead of one write per transaction and stream; an
    * idle server delivers in the next turn. Default: never busy.
    */
   busy?: () => boolean
-  /** The longest a transaction waits for delivery while the server is busy; default 5 ms. */
+  /**
+   * How long a transaction may wait for delivery while the server is busy: this (default 5 ms),
+   * or {@link FAN_OUT_SHARE} times as long as the last delivery took (its filters and socket
+   * writes), up to {@link maxCoalesceMs}. So with many listeners the fan-out takes at most about
+   * a quarter of the main thread while writes queue up, and each socket write carries more
+   * transactions; a quiet server still delivers in the next turn.
+   */
   coalesceMs?: number
+  /** The cap on the wait above; default 20 ms. */
+  maxCoalesceMs?: number
 }
 
 const DEFAULT_COALESCE_MS = 5
+const DEFAULT_MAX_COALESCE_MS = 20
+/** While busy, the wait between deliveries is this many times the last delivery's duration. */
+const FAN_OUT_SHARE = 3
 
 /** Listeners that share a filter and the options that shape events: evaluated once. */
 interface Group {
@@ -299,6 +331,12 @@ interface Group {
   spec: ListenerSpec
   filter: CompiledFilter
   members: Set<Subscriber>
+  /** The ids and types its filter pins (null: none), under which the hub indexes the group. */
+  pins: FilterPins | null
+  /** Creation order: groups are evaluated and served in it. */
+  seq: number
+  /** The native matcher, or null when groq-js evaluates the filter. */
+  native: NativeFilter | null
   /** False when the filter's result depends on the time (`now()`): nothing is remembered. */
   remembers: boolean
   /**
@@ -340,7 +378,7 @@ type Evaluated = {events: MutationEvent[]} | {error: unknown}
  * Fans committed transactions out to listeners, off the writer's path.
  *
  * `publish` only queues the transaction (the commit is already visible to queries) and returns;
- * delivery runs in a later turn (while other requests wait, up to `coalesceMs` later), in commit
+ * delivery runs in a later turn (while other requests wait, later: see `coalesceMs`), in commit
  * order: for each transaction every listener gets all its events consecutively, then the
  * watchers get the transaction. A listener gets exactly the transactions published after it
  * subscribed (also while one is queued), so a resume from the log followed by `subscribe` in one
@@ -348,7 +386,9 @@ type Evaluated = {events: MutationEvent[]} | {error: unknown}
  * made from inside a `deliver` callback is delivered after the transactions already queued.
  *
  * Listeners that share a filter (same query and params) and the options that shape events are
- * one group: the filter runs once per changed document for the group. Events that come out equal
+ * one group: the filter runs once per changed document for the group, and only for transactions
+ * that change a document with an `_id` or `_type` the filter pins, if it pins any ({@link PinIndex}).
+ * Events that come out equal
  * for different groups are one object, which lake/realtime/sse.ts encodes once for every stream.
  * Filters whose `match` can backtrack (lake/realtime/filterLimits.ts) run under a time limit:
  * all of a transaction's such filters under one limit, and only when that runs out each
@@ -359,6 +399,8 @@ type Evaluated = {events: MutationEvent[]} | {error: unknown}
  */
 export class ListenerHub {
   readonly #groups = new Map<string, Group>()
+  /** Per dataset: its groups by the ids and types their filters pin. */
+  readonly #indexes = new Map<string, PinIndex<Group>>()
   readonly #watchers = new Set<Watcher>()
   readonly #queue: Published[] = []
   readonly #onError: (error: unknown, spec: ListenerSpec) => void
@@ -366,7 +408,12 @@ export class ListenerHub {
   readonly #schedule: (deliver: () => void) => void
   readonly #busy: () => boolean
   readonly #coalesceMs: number
+  readonly #maxCoalesceMs: number
+  /** How long the last delivery took, its socket writes included. */
+  #lastDeliveryMs = 0
   #published = 0
+  #groupsCreated = 0
+  #evaluations = 0
   #size = 0
   #scheduled = false
   #delivering = false
@@ -383,6 +430,10 @@ export class ListenerHub {
     this.#schedule = options.schedule ?? ((deliver) => setImmediate(deliver))
     this.#busy = options.busy ?? (() => false)
     this.#coalesceMs = options.coalesceMs ?? DEFAULT_COALESCE_MS
+    this.#maxCoalesceMs = Math.max(
+      this.#coalesceMs,
+      options.maxCoalesceMs ?? DEFAULT_MAX_COALESCE_MS,
+    )
   }
 
   /**
@@ -397,15 +448,22 @@ export class ListenerHub {
     const key = groupKey(spec, filter)
     let group = this.#groups.get(key)
     if (group === undefined) {
+      const native = nativeOf(filter)
       group = {
         key,
         spec,
         filter,
         members: new Set(),
+        pins: native?.pins ?? null,
+        seq: ++this.#groupsCreated,
+        native,
         remembers: !someNode(filter.tree, isNowCall),
         lastResults: null,
       }
       this.#groups.set(key, group)
+      let index = this.#indexes.get(spec.dataset)
+      if (index === undefined) this.#indexes.set(spec.dataset, (index = new PinIndex()))
+      index.add(group, group.pins)
     }
     const subscriber: Subscriber = {group, deliver, active: true, after: this.#published}
     group.members.add(subscriber)
@@ -414,9 +472,11 @@ export class ListenerHub {
       if (!subscriber.active) return
       subscriber.active = false
       this.#size--
-      const {members} = subscriber.group
-      members.delete(subscriber)
-      if (members.size === 0) this.#groups.delete(subscriber.group.key)
+      const {group} = subscriber
+      group.members.delete(subscriber)
+      if (group.members.size > 0) return
+      this.#groups.delete(group.key)
+      this.#indexes.get(group.spec.dataset)?.delete(group, group.pins)
     }
   }
 
@@ -445,7 +505,11 @@ export class ListenerHub {
   /** The scheduled delivery: now, or a turn later while the server is busy (see `busy`). */
   #flushWhenDue(): void {
     const oldest = this.#queue[0]
-    if (oldest !== undefined && performance.now() - oldest.at < this.#coalesceMs && this.#busy()) {
+    const wait = Math.min(
+      this.#maxCoalesceMs,
+      Math.max(this.#coalesceMs, FAN_OUT_SHARE * this.#lastDeliveryMs),
+    )
+    if (oldest !== undefined && performance.now() - oldest.at < wait && this.#busy()) {
       this.#schedule(() => this.#flushWhenDue())
       return
     }
@@ -457,10 +521,13 @@ export class ListenerHub {
     this.#scheduled = false
     if (this.#delivering) return
     this.#delivering = true
+    const started = performance.now()
     try {
       for (let next = this.#queue.shift(); next; next = this.#queue.shift()) this.#deliverAll(next)
     } finally {
       this.#delivering = false
+      // Streams write their queued bytes in the ticks queued during delivery, before this one.
+      process.nextTick(() => (this.#lastDeliveryMs = performance.now() - started))
     }
   }
 
@@ -477,6 +544,11 @@ export class ListenerHub {
     return this.#watchers.size
   }
 
+  /** Group evaluations so far (one per group a transaction concerned): how well pins narrow. */
+  get evaluations(): number {
+    return this.#evaluations
+  }
+
   /** Transactions published and not yet delivered. */
   get pending(): number {
     return this.#queue.length
@@ -484,9 +556,8 @@ export class ListenerHub {
 
   #deliverAll({tx, number}: Published): void {
     const waiting = (subscriber: Subscriber) => subscriber.active && subscriber.after < number
-    const groups = [...this.#groups.values()].filter(
-      (group) => group.spec.dataset === tx.dataset && [...group.members].some(waiting),
-    )
+    const groups = this.#candidates(tx).filter((group) => someMember(group, waiting))
+    this.#evaluations += groups.length
     const evaluated = this.#evaluate(groups, tx)
     for (const group of groups) {
       const result = evaluated.get(group) as Evaluated
@@ -523,6 +594,19 @@ export class ListenerHub {
     }
   }
 
+  /** The groups whose filter may be true for one of the transaction's document states. */
+  #candidates(tx: CommittedTransaction): Group[] {
+    const index = this.#indexes.get(tx.dataset)
+    if (index === undefined) return []
+    const ids = tx.changes.map((change) => change.id)
+    const types: unknown[] = []
+    for (const {before, after} of tx.changes) {
+      if (before !== null) types.push(before._type)
+      if (after !== null && after._type !== before?._type) types.push(after._type)
+    }
+    return [...index.candidates(ids, types)].sort((a, b) => a.seq - b.seq)
+  }
+
   /** Each group's events for `tx` (see the class comment for the time limits). */
   #evaluate(groups: Group[], tx: CommittedTransaction): Map<Group, Evaluated> {
     const timestamp = parseTimestamp(tx.timestamp)
@@ -537,7 +621,11 @@ export class ListenerHub {
     }
     const remember = tx.changes.length <= REMEMBERED_CHANGES
     const matcher = (group: Group) => {
-      const {filter} = group
+      const {filter, native} = group
+      // Native closures cost less than remembering their results.
+      if (native !== null && !native.usesGroqJs) {
+        return (doc: LakeDocument) => native.matches(doc, timestamp)
+      }
       if (!group.remembers) return (doc: LakeDocument) => evaluateFilter(filter, doc, timestamp)
       const previous = group.lastResults
       const current = new Map<LakeDocument, boolean>()
@@ -596,6 +684,11 @@ function groupKey(spec: ListenerSpec, filter: CompiledFilter): string {
     spec.apiVersion,
     spec.access,
   ])
+}
+
+function someMember(group: Group, test: (subscriber: Subscriber) => boolean): boolean {
+  for (const subscriber of group.members) if (test(subscriber)) return true
+  return false
 }
 
 function isNowCall(node: GroqNode): boolean {

@@ -6,6 +6,8 @@
 import type {IncomingMessage, ServerResponse} from 'node:http'
 import type {Http2ServerRequest, Http2ServerResponse} from 'node:http2'
 
+import {queryLimits} from '../groq/limits.ts'
+
 export interface EventStream {
   /** Writes `id: …` (optional), `event: <event>` and `data: <JSON>`. A no-op once closed. */
   send(event: string, data: unknown, id?: string): void
@@ -26,7 +28,9 @@ export interface EventStreamOptions {
    * Back-pressure for a client that stops reading: unsent bytes may stay above this for at most
    * `stallMs` (a burst, such as the events of a large import, drains in time) and never exceed
    * 4× it; past either, the connection is dropped at the next write (an event or the
-   * keep-alive), and the client reconnects and resumes or resyncs. Default 32 MiB.
+   * keep-alive), and the client reconnects and resumes or resyncs. Default: the lake's
+   * `listenerBufferBytes` (LAKE_LISTENER_BUFFER_BYTES, lake/groq/limits.ts), the one rule for
+   * every event stream (`/data/listen` and the live events API).
    */
   maxBufferedBytes?: number
   /** How long unsent bytes may stay above `maxBufferedBytes`; default 5000 ms. */
@@ -34,7 +38,6 @@ export interface EventStreamOptions {
 }
 
 const DEFAULT_KEEP_ALIVE_MS = 15_000
-const DEFAULT_MAX_BUFFERED_BYTES = 32 * 1024 * 1024
 const DEFAULT_STALL_MS = 5_000
 /** Unsent bytes past this multiple of `maxBufferedBytes` drop the stream at once. */
 const HARD_LIMIT_FACTOR = 4
@@ -79,7 +82,7 @@ export function openEventStream(
   const res = response as unknown as ResponseLike
   const {onClose} = options
   const keepAliveMs = options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS
-  const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES
+  const maxBufferedBytes = options.maxBufferedBytes ?? queryLimits().listenerBufferBytes
   const stallMs = options.stallMs ?? DEFAULT_STALL_MS
   const http2Stream = 'stream' in response ? response.stream : undefined
   const isHttp2 = http2Stream !== undefined || req.httpVersionMajor === 2

@@ -7,7 +7,6 @@ import {readAccess} from '../../auth/access.ts'
 import {STREAM_END_REASONS} from '../../auth/openStreams.ts'
 import {validateDatasetName, flag, queryStringParams, type RequestContext} from '../context.ts'
 import {randomBase62} from '../../core/ids.ts'
-import {queryLimits} from '../../groq/limits.ts'
 import {
   compileListenerFilter,
   type CompiledFilter,
@@ -31,9 +30,8 @@ export function handleListen(ctx: RequestContext): void {
   let unsubscribe: (() => void) | undefined
   let untrack: (() => void) | undefined
   const open = () => {
+    // A client that stops reading is dropped rather than buffered for without bound (sse.ts).
     stream = openEventStream(ctx.req, ctx.res, {
-      // A client that stops reading is dropped rather than buffered for without bound.
-      maxBufferedBytes: queryLimits().listenerBufferBytes,
       onClose: () => {
         unsubscribe?.()
         untrack?.()

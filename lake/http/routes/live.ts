@@ -48,6 +48,7 @@ export function handleLiveEvents(ctx: RequestContext): void {
   // Set once the stream is open; a client gone before that closes the stream inside
   // openEventStream, before `closer` exists.
   let closer: EventStream | undefined
+  // A client that stops reading is dropped as on /data/listen (LAKE_LISTENER_BUFFER_BYTES, sse.ts).
   const stream = openEventStream(ctx.req, ctx.res, {
     onClose: () => {
       unwatch?.()

@@ -616,6 +616,36 @@ describe('ListenerHub', () => {
     expect(seen.map((e) => e.id).slice(3)).toEqual(['tx3#b'])
   })
 
+  it('while busy, spaces deliveries by three times the last one took, up to maxCoalesceMs', async () => {
+    const wait = async (maxCoalesceMs: number) => {
+      const hub = new ListenerHub({busy: () => true, coalesceMs: 1, maxCoalesceMs})
+      const delivered: Record<string, number> = {}
+      let resolveFirst!: () => void
+      const first = new Promise<void>((resolve) => (resolveFirst = resolve))
+      let resolveDone!: () => void
+      const done = new Promise<void>((resolve) => (resolveDone = resolve))
+      hub.subscribe(spec(), (e) => {
+        delivered[e.eventId] = performance.now()
+        if (e.eventId === 'tx2#a') return resolveDone()
+        if (e.eventId === 'tx1#b') resolveFirst()
+        // A slow fan-out: 2 × 40 ms for tx1.
+        const until = performance.now() + 40
+        while (performance.now() < until);
+      })
+      hub.publish(t1)
+      // Continues once that delivery is over (and measured).
+      await first
+      const published = performance.now()
+      hub.publish(t2)
+      await done
+      return delivered['tx2#a'] - published
+    }
+    // 80 ms of delivery: the next one waits about 240 ms while the server stays busy…
+    expect(await wait(1000)).toBeGreaterThanOrEqual(230)
+    // …unless the cap is lower.
+    expect(await wait(20)).toBeLessThan(200)
+  })
+
   it('evaluates a filter shared by many listeners once per document and hands them the same events', () => {
     const hub = manualHub()
     const filter = compileListenerFilter('*[_type == "post"]', {})
@@ -707,6 +737,47 @@ describe('ListenerHub', () => {
     hub.flush()
     expect(seen).toEqual(['tx1#a'])
     expect(hub.size).toBe(0)
+  })
+
+  it('evaluates only the filters whose pinned ids or types a transaction touches', () => {
+    const hub = manualHub()
+    const seen = new Map<string, string[]>()
+    const listen = (query: string) => {
+      const mine: string[] = []
+      seen.set(query, mine)
+      hub.subscribe(spec({query}), (e) => mine.push(`${e.eventId} ${e.transition}`))
+    }
+    for (let i = 0; i < 50; i++) listen(`*[_id in ["doc-${i}", "drafts.doc-${i}"]]`)
+    listen('*[_type == "post" && !(_id in path("drafts.**"))]')
+    listen('*[_type == "city"]')
+    listen('*[defined(title)]')
+    expect(hub.groups).toBe(53)
+    // doc-7 is created as a post, then becomes a city: the post listener sees it disappear.
+    const post = doc('doc-7', 'tx1')
+    const city = {...doc('doc-7', 'tx2', {title: 'x'}), _type: 'city'}
+    hub.publish(tx('tx1', [change(null, post)]))
+    hub.publish(tx('tx2', [change(post, city)]))
+    hub.flush()
+    // doc-7's pair listener, the unpinned one, and the listeners of the types it had.
+    expect(hub.evaluations).toBe(3 + 4)
+    expect(seen.get('*[_id in ["doc-7", "drafts.doc-7"]]')).toEqual([
+      'tx1#doc-7 appear',
+      'tx2#doc-7 update',
+    ])
+    expect(seen.get('*[_type == "post" && !(_id in path("drafts.**"))]')).toEqual([
+      'tx1#doc-7 appear',
+      'tx2#doc-7 disappear',
+    ])
+    expect(seen.get('*[_type == "city"]')).toEqual(['tx2#doc-7 appear'])
+    expect(seen.get('*[defined(title)]')).toEqual(['tx2#doc-7 appear'])
+    expect(seen.get('*[_id in ["doc-8", "drafts.doc-8"]]')).toEqual([])
+    // Groups leave the index with their last listener.
+    const before = hub.evaluations
+    const off = hub.subscribe(spec({query: '*[_id == "solo"]'}), noop)
+    off()
+    hub.publish(tx('tx3', [change(null, doc('solo', 'tx3'))]))
+    hub.flush()
+    expect(hub.evaluations - before).toBe(2)
   })
 
   it('calls transaction watchers after the listeners, in commit order; one failing watcher spares the rest', () => {

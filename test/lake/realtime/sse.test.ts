@@ -9,6 +9,7 @@ import {join} from 'node:path'
 import {EventSource} from 'eventsource'
 import {afterAll, afterEach, describe, expect, it} from 'vitest'
 
+import {queryLimits, setQueryLimits} from '../../../lake/groq/limits.ts'
 import {type EventStream, openEventStream} from '../../../lake/realtime/sse.ts'
 import {ensureCertificate} from '../../../lake/http/tls.ts'
 
@@ -204,6 +205,21 @@ describe('openEventStream backpressure', () => {
     expect(opened.closeCount()).toBe(1)
     await response.body?.cancel().catch(() => undefined)
   })
+  it('without a limit of its own, a stream (listen or live events) has LAKE_LISTENER_BUFFER_BYTES', async () => {
+    const previous = queryLimits().listenerBufferBytes
+    setQueryLimits({listenerBufferBytes: 64 * 1024})
+    cleanups.push(() => setQueryLimits({listenerBufferBytes: previous}))
+    const {handler, next} = streamingHandler(15_000)
+    const port = await listen(http.createServer(handler))
+    const response = await fetch(`http://127.0.0.1:${port}/`)
+    const opened = await next()
+    // Far below the 32 MiB default, far above 4× the configured limit.
+    opened.stream.send('message', {tags: ['s1:'.padEnd(8 * 1024 * 1024, 'x')]})
+    await opened.closed
+    expect(opened.closeCount()).toBe(1)
+    await response.body?.cancel().catch(() => undefined)
+  })
+
   it('lets a reading client take a burst above the limit, but drops one that stays above it', async () => {
     const limit = 512 * 1024
     const {handler, next} = streamingHandler(15_000, limit, 100)
