@@ -128,6 +128,58 @@ function containsPhrase(target: ExprNode, phrase: string[]): ExprNode {
   return {type: 'OpCall', op: '>', left: hits, right: value(0)}
 }
 
+/**
+ * The target and (lower-cased, space-joined) phrase of a node {@link containsPhrase} built, or
+ * null for any other node (lake/groq/plan/scoreNative.ts evaluates it natively).
+ */
+export function phraseTestOf(node: GroqNode): {target: ExprNode; phrase: string} | null {
+  if (node.type !== 'OpCall' || node.op !== '>' || !isValue(node.right, 0)) return null
+  const hits = node.left
+  if (!isCall(hits, 'global', 'count', 1)) return null
+  const filter = hits.args[0]
+  if (filter.type !== 'Filter' || filter.base.type !== 'Array') return null
+  const [splat, stringOf, ...rest] = filter.base.elements
+  if (!splat?.isSplat || stringOf?.isSplat !== false || rest.length > 0) return null
+  const target = splat.value
+  if (!isCall(stringOf.value, 'global', 'string', 1) || !sameNode(stringOf.value.args[0], target)) {
+    return null
+  }
+  const contains = filter.expr
+  if (contains.type !== 'OpCall' || contains.op !== '>' || !isValue(contains.right, 1)) return null
+  const pieces = contains.left
+  if (!isCall(pieces, 'global', 'count', 1)) return null
+  const split = pieces.args[0]
+  if (!isCall(split, 'string', 'split', 2)) return null
+  const [lowered, phrase] = split.args
+  if (!isCall(lowered, 'global', 'lower', 1) || lowered.args[0].type !== 'This') return null
+  if (phrase.type !== 'Value' || typeof phrase.value !== 'string' || phrase.value === '') {
+    return null
+  }
+  return {target, phrase: phrase.value}
+}
+
+function isValue(node: ExprNode, expected: unknown): boolean {
+  return node.type === 'Value' && node.value === expected
+}
+
+function isCall(
+  node: ExprNode,
+  namespace: string,
+  name: string,
+  arity: number,
+): node is Extract<ExprNode, {type: 'FuncCall'}> {
+  return (
+    node.type === 'FuncCall' &&
+    node.namespace === namespace &&
+    node.name === name &&
+    node.args.length === arity
+  )
+}
+
+function sameNode(a: ExprNode, b: ExprNode): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b)
+}
+
 /** An excluded term matching X: its words, and for a phrase their adjacency too. */
 function termMatches(target: ExprNode, {parts, phrase}: TextQuery['excluded'][number]): ExprNode {
   const present = matches(target, parts)
@@ -208,13 +260,31 @@ export function withDocumentContent(
   return ({_ref}) => {
     if (!_ref.startsWith(CONTENT_REF)) return get(_ref)
     const doc = get(_ref.slice(CONTENT_REF.length))
-    if (!doc) return null
-    let content = contentCache.get(doc)
-    if (!content) {
-      content = {text: documentText(doc)}
-      contentCache.set(doc, content)
-    }
-    return content
+    return doc ? contentOf(doc) : null
+  }
+}
+
+function contentOf(doc: object): {text: string} {
+  let content = contentCache.get(doc)
+  if (!content) {
+    content = {text: documentText(doc)}
+    contentCache.set(doc, content)
+  }
+  return content
+}
+
+/**
+ * What the rewritten `@` of a text match reads for a document `@` (lake/groq/plan/scoreNative.ts):
+ * the content text of the document `get` returns for its `_id`, as {@link withDocumentContent}
+ * answers the dereference; null when there is none.
+ */
+export function documentContentText(
+  get: (id: string) => Document | null | undefined,
+): (doc: {_id?: unknown}) => string | null {
+  return (doc) => {
+    if (typeof doc._id !== 'string') return null
+    const found = get(doc._id)
+    return found ? contentOf(found).text : null
   }
 }
 
