@@ -9,7 +9,7 @@ import type {PerspectiveView} from './perspective.ts'
 import type {PreparedQuery} from './prepare.ts'
 import {applyNative, selectTopCandidates, selection, type Selection} from './plan/selection.ts'
 import type {SiteFilter, TopKSite} from './plan/sites.ts'
-import {documentContentText, withDocumentContent} from './textQuery.ts'
+import {contentReader, withDocumentContent} from './textQuery.ts'
 import {scoreCandidates, scoreDocuments, type ScoreSite} from './plan/scoreSite.ts'
 import {queryExecutionError, queryTooComplex, type LakeError} from '../core/errors.ts'
 import type {LakeDocument} from '../core/types.ts'
@@ -123,11 +123,16 @@ function scoredDocuments(site: ScoreSite, view: PerspectiveView, timestamp: Date
     const single = lookup?.field === '_type' && lookup.values.length > 1 ? null : lookup
     sel = siteSelection({lookup: single, native}, view, timestamp)
   }
-  const content = documentContentText((id) => view.get(id))
+  const {idsReferencing} = view.source
   return scoreDocuments(
     site,
     sel.idx.map((i) => sel.doc(i)),
-    {content},
+    {
+      ...contentReader(),
+      referencing: idsReferencing
+        ? (ids) => new Set(idsReferencing(ids).map((id) => view.viewIdOf(id)))
+        : undefined,
+    },
   )
 }
 

@@ -51,6 +51,7 @@ import type {DereferenceFunction, Document, ExprNode} from 'groq-js'
 import {queryExecutionError, type LakeError} from '../core/errors.ts'
 import {rewriteTree, someNode, type GroqNode} from './walk.ts'
 import {documentText} from '../store/textIndex.ts'
+import {matchTokens} from './plan/textLookup.ts'
 
 /** A search in Sanity's syntax, split into groq-js `match` patterns. */
 export interface TextQuery {
@@ -247,8 +248,11 @@ export function isDocumentContent(node: GroqNode): boolean {
   )
 }
 
-/** Content text by document object: stored documents are shared, unchanged objects. */
-const contentCache = new WeakMap<object, {text: string}>()
+/**
+ * Content text (and, once a native score asked, its `match` tokens) by document object: stored
+ * documents are shared, unchanged objects.
+ */
+const contentCache = new WeakMap<object, {text: string; tokens?: string[]}>()
 
 /**
  * A groq-js `dereference` that also answers the reserved content references of rewritten text
@@ -264,7 +268,7 @@ export function withDocumentContent(
   }
 }
 
-function contentOf(doc: object): {text: string} {
+function contentOf(doc: object): {text: string; tokens?: string[]} {
   let content = contentCache.get(doc)
   if (!content) {
     content = {text: documentText(doc)}
@@ -274,17 +278,23 @@ function contentOf(doc: object): {text: string} {
 }
 
 /**
- * What the rewritten `@` of a text match reads for a document `@` (lake/groq/plan/scoreNative.ts):
- * the content text of the document `get` returns for its `_id`, as {@link withDocumentContent}
- * answers the dereference; null when there is none.
+ * What the rewritten `@` of a text match reads for a document `@` of the view being queried
+ * (lake/groq/plan/scoreNative.ts), as {@link withDocumentContent} answers the dereference: the
+ * content text of the view's document with its `_id`, which is `@` itself (or, in a stack
+ * perspective, the same layer under the same id: the same content); and its `match` tokens, kept
+ * with the text.
  */
-export function documentContentText(
-  get: (id: string) => Document | null | undefined,
-): (doc: {_id?: unknown}) => string | null {
-  return (doc) => {
-    if (typeof doc._id !== 'string') return null
-    const found = get(doc._id)
-    return found ? contentOf(found).text : null
+export function contentReader(): {
+  content: (doc: object) => string
+  contentTokens: (doc: object) => string[]
+} {
+  return {
+    content: (doc) => contentOf(doc).text,
+    contentTokens: (doc) => {
+      const content = contentOf(doc)
+      content.tokens ??= matchTokens(content.text)
+      return content.tokens
+    },
   }
 }
 

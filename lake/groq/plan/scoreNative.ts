@@ -31,10 +31,19 @@ import {
   type Constraint,
 } from './constraints.ts'
 import {isDocumentContent, phraseTestOf} from '../textQuery.ts'
+import {matchTokens, patternTerms, SAFE} from './textLookup.ts'
 
-/** What a native score reads besides the document: `@`'s content text (null when absent). */
+/** What a native score reads besides the document. */
 export interface ScoreContext {
+  /** `@`'s content text (null when absent). */
   content(doc: LakeDocument): string | null
+  /** The tokens of `content(doc)` when kept (per stored document), else null. */
+  contentTokens?(doc: LakeDocument): string[] | null
+  /**
+   * Ids (`_id` of the documents scored) of a superset of the documents `references(ids)` is true
+   * for, or null when unknown (every document is then checked).
+   */
+  referencing?(ids: readonly string[]): ReadonlySet<string> | null
 }
 
 /** One document's score for one `score()` argument. */
@@ -43,10 +52,14 @@ export type NativeScore = (doc: LakeDocument, state: DocumentState) => number
 type Truth = boolean | null
 type NativeBoolean = (doc: LakeDocument, state: DocumentState) => Truth
 
-/** A match text: how to read it, and a key under which its tokens are kept per document. */
+/** A match text: how to read it, its tokens, and a key under which they are kept per document. */
 interface TextSource {
   key: string
   read(doc: LakeDocument, context: ScoreContext): unknown
+  /** groq-js's tokens of the value (`gatherText`: a string's, or an array's strings'). */
+  tokens(doc: LakeDocument, context: ScoreContext): string[]
+  /** The value's tokens when it is a string, else none (an element of an array literal). */
+  stringTokens(doc: LakeDocument, context: ScoreContext): string[]
 }
 
 /**
@@ -57,6 +70,7 @@ export class DocumentState {
   readonly context: ScoreContext
   private doc: LakeDocument | null = null
   private readonly tokens = new Map<string, string[]>()
+  private readonly referencing = new Map<readonly string[], ReadonlySet<string> | null>()
 
   constructor(context: ScoreContext) {
     this.context = context
@@ -71,47 +85,106 @@ export class DocumentState {
   tokensOf(source: TextSource): string[] {
     let tokens = this.tokens.get(source.key)
     if (!tokens) {
-      tokens = gatherTokens(source.read(this.doc as LakeDocument, this.context))
+      const doc = this.doc as LakeDocument
+      tokens = source.tokens(doc, this.context)
       this.tokens.set(source.key, tokens)
     }
     return tokens
   }
-}
 
-// groq-js's `match` tokenizer and pattern analysis (shared.js CHARS, CHARS_WITH_WILDCARD, EDGE_CHARS).
-const CHARS = /([^!@#$%^&*(),\\/?";:{}|[\]+<>\s-])+/g
-const CHARS_WITH_WILDCARD = /([^!@#$%^&(),\\/?";:{}|[\]+<>\s-])+/g
-const EDGE_CHARS = /(\b\.+|\.+\b)/g
-
-function tokenize(text: string): string[] {
-  return text.replace(EDGE_CHARS, '').match(CHARS) ?? []
+  /** {@link ScoreContext.referencing}, asked once per (compiled) list of ids. */
+  referencingOf(ids: readonly string[]): ReadonlySet<string> | null {
+    let found = this.referencing.get(ids)
+    if (found === undefined) {
+      found = this.context.referencing?.(ids) ?? null
+      this.referencing.set(ids, found)
+    }
+    return found
+  }
 }
 
 /** groq-js `gatherText` over a JSON value with `matchTokenize`: the tokens of its strings. */
 function gatherTokens(value: unknown): string[] {
-  if (typeof value === 'string') return tokenize(value)
+  if (typeof value === 'string') return matchTokens(value)
   if (!Array.isArray(value)) return []
   const out: string[] = []
-  for (const part of value) if (typeof part === 'string') out.push(...tokenize(part))
+  for (const part of value) if (typeof part === 'string') out.push(...matchTokens(part))
   return out
 }
 
-/** A constant pattern's regular expressions, or null when groq-js's `success` is false. */
-function patternRegexes(pattern: unknown): RegExp[] | null {
-  const strings = typeof pattern === 'string' ? [pattern] : Array.isArray(pattern) ? pattern : null
-  if (strings === null || !strings.every((s) => typeof s === 'string')) return null
-  return (strings as string[]).flatMap((text) =>
-    (text.replace(EDGE_CHARS, '').match(CHARS_WITH_WILDCARD) ?? []).map(
-      (term) => new RegExp(`^${term.slice(0, 1024).replace(/\*/g, '.*')}$`, 'i'),
-    ),
-  )
+/** One pattern term's test of a token: groq-js's regular expression, or an equal, faster test. */
+interface TermTest {
+  test(token: string): boolean
 }
 
+/**
+ * `^term$` (case-insensitive, `*` → `.*`) as a character comparison when the term is SAFE
+ * characters (lake/groq/plan/textLookup.ts: each one's case-insensitive class is exactly its
+ * lower and upper case) with at most a trailing `*` (`.*` then matches any rest: tokens hold no
+ * line terminator, they are separators).
+ */
+function termTest(term: string): TermTest {
+  const text = term.slice(0, 1024)
+  const prefix = text.endsWith('*')
+  const lead = prefix ? text.slice(0, -1) : text
+  if (lead.length === 0 || ![...lead].every((c) => c.length === 1 && SAFE.test(c))) {
+    return new RegExp(`^${text.replace(/\*/g, '.*')}$`, 'i')
+  }
+  const n = lead.length
+  const lower = Array.from(lead, (c) => c.toLowerCase().charCodeAt(0))
+  const upper = Array.from(lead, (c) => c.toUpperCase().charCodeAt(0))
+  return {
+    test(token) {
+      if (prefix ? token.length < n : token.length !== n) return false
+      for (let i = 0; i < n; i++) {
+        const code = token.charCodeAt(i)
+        if (code !== lower[i] && code !== upper[i]) return false
+      }
+      return true
+    },
+  }
+}
+
+/** A constant pattern's term tests, or null when groq-js's `success` is false. */
+function patternRegexes(pattern: unknown): TermTest[] | null {
+  const strings = typeof pattern === 'string' ? [pattern] : Array.isArray(pattern) ? pattern : null
+  if (strings === null || !strings.every((s) => typeof s === 'string')) return null
+  return (strings as string[]).flatMap((text) => patternTerms(text).map(termTest))
+}
+
+const NO_TOKENS: string[] = []
+
 function textSource(node: ExprNode): TextSource | null {
-  if (isDocumentContent(node)) return {key: 'content', read: (doc, context) => context.content(doc)}
-  if (node.type === 'This') return {key: '@', read: (doc) => doc}
+  if (isDocumentContent(node)) {
+    const tokens = (doc: LakeDocument, context: ScoreContext) => {
+      const kept = context.contentTokens?.(doc)
+      if (kept) return kept
+      const text = context.content(doc)
+      return text === null ? NO_TOKENS : matchTokens(text)
+    }
+    return {
+      key: 'content',
+      read: (doc, context) => context.content(doc),
+      tokens,
+      stringTokens: tokens,
+    }
+  }
+  if (node.type === 'This') {
+    return {key: '@', read: (doc) => doc, tokens: () => NO_TOKENS, stringTokens: () => NO_TOKENS}
+  }
   const path = attributePath(node)
-  if (path) return {key: JSON.stringify(path), read: (doc) => valueAt(doc, path)}
+  if (path) {
+    const read = (doc: LakeDocument) => valueAt(doc, path)
+    return {
+      key: JSON.stringify(path),
+      read,
+      tokens: (doc) => gatherTokens(read(doc)),
+      stringTokens: (doc) => {
+        const value = read(doc)
+        return typeof value === 'string' ? matchTokens(value) : NO_TOKENS
+      },
+    }
+  }
   if (node.type !== 'Array') return null
   const parts: TextSource[] = []
   for (const element of node.elements) {
@@ -123,11 +196,14 @@ function textSource(node: ExprNode): TextSource | null {
   return {
     key: `[${parts.map((p) => p.key).join(',')}]`,
     read: (doc, context) => parts.map((part) => part.read(doc, context)),
+    tokens: (doc, context) => parts.flatMap((part) => part.stringTokens(doc, context)),
+    // An array inside an array literal is not a string: groq-js takes no token from it.
+    stringTokens: () => NO_TOKENS,
   }
 }
 
 /** `X match <constant>`: its text and pattern, or null. */
-function matchParts(node: ExprNode): {source: TextSource; regexes: RegExp[] | null} | null {
+function matchParts(node: ExprNode): {source: TextSource; regexes: TermTest[] | null} | null {
   if (node.type !== 'OpCall' || node.op !== 'match' || node.right.type !== 'Value') return null
   const source = textSource(node.left)
   return source && {source, regexes: patternRegexes(node.right.value)}
@@ -230,6 +306,14 @@ function truthOf(node: ExprNode): NativeBoolean | null {
   const phrase = phraseTruth(node)
   if (phrase) return phrase
   const constraint: Constraint | null = conjunctConstraint(node) ?? referencesConstraint(node)
+  if (constraint?.field === 'references') {
+    // The reference index rules out nearly every document before the walk through it.
+    const {values} = constraint
+    return (doc, state) => {
+      const ids = state.referencingOf(values)
+      return (ids === null || ids.has(doc._id)) && satisfies(doc, constraint)
+    }
+  }
   return constraint && ((doc) => satisfies(doc, constraint))
 }
 

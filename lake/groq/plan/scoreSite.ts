@@ -36,7 +36,8 @@ import {
 import {DocumentState, nativeScore, type NativeScore, type ScoreContext} from './scoreNative.ts'
 import type {LakeDocument} from '../../core/types.ts'
 import {attributePath} from './paths.ts'
-import {hits, patternTerms, termQuery, textTokens, type TextQuery} from './textLookup.ts'
+import {patternTerms, termQuery, type TextQuery} from './textLookup.ts'
+import {idsHitting, idsWithStoredScore} from './idTokens.ts'
 import {isDocumentContent} from '../textQuery.ts'
 import {walk, type GroqNode} from '../walk.ts'
 import type {QuerySource} from '../source.ts'
@@ -186,18 +187,6 @@ export function scoreBounds(tree: GroqNode): Map<GroqNode, ScoreBound> {
   return out
 }
 
-/** Id tokens by document object (stored documents are shared, unchanged objects). */
-const idTokens = new WeakMap<object, string[]>()
-
-function tokensOfId(doc: {_id: string}): string[] {
-  let tokens = idTokens.get(doc)
-  if (!tokens) {
-    tokens = textTokens(doc._id)
-    idTokens.set(doc, tokens)
-  }
-  return tokens
-}
-
 /** Raw ids a bound admits, or null for every document (the source can't answer a part). */
 function boundIds(source: QuerySource, bound: ScoreBound): Set<string> | null {
   switch (bound.kind) {
@@ -206,12 +195,7 @@ function boundIds(source: QuerySource, bound: ScoreBound): Set<string> | null {
       return ids && new Set(ids)
     }
     case 'ids':
-      return new Set(
-        source
-          .all()
-          .filter((doc) => hits(bound.query, tokensOfId(doc)))
-          .map((doc) => doc._id),
-      )
+      return idsHitting(source.all(), bound.query, (id) => source.get(id))
     case 'type':
       return new Set(source.idsByType(bound.values))
     case 'references':
@@ -242,10 +226,7 @@ function boundIds(source: QuerySource, bound: ScoreBound): Set<string> | null {
 export function scoreCandidates(source: QuerySource, bound: ScoreBound): string[] | null {
   const ids = boundIds(source, bound)
   if (!ids) return null
-  for (const doc of source.all()) {
-    const stored = (doc as {_score?: unknown})._score
-    if (typeof stored === 'number' && stored > 0) ids.add(doc._id)
-  }
+  for (const id of idsWithStoredScore(source.all(), (id) => source.get(id))) ids.add(id)
   return [...ids]
 }
 
@@ -395,14 +376,22 @@ export function scoreDocuments(
   context: ScoreContext,
 ): LakeDocument[] {
   const state = new DocumentState(context)
-  const scored: Array<LakeDocument & {_score: number}> = []
-  for (const doc of docs) {
+  const positions: number[] = []
+  const scores: number[] = []
+  for (let i = 0; i < docs.length; i++) {
+    const doc = docs[i]
     state.reset(doc)
     const stored = (doc as {_score?: unknown})._score
     let score = typeof stored === 'number' ? stored : 0
     for (const argument of site.scores) score += argument(doc, state)
-    if (score > 0) scored.push(Object.assign({}, doc, {_score: score}))
+    if (score > 0) {
+      positions.push(i)
+      scores.push(score)
+    }
   }
-  scored.sort((a, b) => b._score - a._score)
-  return site.limit === null ? scored : scored.slice(0, site.limit)
+  // groq-js sorts `{...doc, _score}` by `b._score - a._score`, stably: by score, then position.
+  const order = positions.map((_, k) => k)
+  order.sort((a, b) => scores[b] - scores[a] || a - b)
+  const kept = site.limit === null ? order : order.slice(0, site.limit)
+  return kept.map((k) => Object.assign({}, docs[positions[k]], {_score: scores[k]}))
 }

@@ -955,6 +955,36 @@ describe('differential: scored searches the lake scores itself equal plain groq-
           expect(actual, `${query} ${JSON.stringify(params)} ${name}`).toEqual(expected)
         }
       }
+      // Right after writes: new ids (the `_id` term's buckets), a stored `_score`, a deletion.
+      const docs = [...scoredDocs]
+      const written: LakeDocument[] = [
+        {...docs[3], _id: 'zeta-anna', name: 'Zeta Qvist'},
+        {...docs[4], _id: 'omega', name: 'Omega', _score: 7},
+      ]
+      for (const doc of written) {
+        await client.createOrReplace(doc)
+        docs.push(doc)
+      }
+      const referenced = (id: string) => docs.some((d) => JSON.stringify(d).includes(`"${id}"}`))
+      const victim = docs.findIndex((d) => d.name && !referenced(d._id))
+      await client.delete(docs[victim]._id)
+      docs.splice(victim, 1)
+      const after = [
+        {q: 'anna*', raw: 'anna', limit: 50},
+        {q: 'zeta', raw: 'zeta', limit: 50},
+        {q: 'qvist', raw: 'x', limit: 2},
+      ].map((params) => ({...params, types: ['person', 'organization', 'page']}))
+      for (const params of after) {
+        const actual = await client.fetch(STUDIO_SCORED[0], params, {perspective: 'published'})
+        const expected = await reference(docs, STUDIO_SCORED[0], params, PERSPECTIVES[1][1], false)
+        expect(actual, JSON.stringify(params)).toEqual(expected)
+        if (params.q === 'zeta') {
+          expect(actual.map((hit: {_id: string}) => hit._id).slice(0, 2)).toEqual([
+            'zeta-anna',
+            'omega',
+          ])
+        }
+      }
     } finally {
       await lake.stop()
     }
