@@ -51,6 +51,7 @@ import type {DereferenceFunction, Document, ExprNode} from 'groq-js'
 import {queryExecutionError, type LakeError} from '../core/errors.ts'
 import {rewriteTree, someNode, type GroqNode} from './walk.ts'
 import {documentText} from '../store/textIndex.ts'
+import {parseSearch} from '../core/searchSyntax.ts'
 import {matchTokens} from './plan/textLookup.ts'
 
 /** A search in Sanity's syntax, split into groq-js `match` patterns. */
@@ -63,33 +64,16 @@ export interface TextQuery {
   excluded: Array<{parts: string[]; phrase: boolean}>
 }
 
-// groq-js's `match` tokeniser (shared.js `CHARS`, `CHARS_WITH_WILDCARD`, `EDGE_CHARS`), so the
-// words handed to groq-js are exactly the ones it would split the search into itself.
-const WORD = /[^!@#$%^&*(),\\/?";:{}|[\]+<>\s-]+/g
-const WORD_WITH_WILDCARD = /[^!@#$%^&(),\\/?";:{}|[\]+<>\s-]+/g
-const EDGE_DOTS = /(\b\.+|\.+\b)/g
-
-/** An optional `-`, then a quoted phrase (closing quote optional) or a run of non-space. */
-const TERM = /(-?)(?:"([^"]*)"?|([^\s"]+))/gu
-
-function words(text: string, pattern: RegExp): string[] {
-  return text.replace(EDGE_DOTS, '').match(pattern) ?? []
-}
-
-/** Splits a search in Sanity's syntax (see the module comment). */
+/** Splits a search in Sanity's syntax (lake/core/searchSyntax.ts) into `match` patterns. */
 export function parseTextQuery(search: string): TextQuery {
   const query: TextQuery = {words: [], phrases: [], excluded: []}
-  for (const [, minus, phrase, word] of search.matchAll(TERM)) {
-    const parts = phrase !== undefined ? words(phrase, WORD) : words(word, WORD_WITH_WILDCARD)
-    if (parts.length === 0) continue
-    if (minus) {
-      query.excluded.push({parts, phrase: phrase !== undefined && parts.length > 1})
+  for (const {words, phrase, excluded} of parseSearch(search)) {
+    if (excluded) {
+      query.excluded.push({parts: words, phrase})
       continue
     }
-    query.words.push(...parts)
-    if (phrase !== undefined && parts.length > 1) {
-      query.phrases.push(parts.map((part) => part.toLowerCase()))
-    }
+    query.words.push(...words)
+    if (phrase) query.phrases.push(words.map((word) => word.toLowerCase()))
   }
   return query
 }
