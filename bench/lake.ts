@@ -353,6 +353,27 @@ async function main(): Promise<void> {
         }),
       },
       {
+        // The first keystroke: a one-letter prefix.
+        name: 'Studio groq2024 search, 1 letter',
+        query: STUDIO_GROQ2024_SEARCH,
+        params: (i) => ({
+          __types: STUDIO_SEARCH_TYPES,
+          __limit: 26,
+          __query: `${stride(FIRST, i)[0]}*`,
+          __rawQuery: stride(FIRST, i)[0],
+        }),
+      },
+      {
+        name: 'Studio groq2024 search, exclusion only',
+        query: STUDIO_GROQ2024_SEARCH,
+        params: (i) => ({
+          __types: STUDIO_SEARCH_TYPES,
+          __limit: 26,
+          __query: `-${stride(FIRST, i)}`,
+          __rawQuery: `-${stride(FIRST, i)}`,
+        }),
+      },
+      {
         name: 'validUntil < now()',
         query: '*[_type == "qmCertification" && validUntil < now()]._id',
         params: () => ({}),

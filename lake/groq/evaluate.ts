@@ -9,7 +9,8 @@ import type {PerspectiveView} from './perspective.ts'
 import type {PreparedQuery} from './prepare.ts'
 import {applyNative, selectTopCandidates, selection, type Selection} from './plan/selection.ts'
 import type {SiteFilter, TopKSite} from './plan/sites.ts'
-import {withDocumentContent} from './textQuery.ts'
+import {contentReader, withDocumentContent} from './textQuery.ts'
+import {scoreCandidates, scoreDocuments, type ScoreSite} from './plan/scoreSite.ts'
 import {queryExecutionError, queryTooComplex, type LakeError} from '../core/errors.ts'
 import type {LakeDocument} from '../core/types.ts'
 
@@ -41,7 +42,9 @@ export function evaluationPlan(
       bound[site.param] =
         site.kind === 'count'
           ? siteSelection(site.filter, view, context.timestamp).idx.length
-          : topCandidates(site, view, params, context)
+          : site.kind === 'score'
+            ? scoredDocuments(site, view, context.timestamp)
+            : topCandidates(site, view, params, context)
     }
   }
   let dataset: LakeDocument[]
@@ -103,6 +106,34 @@ function siteSelection(
     sel = selection(view.exactDocs(lookup), {shared: false})
   }
   return applyNative(sel, native, timestamp)
+}
+
+/** A score site's value (lake/groq/plan/scoreSite.ts): F's documents that can score, scored. */
+function scoredDocuments(site: ScoreSite, view: PerspectiveView, timestamp: Date): LakeDocument[] {
+  if (view.options.access === 'none') return []
+  const {bound} = site
+  const {lookup, native} = site.filter
+  const raw = bound && scoreCandidates(view.source, bound)
+  let sel: Selection
+  if (raw) {
+    const ids = new Set(raw.map((id) => view.viewIdOf(id)))
+    sel = applyNative(selection(view.byIds(ids), {shared: false}), native, timestamp)
+  } else {
+    // Several types: all documents (memoized columns) beat merging per-type arrays.
+    const single = lookup?.field === '_type' && lookup.values.length > 1 ? null : lookup
+    sel = siteSelection({lookup: single, native}, view, timestamp)
+  }
+  const {idsReferencing} = view.source
+  return scoreDocuments(
+    site,
+    sel.idx.map((i) => sel.doc(i)),
+    {
+      ...contentReader(),
+      referencing: idsReferencing
+        ? (ids) => new Set(idsReferencing(ids).map((id) => view.viewIdOf(id)))
+        : undefined,
+    },
+  )
 }
 
 const CHUNK_PARAM = '__lake_chunk'

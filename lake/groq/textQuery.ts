@@ -51,6 +51,8 @@ import type {DereferenceFunction, Document, ExprNode} from 'groq-js'
 import {queryExecutionError, type LakeError} from '../core/errors.ts'
 import {rewriteTree, someNode, type GroqNode} from './walk.ts'
 import {documentText} from '../store/textIndex.ts'
+import {parseSearch} from '../core/searchSyntax.ts'
+import {matchTokens} from './plan/textLookup.ts'
 
 /** A search in Sanity's syntax, split into groq-js `match` patterns. */
 export interface TextQuery {
@@ -62,33 +64,16 @@ export interface TextQuery {
   excluded: Array<{parts: string[]; phrase: boolean}>
 }
 
-// groq-js's `match` tokeniser (shared.js `CHARS`, `CHARS_WITH_WILDCARD`, `EDGE_CHARS`), so the
-// words handed to groq-js are exactly the ones it would split the search into itself.
-const WORD = /[^!@#$%^&*(),\\/?";:{}|[\]+<>\s-]+/g
-const WORD_WITH_WILDCARD = /[^!@#$%^&(),\\/?";:{}|[\]+<>\s-]+/g
-const EDGE_DOTS = /(\b\.+|\.+\b)/g
-
-/** An optional `-`, then a quoted phrase (closing quote optional) or a run of non-space. */
-const TERM = /(-?)(?:"([^"]*)"?|([^\s"]+))/gu
-
-function words(text: string, pattern: RegExp): string[] {
-  return text.replace(EDGE_DOTS, '').match(pattern) ?? []
-}
-
-/** Splits a search in Sanity's syntax (see the module comment). */
+/** Splits a search in Sanity's syntax (lake/core/searchSyntax.ts) into `match` patterns. */
 export function parseTextQuery(search: string): TextQuery {
   const query: TextQuery = {words: [], phrases: [], excluded: []}
-  for (const [, minus, phrase, word] of search.matchAll(TERM)) {
-    const parts = phrase !== undefined ? words(phrase, WORD) : words(word, WORD_WITH_WILDCARD)
-    if (parts.length === 0) continue
-    if (minus) {
-      query.excluded.push({parts, phrase: phrase !== undefined && parts.length > 1})
+  for (const {words, phrase, excluded} of parseSearch(search)) {
+    if (excluded) {
+      query.excluded.push({parts: words, phrase})
       continue
     }
-    query.words.push(...parts)
-    if (phrase !== undefined && parts.length > 1) {
-      query.phrases.push(parts.map((part) => part.toLowerCase()))
-    }
+    query.words.push(...words)
+    if (phrase) query.phrases.push(words.map((word) => word.toLowerCase()))
   }
   return query
 }
@@ -126,6 +111,58 @@ function containsPhrase(target: ExprNode, phrase: string[]): ExprNode {
   }
   const hits = call('count', [{type: 'Filter', base: strings, expr: contains}])
   return {type: 'OpCall', op: '>', left: hits, right: value(0)}
+}
+
+/**
+ * The target and (lower-cased, space-joined) phrase of a node {@link containsPhrase} built, or
+ * null for any other node (lake/groq/plan/scoreNative.ts evaluates it natively).
+ */
+export function phraseTestOf(node: GroqNode): {target: ExprNode; phrase: string} | null {
+  if (node.type !== 'OpCall' || node.op !== '>' || !isValue(node.right, 0)) return null
+  const hits = node.left
+  if (!isCall(hits, 'global', 'count', 1)) return null
+  const filter = hits.args[0]
+  if (filter.type !== 'Filter' || filter.base.type !== 'Array') return null
+  const [splat, stringOf, ...rest] = filter.base.elements
+  if (!splat?.isSplat || stringOf?.isSplat !== false || rest.length > 0) return null
+  const target = splat.value
+  if (!isCall(stringOf.value, 'global', 'string', 1) || !sameNode(stringOf.value.args[0], target)) {
+    return null
+  }
+  const contains = filter.expr
+  if (contains.type !== 'OpCall' || contains.op !== '>' || !isValue(contains.right, 1)) return null
+  const pieces = contains.left
+  if (!isCall(pieces, 'global', 'count', 1)) return null
+  const split = pieces.args[0]
+  if (!isCall(split, 'string', 'split', 2)) return null
+  const [lowered, phrase] = split.args
+  if (!isCall(lowered, 'global', 'lower', 1) || lowered.args[0].type !== 'This') return null
+  if (phrase.type !== 'Value' || typeof phrase.value !== 'string' || phrase.value === '') {
+    return null
+  }
+  return {target, phrase: phrase.value}
+}
+
+function isValue(node: ExprNode, expected: unknown): boolean {
+  return node.type === 'Value' && node.value === expected
+}
+
+function isCall(
+  node: ExprNode,
+  namespace: string,
+  name: string,
+  arity: number,
+): node is Extract<ExprNode, {type: 'FuncCall'}> {
+  return (
+    node.type === 'FuncCall' &&
+    node.namespace === namespace &&
+    node.name === name &&
+    node.args.length === arity
+  )
+}
+
+function sameNode(a: ExprNode, b: ExprNode): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b)
 }
 
 /** An excluded term matching X: its words, and for a phrase their adjacency too. */
@@ -195,8 +232,11 @@ export function isDocumentContent(node: GroqNode): boolean {
   )
 }
 
-/** Content text by document object: stored documents are shared, unchanged objects. */
-const contentCache = new WeakMap<object, {text: string}>()
+/**
+ * Content text (and, once a native score asked, its `match` tokens) by document object: stored
+ * documents are shared, unchanged objects.
+ */
+const contentCache = new WeakMap<object, {text: string; tokens?: string[]}>()
 
 /**
  * A groq-js `dereference` that also answers the reserved content references of rewritten text
@@ -208,13 +248,37 @@ export function withDocumentContent(
   return ({_ref}) => {
     if (!_ref.startsWith(CONTENT_REF)) return get(_ref)
     const doc = get(_ref.slice(CONTENT_REF.length))
-    if (!doc) return null
-    let content = contentCache.get(doc)
-    if (!content) {
-      content = {text: documentText(doc)}
-      contentCache.set(doc, content)
-    }
-    return content
+    return doc ? contentOf(doc) : null
+  }
+}
+
+function contentOf(doc: object): {text: string; tokens?: string[]} {
+  let content = contentCache.get(doc)
+  if (!content) {
+    content = {text: documentText(doc)}
+    contentCache.set(doc, content)
+  }
+  return content
+}
+
+/**
+ * What the rewritten `@` of a text match reads for a document `@` of the view being queried
+ * (lake/groq/plan/scoreNative.ts), as {@link withDocumentContent} answers the dereference: the
+ * content text of the view's document with its `_id`, which is `@` itself (or, in a stack
+ * perspective, the same layer under the same id: the same content); and its `match` tokens, kept
+ * with the text.
+ */
+export function contentReader(): {
+  content: (doc: object) => string
+  contentTokens: (doc: object) => string[]
+} {
+  return {
+    content: (doc) => contentOf(doc).text,
+    contentTokens: (doc) => {
+      const content = contentOf(doc)
+      content.tokens ??= matchTokens(content.text)
+      return content.tokens
+    },
   }
 }
 

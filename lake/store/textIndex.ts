@@ -14,6 +14,7 @@ import type {DatabaseSync, SQLInputValue} from 'node:sqlite'
 import {isRecord} from '../core/types.ts'
 import type {Database} from './database.ts'
 import {CURRENT_BODY, CURRENT_REVISION_JOIN} from './schema.ts'
+import {parseSearch} from '../core/searchSyntax.ts'
 
 /** The searchable text of a document: its content strings, one per line. */
 export function documentText(doc: unknown): string {
@@ -44,17 +45,21 @@ export interface TextSearch {
   excluded: string | null
 }
 
-const TERM = /(-?)(?:"([^"]*)"?|(\S+))/gu
-
-/** Sanity's search syntax → FTS5 (see the module comment). Words keep letters and digits only. */
+/**
+ * Sanity's search syntax (parsed by lake/core/searchSyntax.ts) → FTS5: each word of a term is
+ * required (an excluded term's together), a phrase's words adjacent; FTS5 words keep letters and
+ * digits only, and a word ending in `*` is a prefix.
+ */
 export function ftsQuery(search: string): TextSearch {
   const positive: string[] = []
   const negative: string[] = []
-  for (const match of search.matchAll(TERM)) {
-    const [, minus, phrase, word] = match
-    const expression = phrase !== undefined ? quotedPhrase(phrase) : quotedWord(word)
-    if (expression === null) continue
-    ;(minus ? negative : positive).push(expression)
+  for (const {words, phrase, excluded} of parseSearch(search)) {
+    const parts = (phrase ? [quotedPhrase(words)] : words.map(quotedWord)).filter(
+      (part): part is string => part !== null,
+    )
+    if (parts.length === 0) continue
+    if (excluded) negative.push(parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`)
+    else positive.push(...parts)
   }
   return {
     match: positive.length > 0 ? positive.join(' AND ') : null,
@@ -66,16 +71,15 @@ function tokens(text: string): string[] {
   return text.match(/[\p{L}\p{N}]+/gu) ?? []
 }
 
-function quotedPhrase(phrase: string): string | null {
-  const words = tokens(phrase)
-  return words.length > 0 ? `"${words.join(' ')}"` : null
+function quotedPhrase(words: string[]): string | null {
+  const found = words.flatMap(tokens)
+  return found.length > 0 ? `"${found.join(' ')}"` : null
 }
 
 function quotedWord(word: string): string | null {
-  const prefix = word.endsWith('*')
-  const words = tokens(word)
-  if (words.length === 0) return null
-  return `"${words.join(' ')}"${prefix ? '*' : ''}`
+  const found = tokens(word)
+  if (found.length === 0) return null
+  return `"${found.join(' ')}"${word.endsWith('*') ? '*' : ''}`
 }
 
 /** Fills the (empty) text index of database `schema` ('main', or an attached one) from its documents. */

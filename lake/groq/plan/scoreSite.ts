@@ -27,11 +27,17 @@ import type {ExprNode} from 'groq-js'
 import {
   conjuncts,
   conjunctConstraint,
+  lookupOf,
+  nativePredicate,
   referencesConstraint,
   type Constraint,
+  type NativePredicate,
 } from './constraints.ts'
+import {DocumentState, nativeScore, type NativeScore, type ScoreContext} from './scoreNative.ts'
+import type {LakeDocument} from '../../core/types.ts'
 import {attributePath} from './paths.ts'
-import {hits, patternTerms, termQuery, textTokens, type TextQuery} from './textLookup.ts'
+import {patternTerms, termQuery, type TextQuery} from './textLookup.ts'
+import {idsHitting, idsWithStoredScore} from './idTokens.ts'
 import {isDocumentContent} from '../textQuery.ts'
 import {walk, type GroqNode} from '../walk.ts'
 import type {QuerySource} from '../source.ts'
@@ -181,18 +187,6 @@ export function scoreBounds(tree: GroqNode): Map<GroqNode, ScoreBound> {
   return out
 }
 
-/** Id tokens by document object (stored documents are shared, unchanged objects). */
-const idTokens = new WeakMap<object, string[]>()
-
-function tokensOfId(doc: {_id: string}): string[] {
-  let tokens = idTokens.get(doc)
-  if (!tokens) {
-    tokens = textTokens(doc._id)
-    idTokens.set(doc, tokens)
-  }
-  return tokens
-}
-
 /** Raw ids a bound admits, or null for every document (the source can't answer a part). */
 function boundIds(source: QuerySource, bound: ScoreBound): Set<string> | null {
   switch (bound.kind) {
@@ -201,12 +195,7 @@ function boundIds(source: QuerySource, bound: ScoreBound): Set<string> | null {
       return ids && new Set(ids)
     }
     case 'ids':
-      return new Set(
-        source
-          .all()
-          .filter((doc) => hits(bound.query, tokensOfId(doc)))
-          .map((doc) => doc._id),
-      )
+      return idsHitting(source.all(), bound.query, (id) => source.get(id))
     case 'type':
       return new Set(source.idsByType(bound.values))
     case 'references':
@@ -237,9 +226,172 @@ function boundIds(source: QuerySource, bound: ScoreBound): Set<string> | null {
 export function scoreCandidates(source: QuerySource, bound: ScoreBound): string[] | null {
   const ids = boundIds(source, bound)
   if (!ids) return null
-  for (const doc of source.all()) {
-    const stored = (doc as {_score?: unknown})._score
-    if (typeof stored === 'number' && stored > 0) ids.add(doc._id)
-  }
+  for (const id of idsWithStoredScore(source.all(), (id) => source.get(id))) ids.add(id)
   return [...ids]
+}
+
+// ------------------------------------------------------------------ native scoring site
+
+/**
+ * `*[F] | score(T1, …, Tn)` under a filter dropping non-positive scores, computed by the lake
+ * (lake/groq/plan/scoreNative.ts) when F is entirely native and every Ti has a native score:
+ * the tree gets a reserved parameter instead, bound to exactly what groq-js's `score()` yields
+ * but without the documents scoring 0 or less (the filter above drops them anyway): the
+ * documents of F (in `_id` order) as `{...doc, _score}`, sorted by `_score` descending, stably.
+ *
+ * With `limit`, only the first `limit` of them: the site is the base of the Studio's
+ * `[_score > 0]{…, "orderings": [_score]} | order(orderings[0] desc)[m...limit]`, where the
+ * filter keeps every one of them, the projection maps each to one object, the order sorts an
+ * already sorted list stably (it is the identity) and the slice keeps no more than the first
+ * `limit`.
+ */
+export interface ScoreSite {
+  kind: 'score'
+  param: string
+  /** F (entirely native): its most selective indexable conjunct, or null; all its conjuncts. */
+  filter: {lookup: Constraint | null; native: NativePredicate[]; residual: null}
+  /** A superset of the documents scoring above zero ({@link scoreBounds}), or null for all. */
+  bound: ScoreBound | null
+  scores: NativeScore[]
+  limit: number | null
+}
+
+function isScoreAttribute(node: ExprNode): boolean {
+  return node.type === 'AccessAttribute' && !node.base && node.name === '_score'
+}
+
+/** `_score > 0` exactly: keeps every positive score and nothing else. */
+function keepsEveryPositive(expr: ExprNode): boolean {
+  return (
+    expr.type === 'OpCall' &&
+    expr.op === '>' &&
+    isScoreAttribute(expr.left) &&
+    expr.right.type === 'Value' &&
+    expr.right.value === 0
+  )
+}
+
+/** `{…, "orderings": [_score, …], …}` (plain attributes only): `orderings[0]` is `_score`. */
+function projectsScoreFirst(node: ExprNode): boolean {
+  if (node.type !== 'Object') return false
+  let found = 0
+  for (const attribute of node.attributes) {
+    if (attribute.type !== 'ObjectAttributeValue') return false
+    if (attribute.name !== 'orderings') continue
+    found++
+    const value = attribute.value
+    if (value.type !== 'Array' || value.elements.length === 0) return false
+    const [first] = value.elements
+    if (first.isSplat || !isScoreAttribute(first.value)) return false
+  }
+  return found === 1
+}
+
+/** `order(orderings[0] desc)`. */
+function ordersByFirstOrdering(args: readonly ExprNode[]): boolean {
+  if (args.length !== 1 || args[0].type !== 'Desc') return false
+  const key = args[0].base
+  return (
+    key.type === 'AccessElement' &&
+    key.index === 0 &&
+    key.base.type === 'AccessAttribute' &&
+    !key.base.base &&
+    key.base.name === 'orderings'
+  )
+}
+
+/**
+ * The site of a scored search at `node`, and the node to put in its place, or null: `node` is the
+ * filter over `*[F] | score(…)`, or a slice of the Studio's shape around it (then with a limit).
+ */
+export function planScoreSite(
+  node: GroqNode,
+  param: string,
+): {site: ScoreSite; replacement: ExprNode} | null {
+  if (node.type === 'Slice') {
+    // Negative bounds count from the end: the whole list is needed.
+    if (typeof node.left !== 'number' || node.left < 0) return null
+    if (typeof node.right !== 'number' || node.right < 0) return null
+    const order = node.base
+    if (order.type !== 'PipeFuncCall' || order.name !== 'order') return null
+    if (!ordersByFirstOrdering(order.args)) return null
+    // `F[…]{…}` parses as a Map of its elements through `@{…}`.
+    const map = order.base
+    if (map.type !== 'Map' || map.expr.type !== 'Projection') return null
+    const projection = map.expr
+    if (projection.base.type !== 'This' || !projectsScoreFirst(projection.expr)) return null
+    const filter = map.base
+    if (filter.type !== 'Filter' || !keepsEveryPositive(filter.expr)) return null
+    const limit = node.isInclusive ? node.right + 1 : node.right
+    const inner = planScoreSite(filter, param)
+    if (!inner) return null
+    const replaced = {...node, base: {...order, base: {...map, base: inner.replacement}}}
+    return {site: {...inner.site, limit}, replacement: replaced as ExprNode}
+  }
+  if (node.type !== 'Filter' || !dropsNonPositive(node.expr)) return null
+  const scored = node.base
+  if (scored.type !== 'PipeFuncCall' || scored.name !== 'score') return null
+  const base = scored.base
+  const expr =
+    base.type === 'Everything'
+      ? null
+      : base.type === 'Filter' && base.base.type === 'Everything'
+        ? base.expr
+        : undefined
+  if (expr === undefined) return null
+  const native: NativePredicate[] = []
+  for (const conjunct of expr ? conjuncts(expr) : []) {
+    const predicate = nativePredicate(conjunct)
+    if (!predicate) return null
+    native.push(predicate)
+  }
+  const scores: NativeScore[] = []
+  const parts: ScoreBound[] = []
+  for (const arg of scored.args) {
+    const score = nativeScore(arg)
+    if (!score) return null
+    scores.push(score)
+    const bound = scoreBound(arg)
+    if (bound) parts.push(bound)
+  }
+  const bounded = parts.length === scored.args.length
+  const site: ScoreSite = {
+    kind: 'score',
+    param,
+    filter: {lookup: expr ? lookupOf(expr) : null, native, residual: null},
+    bound: bounded ? {kind: 'or', parts} : null,
+    scores,
+    limit: null,
+  }
+  return {site, replacement: {...node, base: {type: 'Parameter', name: param}}}
+}
+
+/**
+ * What the site binds to (see {@link ScoreSite}): `docs` are F's documents in `_id` order (the
+ * candidates of the bound among them suffice), `context` reads `@`'s content.
+ */
+export function scoreDocuments(
+  site: ScoreSite,
+  docs: readonly LakeDocument[],
+  context: ScoreContext,
+): LakeDocument[] {
+  const state = new DocumentState(context)
+  const positions: number[] = []
+  const scores: number[] = []
+  for (let i = 0; i < docs.length; i++) {
+    const doc = docs[i]
+    state.reset(doc)
+    const stored = (doc as {_score?: unknown})._score
+    let score = typeof stored === 'number' ? stored : 0
+    for (const argument of site.scores) score += argument(doc, state)
+    if (score > 0) {
+      positions.push(i)
+      scores.push(score)
+    }
+  }
+  // groq-js sorts `{...doc, _score}` by `b._score - a._score`, stably: by score, then position.
+  const order = positions.map((_, k) => k)
+  order.sort((a, b) => scores[b] - scores[a] || a - b)
+  const kept = site.limit === null ? order : order.slice(0, site.limit)
+  return kept.map((k) => Object.assign({}, docs[positions[k]], {_score: scores[k]}))
 }

@@ -7,7 +7,9 @@
  *   candidates that can end up in the slice (the top n by groq-js's own ordering, plus every
  *   document tied with the n-th) and groq-js evaluates the original filter, order and slice over
  *   only those (see lake/groq/plan/selection.ts `selectTopCandidates`);
- * - counts `count(*[filter])` whose filter is entirely native.
+ * - counts `count(*[filter])` whose filter is entirely native;
+ * - scored searches `*[filter] | score(…)[_score > 0]`, scored by the lake itself
+ *   (lake/groq/plan/scoreSite.ts `planScoreSite`).
  *
  * Each site's `*` (or `*[filter]`) is replaced in the tree by a `Parameter` node with a reserved
  * name; the planner binds it per request.
@@ -17,6 +19,7 @@ import {conjuncts, attributePath, nativePredicate} from './constraints.ts'
 import {candidateLookup} from './textLookup.ts'
 import type {Constraint, NativePredicate} from './constraints.ts'
 import {containsNode, rewriteTree, someNode, type GroqNode} from '../walk.ts'
+import {planScoreSite, type ScoreSite} from './scoreSite.ts'
 
 /** A `*[filter]` split into what the lake decides natively and what groq-js must evaluate. */
 export interface SiteFilter {
@@ -50,7 +53,7 @@ export interface CountSite {
   filter: SiteFilter
 }
 
-export type Site = TopKSite | CountSite
+export type Site = TopKSite | CountSite | ScoreSite
 
 const PARAM_PREFIX = '__lake_site_'
 
@@ -124,6 +127,12 @@ export function planSites(tree: ExprNode): {tree: ExprNode; sites: Site[]} {
   if (containsNode(tree, 'FuncDeclaration')) return {tree, sites: []}
   const sites: Site[] = []
   const rewritten = rewriteTree(tree, (n) => {
+    // A scored search the lake scores itself (lake/groq/plan/scoreSite.ts).
+    const scored = planScoreSite(n, `${PARAM_PREFIX}${sites.length}`)
+    if (scored) {
+      sites.push(scored.site)
+      return scored.replacement
+    }
     // `<base> | order(keys)` sliced by constants.
     const end = sliceEnd(n)
     if (end !== null && (n.type === 'Slice' || n.type === 'AccessElement')) {

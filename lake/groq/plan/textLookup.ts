@@ -65,6 +65,14 @@ const MIN_PREFIX = 2
 /** A pattern's first few terms are enough to narrow (their AND is a superset of all of them). */
 const MAX_TERMS = 4
 
+/** groq-js's `match` tokens (shared.js `CHARS`): runs of characters other than its separators. */
+const TEXT_TOKEN = /[^!@#$%^&*(),\\/?";:{}|[\]+<>\s-]+/g
+
+/** The tokens groq-js's `match` compares a string's terms with (its `matchTokenize`). */
+export function matchTokens(text: string): string[] {
+  return text.replace(EDGE_DOTS, '').match(TEXT_TOKEN) ?? []
+}
+
 /** The terms groq-js matches a pattern string by. */
 export function patternTerms(pattern: string): string[] {
   return pattern.replace(EDGE_DOTS, '').match(PATTERN_TERM) ?? []

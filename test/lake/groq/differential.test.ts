@@ -959,3 +959,83 @@ describe('differential: scored searches narrowed by their score equal plain groq
     }
   }, 120_000)
 })
+
+// The Studio's own query (sanity 6.9.2 createSearch, groq2024) with a native filter, and variants:
+// scored by the lake itself (lake/groq/plan/scoreSite.ts planScoreSite), with and without the
+// top-`limit` cut.
+const STUDIO_SCORED = [
+  '*[_type in $types] | score(boost(_type in ["person"] && name match text::query($q), 10), boost(_type in ["page", "organization"] && title match text::query($q), 5), ([@, _id] match text::query($q) || references($raw)))[_score > 0]{_type, _id, _originalId, "orderings": [_score]} | order(orderings[0] desc)[0...$limit]',
+  '*[_type in $types] | score(boost(name match text::query($q), 2), [title, tags] match text::query($q), (@ match text::query($q) && _type == "page"))[_score > 1.5]{_id, _score} | order(_score desc, _id)[1...$limit]',
+  '*[_type == "person"] | score(name match text::query($q) || references($raw), boost(title match $raw, 3))[_score > 0]{_id, "orderings": [_score, n]} | order(orderings[0] desc)[0..$limit]',
+]
+
+const STUDIO_CASES: Array<Record<string, unknown>> = [
+  ...SCORED_CASES.map(({params}) => params),
+  {q: 'a*', raw: 'a*', limit: 3},
+  {q: '-anna', raw: '-anna', limit: 5},
+  {q: 'ann* -"anna andersson"', raw: 't5', limit: 20},
+  {q: '"om anna"', raw: 'om', limit: 20},
+  {q: 'söd*lje', raw: 't44', limit: 2},
+].map((params) => ({...params, types: ['person', 'organization', 'page']}))
+
+describe('differential: scored searches the lake scores itself equal plain groq-js', () => {
+  it('plans a score site for each, cut to the slice for the Studio shape', () => {
+    for (const [i, query] of STUDIO_SCORED.entries()) {
+      const {sites} = prepareQuery(query, STUDIO_CASES[0])
+      const score = sites.find((site) => site.kind === 'score')
+      expect(score, query).toBeDefined()
+      expect(score && score.limit, query).toBe([10, null, 11][i])
+    }
+  })
+
+  it('in-process and through the FTS5 index of a real lake, every perspective', async () => {
+    const cases = STUDIO_SCORED.flatMap((query) => STUDIO_CASES.map((params) => ({query, params})))
+    expect(await compareInProcess(scoredDocs, cases, ORDER_PERSPECTIVES)).toBe(
+      cases.length * ORDER_PERSPECTIVES.length * 2,
+    )
+    const lake = await startTestLake()
+    try {
+      await importDocuments(lake, 'studio', scoredDocs)
+      const client = lake.client({dataset: 'studio'})
+      for (const {query, params} of cases) {
+        for (const [name, perspective] of ORDER_PERSPECTIVES.slice(0, 2)) {
+          const actual = await client.fetch(query, params, {perspective: name.split(',') as ['r1']})
+          const expected = await reference(scoredDocs, query, params, perspective, false)
+          expect(actual, `${query} ${JSON.stringify(params)} ${name}`).toEqual(expected)
+        }
+      }
+      // Right after writes: new ids (the `_id` term's buckets), a stored `_score`, a deletion.
+      const docs = [...scoredDocs]
+      const written: LakeDocument[] = [
+        {...docs[3], _id: 'zeta-anna', name: 'Zeta Qvist'},
+        {...docs[4], _id: 'omega', name: 'Omega', _score: 7},
+      ]
+      for (const doc of written) {
+        await client.createOrReplace(doc)
+        docs.push(doc)
+      }
+      const referenced = (id: string) => docs.some((d) => JSON.stringify(d).includes(`"${id}"}`))
+      const victim = docs.findIndex((d) => d.name && !referenced(d._id))
+      await client.delete(docs[victim]._id)
+      docs.splice(victim, 1)
+      const after = [
+        {q: 'anna*', raw: 'anna', limit: 50},
+        {q: 'zeta', raw: 'zeta', limit: 50},
+        {q: 'qvist', raw: 'x', limit: 2},
+      ].map((params) => ({...params, types: ['person', 'organization', 'page']}))
+      for (const params of after) {
+        const actual = await client.fetch(STUDIO_SCORED[0], params, {perspective: 'published'})
+        const expected = await reference(docs, STUDIO_SCORED[0], params, PERSPECTIVES[1][1], false)
+        expect(actual, JSON.stringify(params)).toEqual(expected)
+        if (params.q === 'zeta') {
+          expect(actual.map((hit: {_id: string}) => hit._id).slice(0, 2)).toEqual([
+            'zeta-anna',
+            'omega',
+          ])
+        }
+      }
+    } finally {
+      await lake.stop()
+    }
+  }, 180_000)
+})

@@ -86,10 +86,15 @@ describe('full-text index', () => {
   it('indexes content strings only and translates the search syntax', () => {
     expect(documentText(sodra)).toBe('Sodertalje hamnby')
     expect(ftsQuery('söder* "trygg hamn" -borås e-post')).toEqual({
-      match: '"söder"* AND "trygg hamn" AND "e post"',
+      match: '"söder"* AND "trygg hamn" AND "e" AND "post"',
       excluded: '"borås"',
     })
     // FTS5 operators and quotes in the input are words, not syntax.
     expect(ftsQuery('NEAR( a" OR')).toEqual({match: '"NEAR" AND "a" AND "OR"', excluded: null})
+    // One parser for both readers (lake/core/searchSyntax.ts): an excluded "e-post" needs both words.
+    expect(ftsQuery('-e-post -"gamla stan" söd*lje')).toEqual({
+      match: '"söd lje"',
+      excluded: '("e" AND "post") OR "gamla stan"',
+    })
   })
 })
