@@ -8,7 +8,9 @@
  * database's size on disk (after a WAL checkpoint) against the
  * documents' JSON, with both datasets' history and transaction log kept.
  *
- * Options (env): BENCH_DOCS (default 100000), BENCH_WRITE_BATCH (default 500).
+ * Options (env): BENCH_DOCS (default 100000), BENCH_WRITE_BATCH (default 500), BENCH_WRITE_ONLY
+ * (`import` or `mutate`: run only that phase into its dataset; the other phase's rows are left out
+ * and the disk figures count the one dataset).
  */
 import {spawn} from 'node:child_process'
 import {once} from 'node:events'
@@ -30,7 +32,9 @@ export interface WriteFigures {
   /** The longest the lake's main thread was busy without a break during the import, ms. */
   importStallMs: number
   mutatePerSecond: number
+  /** The documents' JSON in every dataset written (two, or one with BENCH_WRITE_ONLY). */
   jsonBytes: number
+  datasets: number
   diskBytes: number
   /** Bytes on disk per table with its indexes (SQLite's `dbstat`). */
   tables: Record<string, number>
@@ -44,13 +48,19 @@ export function benchDocuments(total: number): LakeDocument[] {
   return [...data.published, ...data.drafts].sort((a, b) => rank(a) - rank(b))
 }
 
+type WritePhase = 'import' | 'mutate'
+
 interface ClientReport {
-  phase: 'import' | 'mutate'
+  phase: WritePhase
   seconds: number
   documents: number
 }
 
-export async function measureWrites(total: number, batch: number): Promise<WriteFigures> {
+export async function measureWrites(
+  total: number,
+  batch: number,
+  only?: WritePhase,
+): Promise<WriteFigures> {
   const jsonBytes = benchDocuments(total).reduce(
     (sum, doc) => sum + Buffer.byteLength(JSON.stringify(doc)),
     0,
@@ -65,7 +75,7 @@ export async function measureWrites(total: number, batch: number): Promise<Write
       process.execPath,
       [
         fileURLToPath(new URL('./writeClient.ts', import.meta.url)),
-        JSON.stringify({url: lake.url, token: lake.adminToken, total, batch}),
+        JSON.stringify({url: lake.url, token: lake.adminToken, total, batch, only}),
       ],
       {stdio: ['ignore', 'pipe', 'inherit']},
     )
@@ -80,8 +90,14 @@ export async function measureWrites(total: number, batch: number): Promise<Write
       }
     }
     const [code] = (await once(child, 'close')) as [number | null]
-    if (code !== 0 || reports.length !== 2) throw new Error(`bench/writeClient.ts exited ${code}`)
-    const [imported, mutated] = reports
+    const expected = only ? 1 : 2
+    if (code !== 0 || reports.length !== expected) {
+      throw new Error(`bench/writeClient.ts exited ${code}`)
+    }
+    const rate = (phase: WritePhase) => {
+      const report = reports.find((candidate) => candidate.phase === phase)
+      return report ? report.documents / report.seconds : NaN
+    }
 
     lake.server.storage.db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
     const path = lake.server.storage.path
@@ -89,12 +105,13 @@ export async function measureWrites(total: number, batch: number): Promise<Write
     const tables = tableSizes(lake.server.storage.db)
     return {
       tables,
-      documents: imported.documents,
-      importPerSecond: imported.documents / imported.seconds,
-      importStallMs,
-      mutatePerSecond: mutated.documents / mutated.seconds,
+      documents: reports[0].documents,
+      importPerSecond: rate('import'),
+      importStallMs: only === 'mutate' ? NaN : importStallMs,
+      mutatePerSecond: rate('mutate'),
       // Two datasets hold the documents: compare against twice their JSON.
-      jsonBytes: 2 * jsonBytes,
+      jsonBytes: (only ? 1 : 2) * jsonBytes,
+      datasets: only ? 1 : 2,
       diskBytes,
     }
   } finally {
@@ -129,30 +146,36 @@ function sizeIfExists(path: string): number {
 
 export function writeTable(f: WriteFigures): string {
   const mb = (bytes: number) => (bytes / 1e6).toFixed(1)
+  const rows: Array<Array<string | number>> = [
+    ['documents per dataset', f.documents],
+    ['/data/import, documents/s', f.importPerSecond.toFixed(0)],
+    ['  longest main-thread stall during it, ms', f.importStallMs.toFixed(0)],
+    ['batched /data/mutate, documents/s', f.mutatePerSecond.toFixed(0)],
+    [`documents JSON, MB (${f.datasets === 2 ? 'both datasets' : 'one dataset'})`, mb(f.jsonBytes)],
+    ['database on disk, MB', mb(f.diskBytes)],
+    ['disk ÷ JSON', `${(f.diskBytes / f.jsonBytes).toFixed(2)}×`],
+    ...Object.entries(f.tables)
+      .filter(([, bytes]) => bytes >= f.diskBytes / 100)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, bytes]) => [
+        `  ${name} (with indexes), MB`,
+        `${mb(bytes)} (${((100 * bytes) / f.diskBytes).toFixed(0)}%)`,
+      ]),
+  ]
+  // A phase left out (BENCH_WRITE_ONLY) has NaN figures: its rows are not printed.
   return table(
     ['measure', 'value'],
-    [
-      ['documents per dataset', f.documents],
-      ['/data/import, documents/s', f.importPerSecond.toFixed(0)],
-      ['  longest main-thread stall during it, ms', f.importStallMs.toFixed(0)],
-      ['batched /data/mutate, documents/s', f.mutatePerSecond.toFixed(0)],
-      ['documents JSON, MB (both datasets)', mb(f.jsonBytes)],
-      ['database on disk, MB', mb(f.diskBytes)],
-      ['disk ÷ JSON', `${(f.diskBytes / f.jsonBytes).toFixed(2)}×`],
-      ...Object.entries(f.tables)
-        .filter(([, bytes]) => bytes >= f.diskBytes / 100)
-        .sort((a, b) => b[1] - a[1])
-        .map(([name, bytes]) => [
-          `  ${name} (with indexes), MB`,
-          `${mb(bytes)} (${((100 * bytes) / f.diskBytes).toFixed(0)}%)`,
-        ]),
-    ],
+    rows.filter((row) => !String(row[1]).startsWith('NaN')),
   )
 }
 
 if (import.meta.main) {
   const total = Number(process.env.BENCH_DOCS) || 100_000
   const batch = Number(process.env.BENCH_WRITE_BATCH) || 500
+  const only = process.env.BENCH_WRITE_ONLY
+  if (only !== undefined && only !== 'import' && only !== 'mutate') {
+    throw new Error(`BENCH_WRITE_ONLY must be "import" or "mutate", not ${JSON.stringify(only)}`)
+  }
   console.log(`Write path (${total} generated documents, mutation batches of ${batch})\n`)
-  console.log(writeTable(await measureWrites(total, batch)))
+  console.log(writeTable(await measureWrites(total, batch, only)))
 }
