@@ -31,6 +31,9 @@ export interface WriteFigures {
   importPerSecond: number
   /** The longest the lake's main thread was busy without a break during the import, ms. */
   importStallMs: number
+  /** The lake's main-thread CPU time per `/data/mutate` request, ms (steadier than the rate
+   *  on a loaded machine). */
+  mutateCpuMsPerRequest: number
   mutatePerSecond: number
   /** The documents' JSON in every dataset written (two, or one with BENCH_WRITE_ONLY). */
   jsonBytes: number
@@ -81,13 +84,16 @@ export async function measureWrites(
     )
     const reports: ClientReport[] = []
     let importStallMs = 0
+    // The bench's main thread is the lake's: during the mutate phase it does only the lake's work.
+    let mutateCpu = process.threadCpuUsage()
     for await (const line of createInterface({input: child.stdout})) {
       const report = JSON.parse(line) as ClientReport
       reports.push(report)
       if (report.phase === 'import') {
         stalls.disable()
         importStallMs = stalls.max / 1e6
-      }
+        mutateCpu = process.threadCpuUsage()
+      } else mutateCpu = process.threadCpuUsage(mutateCpu)
     }
     const [code] = (await once(child, 'close')) as [number | null]
     const expected = only ? 1 : 2
@@ -109,6 +115,10 @@ export async function measureWrites(
       importPerSecond: rate('import'),
       importStallMs: only === 'mutate' ? NaN : importStallMs,
       mutatePerSecond: rate('mutate'),
+      mutateCpuMsPerRequest:
+        only === 'import'
+          ? NaN
+          : (mutateCpu.user + mutateCpu.system) / 1000 / Math.ceil(reports[0].documents / batch),
       // Two datasets hold the documents: compare against twice their JSON.
       jsonBytes: (only ? 1 : 2) * jsonBytes,
       datasets: only ? 1 : 2,
@@ -151,6 +161,7 @@ export function writeTable(f: WriteFigures): string {
     ['/data/import, documents/s', f.importPerSecond.toFixed(0)],
     ['  longest main-thread stall during it, ms', f.importStallMs.toFixed(0)],
     ['batched /data/mutate, documents/s', f.mutatePerSecond.toFixed(0)],
+    ['  lake main-thread CPU per request, ms', f.mutateCpuMsPerRequest.toFixed(1)],
     [`documents JSON, MB (${f.datasets === 2 ? 'both datasets' : 'one dataset'})`, mb(f.jsonBytes)],
     ['database on disk, MB', mb(f.diskBytes)],
     ['disk ÷ JSON', `${(f.diskBytes / f.jsonBytes).toFixed(2)}×`],
