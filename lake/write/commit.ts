@@ -31,6 +31,8 @@ export interface CommitRequest {
   timestamp?: string
   /** Refuses the applied transaction by throwing, before anything is written (also on dryRun). */
   authorize?: (tx: CommittedTransaction) => void
+  /** `mutations` were parsed from the request body for this commit alone (lake/write/mutations.ts). */
+  parsedInput?: boolean
 }
 
 /** Committed state of a dataset as lake/write/mutations.ts needs it. */
@@ -133,6 +135,7 @@ export function commitMutations(
     source: documentSource(storage, request.dataset),
     autoGenerateArrayKeys: request.autoGenerateArrayKeys,
     skipCrossDatasetReferenceValidation: request.skipCrossDatasetReferenceValidation,
+    parsedInput: request.parsedInput,
   })
   request.authorize?.(tx)
   if (request.dryRun) return tx

@@ -76,6 +76,9 @@ export interface TransactionInput {
   source: DocumentSource
   autoGenerateArrayKeys?: boolean
   skipCrossDatasetReferenceValidation?: boolean
+  /** The mutations were parsed from JSON text for this transaction alone (a request body), so
+   *  their documents are taken as they are instead of deep-copied (see `TransactionStateOptions`). */
+  parsedInput?: boolean
 }
 
 export type MutationResult = CommittedTransaction['results'][number]
@@ -130,6 +133,14 @@ export interface TransactionStateOptions {
   /** The `_createdAt`/`_updatedAt` value for documents written now. */
   now: string
   autoGenerateArrayKeys?: boolean
+  /**
+   * The mutations' documents came from `JSON.parse` of a request body and nothing else holds
+   * them: a created document's content is then used as it is, not copied through JSON (a copy
+   * of 500 documents was a tenth of a batched request's time). It is shared with the
+   * transaction's `mutations`, which, like committed documents, are never mutated. Array keys
+   * are added in place, so with `autoGenerateArrayKeys` the content is still copied.
+   */
+  parsedInput?: boolean
 }
 
 /**
@@ -226,7 +237,15 @@ export class TransactionState {
     index: number,
   ): void {
     if (!isRecord(body)) return invalid(index, `"${kind}" needs a document object`)
-    const {_id: suppliedId, _type, _rev, _createdAt, _updatedAt, ...content} = jsonClone(body)
+    const owned = this.options.parsedInput && !this.options.autoGenerateArrayKeys
+    const {
+      _id: suppliedId,
+      _type,
+      _rev,
+      _createdAt,
+      _updatedAt,
+      ...content
+    } = owned ? body : jsonClone(body)
     let id: unknown = suppliedId
     if (kind === 'create') {
       if (id === undefined || id === null || id === '') id = randomBase62(22)
@@ -380,6 +399,7 @@ export function applyTransaction(input: TransactionInput): CommittedTransaction 
     transactionId: input.transactionId,
     now: documentTimestamp(input.timestamp),
     autoGenerateArrayKeys: input.autoGenerateArrayKeys,
+    parsedInput: input.parsedInput,
   })
   mutations.forEach((mutation, index) => state.apply(mutation, index))
 

@@ -31,6 +31,7 @@ export async function handleMutate(ctx: RequestContext): Promise<void> {
           applied.mutations,
           applied.changes.map((change) => change.id),
         ),
+      parsedInput: true,
     }),
   )
   const returnIds = flag(ctx.search, 'returnIds')

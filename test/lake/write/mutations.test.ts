@@ -662,6 +662,28 @@ describe('applyTransaction: autoGenerateArrayKeys', () => {
   })
 })
 
+describe('applyTransaction: parsedInput (a request body owned by the transaction)', () => {
+  const body = () =>
+    JSON.parse(
+      '{"mutations": [{"createOrReplace": {"_id": "c1", "_type": "post", "list": [{"a": 1}]}}]}',
+    ).mutations as Mutation[]
+
+  it('gives the same document as a copied input, and leaves the mutations as they were', () => {
+    const mutations = body()
+    const tx = run(new MemorySource(), mutations, {parsedInput: true})
+    expect(tx.changes[0].after).toEqual(run(new MemorySource(), body()).changes[0].after)
+    expect(tx.mutations).toEqual(body())
+  })
+
+  it('still copies with autoGenerateArrayKeys: the keys land in the document, not in the mutations', () => {
+    const mutations = body()
+    const tx = run(new MemorySource(), mutations, {parsedInput: true, autoGenerateArrayKeys: true})
+    const list = after(tx, 'c1')?.list as Array<Record<string, unknown>>
+    expect(list[0]._key).toMatch(/^[0-9a-f]{12}$/)
+    expect(mutations).toEqual(body())
+  })
+})
+
 describe('applyTransaction: malformed input (400)', () => {
   const cases: Array<[string, Mutation[]]> = [
     ['unknown mutation kind', [{frobnicate: {}}]],
