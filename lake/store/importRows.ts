@@ -3,11 +3,11 @@
  * builds these rows while it parses the NDJSON (it has the committed state in its memory copy),
  * and the import writer's thread only runs the statements (lake/store/importSession.ts). The
  * rules are the commit's own: the log row leaves out a `before` that is the document's last
- * logged revision (lake/store/transactions.ts), references are diffed against the committed
- * revision's ({@link referenceChanges}), unchanged text is not re-indexed ({@link changedText}).
+ * logged revision (lake/store/transactions.ts), unchanged text is not re-indexed
+ * ({@link changedText}); references are not written (the reference index is derived from the
+ * memory copy: lake/store/documents.ts).
  */
 import type {LakeDocument} from '../core/types.ts'
-import {referenceChanges} from './documents.ts'
 import {changedText} from './textIndex.ts'
 
 /** One imported document's rows. Plain data: it is posted to the writer's thread. */
@@ -22,15 +22,11 @@ export interface ImportRow {
   beforeFromLog: boolean
   /** Whether the document is committed (its `documents` row exists). */
   existing: boolean
-  /** Referenced ids the committed revision has and this one has not. */
-  removedRefs: string[]
-  /** References new or changed in strength: `[to_id, strong]`. */
-  putRefs: Array<[to: string, strong: number]>
   /** Text for the full-text index, or null when it is the committed revision's. */
   text: string | null
   /**
    * A later line of the same import with an id an earlier line had: this row replaces that
-   * line's rows (its log row's `after`, its text, its references), diffed against the same
+   * line's rows (its log row's `after`, its text), diffed against the same
    * committed revision.
    */
   replaces: boolean
@@ -50,7 +46,6 @@ export interface ImportedDocument {
 export function importRow(dataset: string, imported: ImportedDocument): ImportRow {
   const {doc, before, replaces} = imported
   const fromLog = before !== null && imported.beforeLogged
-  const {removed, put} = referenceChanges(dataset, before, doc)
   return {
     id: doc._id,
     type: doc._type,
@@ -58,8 +53,6 @@ export function importRow(dataset: string, imported: ImportedDocument): ImportRo
     before: before === null || fromLog ? null : JSON.stringify(before),
     beforeFromLog: fromLog,
     existing: before !== null,
-    removedRefs: removed,
-    putRefs: put,
     // A replacing line's text is always written: the earlier line may have changed it.
     text: replaces ? changedText(doc, null) : changedText(doc, before),
     replaces,

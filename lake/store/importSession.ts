@@ -28,7 +28,6 @@ export class ImportSession {
   /** The transaction's log sequence number, once it is open. */
   #seq: number | null = null
   readonly #ids: string[] = []
-  readonly #references = new Map<string, Pick<ImportRow, 'removedRefs' | 'putRefs'>>()
 
   constructor(stores: Stores, header: ImportHeader) {
     this.#stores = stores
@@ -49,29 +48,16 @@ export class ImportSession {
     log.appendDocuments(dataset, seq, appended)
     for (const row of rows) if (row.replaces) log.replaceAfter(dataset, row.id, seq, row.after)
     documents.writeImported(dataset, rows, seq)
-    for (const row of rows) {
-      const {removedRefs, putRefs} = row
-      if (removedRefs.length > 0 || putRefs.length > 0) {
-        this.#references.set(row.id, {removedRefs, putRefs})
-      } else if (row.replaces) this.#references.delete(row.id)
-    }
   }
 
-  /** Writes the references and commits (or only creates the dataset, when no rows came). */
+  /** Commits (or only creates the dataset, when no rows came). */
   commit(): void {
-    const {database, datasets, documents, log} = this.#stores
+    const {database, datasets, log} = this.#stores
     const {dataset, timestamp} = this.#header
     if (this.#seq === null) {
       datasets.create(dataset, 'public', timestamp)
       return
     }
-    const removed: Array<[to: string, from: string]> = []
-    const put: Array<[to: string, from: string, strong: number]> = []
-    for (const [from, {removedRefs, putRefs}] of this.#references) {
-      for (const to of removedRefs) removed.push([to, from])
-      for (const [to, strong] of putRefs) put.push([to, from, strong])
-    }
-    documents.writeReferences(dataset, removed, put)
     log.setDocumentIds(this.#seq, this.#ids)
     database.commit()
   }

@@ -16,10 +16,12 @@
  *
  * `documents_text` is the FTS5 full-text index of the documents (lake/store/textIndex.ts).
  *
- * `refs` holds every `_ref` of every document (strong, weak, cross-dataset and global alike), so
- * `references()` can be answered from it exactly; `strong = 1` marks the local strong references
- * that block deletes. It has no index by `from_id`: a write removes a document's old references
- * by the previous revision's `_ref`s, which it has at hand.
+ * `refs` (every `_ref` of every document, `strong = 1` for the local strong references that block
+ * deletes) is no longer written or read by commits: keyed by the referenced id, it sent a batch's
+ * writes to a random page per reference (three quarters of the pages a commit of 500 new
+ * documents wrote). The reference index is derived from the documents in memory instead
+ * (lake/store/documents.ts; the query workers' in lake/groq/documentIndexes.ts). The table stays
+ * for the layout migrations (lake/store/migrate.ts), which still fill it.
  */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS datasets (
