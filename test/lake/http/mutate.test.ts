@@ -48,6 +48,32 @@ describe('mutate', () => {
     expect(await client.getDocument('target')).toBeDefined()
   })
 
+  it('keeps the delete check current through patches, deletes and imports', async () => {
+    const client = lake.client({dataset: 'refs-follow'})
+    await client
+      .transaction()
+      .create({_id: 'target', _type: 'thing'})
+      .create({_id: 'a', _type: 'thing', ref: {_type: 'reference', _ref: 'target'}})
+      .commit()
+    // The first check builds the dataset's reference index; the commits below must update it.
+    await expect(client.delete('target')).rejects.toMatchObject({statusCode: 409})
+    await client.patch('a').unset(['ref']).commit()
+    const imported = await raw('/v1/data/import/refs-follow', {
+      method: 'POST',
+      headers: {'content-type': 'application/x-ndjson'},
+      body: JSON.stringify({_id: 'b', _type: 'thing', ref: {_type: 'reference', _ref: 'target'}}),
+    })
+    expect(imported.status).toBe(200)
+    const refused = await client.delete('target').catch((error: unknown) => error)
+    expect(refused).toMatchObject({
+      statusCode: 409,
+      response: {body: {error: {items: [{error: {referencingIDs: ['b']}}]}}},
+    })
+    await client.delete('b')
+    await client.delete('target')
+    expect(await client.getDocument('target')).toBeUndefined()
+  })
+
   it('dryRun computes the response and writes nothing', async () => {
     const client = lake.client({dataset: 'dry'})
     await client.create({_id: 'base', _type: 'thing'})
