@@ -7,17 +7,18 @@
  * after another from any older layout.
  *
  * Version 0 → 1: document bodies move to rowid tables, the log's `before` copies that repeat the
- * previous revision are dropped, transaction mutations are deflated, `refs` is rebuilt with
- * every reference (weak, cross-dataset and global too) and the full-text index is built, both
- * from the documents.
+ * previous revision are dropped, transaction mutations are deflated, and the full-text index is
+ * built from the documents (`refs` is left empty: step 2 → 3 drops it).
  *
  * Version 1 → 2: `documents.body` is dropped where the document's last log row holds the same
  * revision (`documents.seq` points at that row instead), so the current revision is stored once;
  * the indexes `refs_from` and `transaction_documents_seq` are dropped (nothing reads them).
  * Rowids of `documents` are kept, so the full-text index stays valid.
+ *
+ * Version 2 → 3: the `refs` table is dropped; the reference index is derived from the documents in
+ * memory (lake/store/documents.ts).
  */
 import type {DatabaseSync} from 'node:sqlite'
-import {findReferences, isLocalReference} from '../core/references.ts'
 import type {LakeDocument} from '../core/types.ts'
 import {deflateJson} from './compression.ts'
 import {SCHEMA, SCHEMA_VERSION} from './schema.ts'
@@ -66,7 +67,11 @@ CREATE TABLE documents (
 );
 `
 
-const STEPS: ReadonlyArray<(db: DatabaseSync) => void> = [upgradeToVersion1, upgradeToVersion2]
+const STEPS: ReadonlyArray<(db: DatabaseSync) => void> = [
+  upgradeToVersion1,
+  upgradeToVersion2,
+  upgradeToVersion3,
+]
 
 /** Brings the database to {@link SCHEMA_VERSION}; returns the version it had. */
 export function migrate(db: DatabaseSync): number {
@@ -135,17 +140,9 @@ function upgradeToVersion1(db: DatabaseSync): void {
     }
   }
   const insertText = db.prepare('INSERT INTO documents_text (rowid, text) VALUES (?, ?)')
-  const insertRef = db.prepare(
-    'INSERT INTO refs (dataset, from_id, to_id, strong) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET strong = max(strong, excluded.strong)',
-  )
-  for (const row of db.prepare('SELECT rowid, dataset, id, body FROM documents').all()) {
-    const dataset = String(row.dataset)
+  for (const row of db.prepare('SELECT rowid, body FROM documents').all()) {
     const doc = JSON.parse(String(row.body)) as LakeDocument
     insertText.run(row.rowid as number, documentText(doc))
-    for (const reference of findReferences(doc)) {
-      const strong = !reference.weak && isLocalReference(reference, dataset) ? 1 : 0
-      insertRef.run(dataset, String(row.id), reference.ref, strong)
-    }
   }
 }
 
@@ -171,4 +168,8 @@ function upgradeToVersion2(db: DatabaseSync): void {
       ORDER BY d.rowid;
     DROP TABLE documents_v1;
   `)
+}
+
+function upgradeToVersion3(db: DatabaseSync): void {
+  db.exec('DROP INDEX IF EXISTS refs_from; DROP TABLE IF EXISTS refs;')
 }

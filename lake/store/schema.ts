@@ -16,12 +16,10 @@
  *
  * `documents_text` is the FTS5 full-text index of the documents (lake/store/textIndex.ts).
  *
- * `refs` (every `_ref` of every document, `strong = 1` for the local strong references that block
- * deletes) is no longer written or read by commits: keyed by the referenced id, it sent a batch's
- * writes to a random page per reference (three quarters of the pages a commit of 500 new
- * documents wrote). The reference index is derived from the documents in memory instead
- * (lake/store/documents.ts; the query workers' in lake/groq/documentIndexes.ts). The table stays
- * for the layout migrations (lake/store/migrate.ts), which still fill it.
+ * Layout 3 has no `refs` table: keyed by the referenced id, its rows sent a batch's writes to a
+ * random page per reference (three quarters of the pages a commit of 500 new documents wrote).
+ * The reference index is derived from the documents in memory instead (lake/store/documents.ts;
+ * the query workers' in lake/groq/documentIndexes.ts).
  */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS datasets (
@@ -46,13 +44,6 @@ CREATE INDEX IF NOT EXISTS documents_system_type ON documents (dataset, type, id
 CREATE VIRTUAL TABLE IF NOT EXISTS documents_text USING fts5(
   text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0'
 );
-CREATE TABLE IF NOT EXISTS refs (
-  dataset TEXT NOT NULL,
-  from_id TEXT NOT NULL,
-  to_id TEXT NOT NULL,
-  strong INTEGER NOT NULL DEFAULT 1,
-  PRIMARY KEY (dataset, to_id, from_id)
-) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS transactions (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   dataset TEXT NOT NULL,
@@ -98,7 +89,7 @@ CREATE TABLE IF NOT EXISTS studio_keyvalue (
 `
 
 /** The storage layout this code writes (`PRAGMA user_version`). */
-export const SCHEMA_VERSION = 2
+export const SCHEMA_VERSION = 3
 
 /**
  * The JSON of the current revision of the `documents d` row, read with
@@ -114,9 +105,4 @@ export const SYSTEM_TYPE_PREFIX = 'system.'
 export const SYSTEM_TYPE_CONDITION = "type GLOB 'system.*'"
 
 /** Tables holding one dataset's data (dropped with the dataset). */
-export const DATASET_TABLES = [
-  'documents',
-  'refs',
-  'transactions',
-  'transaction_documents',
-] as const
+export const DATASET_TABLES = ['documents', 'transactions', 'transaction_documents'] as const
