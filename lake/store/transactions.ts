@@ -34,6 +34,11 @@ export interface TransactionFilter {
   authors?: string[]
   reverse?: boolean
   limit?: number
+  /** Read the before/after states of only these documents (history's
+   *  `includeIdentifiedDocumentsOnly`): a large import's transaction is not parsed whole. */
+  statesOf?: readonly string[]
+  /** Leave `mutations` empty (history's `excludeMutations`). */
+  withoutMutations?: boolean
 }
 
 /** The `before` of a `transaction_documents td` row, also when it is the previous revision. */
@@ -256,12 +261,17 @@ export class TransactionLog {
       args.push(filter.limit)
     }
     const rows = this.database.db.prepare(sql).all(...args)
-    const documentsOf = this.database.stmt(
-      `SELECT td.doc_id, ${BEFORE} AS before, td.after FROM transaction_documents td WHERE td.dataset = ? AND td.seq = ? ORDER BY td.rowid`,
-    )
+    const only = filter.statesOf
+    const documentsOf = only
+      ? this.database.db.prepare(
+          `SELECT td.doc_id, ${BEFORE} AS before, td.after FROM transaction_documents td WHERE td.dataset = ? AND td.seq = ? AND td.doc_id IN (${placeholders(only.length)}) ORDER BY td.rowid`,
+        )
+      : this.database.stmt(
+          `SELECT td.doc_id, ${BEFORE} AS before, td.after FROM transaction_documents td WHERE td.dataset = ? AND td.seq = ? ORDER BY td.rowid`,
+        )
     return rows.map((row) => {
       const seq = Number(row.seq)
-      const documents = documentsOf.all(dataset, seq).map((d) => ({
+      const documents = documentsOf.all(dataset, seq, ...(only ?? [])).map((d) => ({
         id: String(d.doc_id),
         before: parseDocument(d.before as string | null),
         after: parseDocument(d.after as string | null),
@@ -271,7 +281,7 @@ export class TransactionLog {
         id: String(row.id),
         timestamp: String(row.timestamp),
         author: String(row.author),
-        mutations: mutationsOf(row.mutations, documents),
+        mutations: filter.withoutMutations ? [] : mutationsOf(row.mutations, documents),
         documentIDs: JSON.parse(String(row.document_ids)) as string[],
         documents,
       }

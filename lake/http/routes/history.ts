@@ -95,6 +95,10 @@ export function handleHistoryTransactions(ctx: RequestContext): void {
   const onlyIdentified = flag(search, 'includeIdentifiedDocumentsOnly')
   const excludeMutations = flag(search, 'excludeMutations')
   const withEffects = search.get('effectFormat') === 'mendoza'
+  // Only what the answer shows is read: the Studio asks with both flags, and an imported
+  // document's transaction may hold every document of the import.
+  if (onlyIdentified) filter.statesOf = ids
+  if (excludeMutations) filter.withoutMutations = true
   const wanted = new Set(ids)
   const shown = (id: string) => mayRead(access, id) && (!onlyIdentified || wanted.has(id))
   const lines = storage.transactions(dataset.name, filter).map((tx) => {
