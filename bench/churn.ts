@@ -451,6 +451,9 @@ async function listenerLoop(client: SanityClient, until: () => boolean) {
   }
 }
 
+const STUDIO_HISTORY =
+  'effectFormat=mendoza&excludeContent=true&excludeMutations=true&includeIdentifiedDocumentsOnly=true&reverse=true&limit=50'
+
 async function historyLoop(url: string, token: string, pools: Pools, until: () => boolean) {
   const headers = {Authorization: `Bearer ${token}`}
   for (let n = 0; !until(); n++) {
@@ -459,8 +462,9 @@ async function historyLoop(url: string, token: string, pools: Pools, until: () =
       n % 2 === 0
         ? ['last revision', `/data/history/${DATASET}/documents/${id}?lastRevision=true`]
         : [
-            'transactions',
-            `/data/history/${DATASET}/transactions/${id}?excludeContent=true&limit=20`,
+            // What the Studio's history panel asks (sanity 6.9.2's timeline).
+            'transactions (Studio)',
+            `/data/history/${DATASET}/transactions/${id},drafts.${id}?${STUDIO_HISTORY}`,
           ]
     const answered = await measured('history', shape, async () => {
       const res = await fetch(`${url}/${API}${path}`, {headers})
