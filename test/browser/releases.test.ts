@@ -194,8 +194,9 @@ describe('content releases in the Studio on the lake (Chromium)', () => {
       const when = new Date(clock.now() + 2 * 24 * 3_600_000)
       when.setUTCHours(10, 0, 0, 0)
       const intended = page.locator('[data-ui="Popover"] input').first()
-      await intended.fill(formatForStudio(when))
-      await intended.press('Tab')
+      // Under load the popover renders again while it opens: allow a step's time, as elsewhere.
+      await intended.fill(formatForStudio(when), {timeout: STEP})
+      await intended.press('Tab', {timeout: STEP})
       // Closing the picker (a click outside it) saves the release type and date.
       await page.mouse.click(900, 250)
       await expect
