@@ -1,4 +1,5 @@
 /** Catching and reading the Sanity-shaped errors the pure lake modules throw, for their tests. */
+import type {ClientError} from '@sanity/client'
 import {expect} from 'vitest'
 
 import {LakeError} from '../../lake/core/errors.ts'
@@ -28,4 +29,14 @@ export interface LakeErrorBody {
 
 export function lakeErrorBody(error: LakeError): LakeErrorBody {
   return error.body as LakeErrorBody
+}
+
+/** Awaits a request that must fail (a @sanity/client call) and returns its ClientError. */
+export async function requestFailure(promise: Promise<unknown>): Promise<ClientError> {
+  try {
+    await promise
+  } catch (error) {
+    return error as ClientError
+  }
+  throw new Error('expected the request to fail')
 }

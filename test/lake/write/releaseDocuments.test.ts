@@ -6,9 +6,10 @@
  * both, as the Studio needs, and /data/import (the administrator's verbatim restore) may still
  * write release documents.
  */
-import type {ClientError, SanityClient} from '@sanity/client'
+import type {SanityClient} from '@sanity/client'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {rawRequest, startTestLake, type TestLake} from '../../../testkit/lake.ts'
+import {requestFailure} from '../../helpers/lakeError.ts'
 
 const RELEASE = 'rGuard'
 const RELEASE_ID = `_.releases.${RELEASE}`
@@ -30,15 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await lake.stop()
 })
-
-async function failure(promise: Promise<unknown>): Promise<ClientError> {
-  try {
-    await promise
-  } catch (error) {
-    return error as ClientError
-  }
-  throw new Error('expected the request to fail')
-}
 
 interface ErrorBody {
   error: {
@@ -70,7 +62,7 @@ describe('release documents through /data/mutate', () => {
     ]
     for (const client of [editor, admin]) {
       for (const {mutations, index} of attempts) {
-        const error = await failure(client.mutate(mutations as never))
+        const error = await requestFailure(client.mutate(mutations as never))
         expect(error.statusCode).toBe(403)
         const body = error.response.body as ErrorBody
         expect(body.error.type).toBe('mutationError')
@@ -88,7 +80,7 @@ describe('release documents through /data/mutate', () => {
   })
 
   it('refuses a delete or patch by query that reaches a release document, and a dry run', async () => {
-    const byQuery = await failure(
+    const byQuery = await requestFailure(
       editor.mutate([
         {patch: {id: 'city-mora', set: {name: 'Mora kommun'}}},
         {delete: {query: '*[_type == "system.release"]'}},
@@ -96,7 +88,7 @@ describe('release documents through /data/mutate', () => {
     )
     expect(byQuery.statusCode).toBe(403)
     expect((byQuery.response.body as ErrorBody).error.items?.[0].index).toBe(1)
-    const patched = await failure(
+    const patched = await requestFailure(
       editor.patch({query: '*[_id in path("_.releases.*")]'}).set({state: 'published'}).commit(),
     )
     expect(patched.statusCode).toBe(403)
@@ -134,7 +126,7 @@ describe('release documents through document actions', () => {
       },
     ]
     for (const action of actions) {
-      const error = await failure(editor.action(action as never))
+      const error = await requestFailure(editor.action(action as never))
       expect(error.statusCode).toBe(400)
       const body = error.response.body as ErrorBody
       expect(body.error.type).toBe('actionError')
@@ -146,7 +138,7 @@ describe('release documents through document actions', () => {
       _type: 'system.release',
       state: 'published',
     })
-    const publish = await failure(
+    const publish = await requestFailure(
       editor.action({
         actionType: 'sanity.action.document.publish',
         draftId: `drafts.${RELEASE_ID}`,

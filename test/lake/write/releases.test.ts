@@ -9,6 +9,7 @@ import type {ClientError, SanityClient} from '@sanity/client'
 import {createContentClient} from '../../../delivery/client.ts'
 import {mayRead} from '../../../lake/auth/access.ts'
 import {startTestLake, type TestLake} from '../../../testkit/lake.ts'
+import {requestFailure} from '../../helpers/lakeError.ts'
 
 let lake: TestLake
 let client: SanityClient
@@ -24,15 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await lake?.stop()
 })
-
-async function failure(promise: Promise<unknown>): Promise<ClientError> {
-  try {
-    await promise
-  } catch (error) {
-    return error as ClientError
-  }
-  throw new Error('expected the request to fail')
-}
 
 function itemError(error: ClientError): {type: string; description: string} {
   const body = error.response.body as {
@@ -172,7 +164,7 @@ describe('a release through its whole lifecycle', () => {
     const {transactionId} = await client.releases.publish({releaseId})
     expect((await client.getDocument('one-a'))?.twin).toEqual({_type: 'reference', _ref: 'one-b'})
     // The reference is strong now: one-b cannot be deleted from under one-a.
-    expect((await failure(client.delete('one-b'))).statusCode).toBe(409)
+    expect((await requestFailure(client.delete('one-b'))).statusCode).toBe(409)
     expect((await client.getDocument('one-a'))?._rev).toBe(transactionId)
     expect((await client.getDocument('one-b'))?._rev).toBe(transactionId)
     expect((await client.releases.get({releaseId}))?._rev).toBe(transactionId)
@@ -197,7 +189,7 @@ describe('importing a release (sanity.action.release.import, as @sanity/import s
       })
     await importAction('fail', 'Importerad')
     expect(await client.releases.get({releaseId: 'rImported'})).toMatchObject(document)
-    expect((await failure(importAction('fail', 'Igen'))).statusCode).toBe(409)
+    expect((await requestFailure(importAction('fail', 'Igen'))).statusCode).toBe(409)
     await importAction('ignore', 'Ignorerad')
     expect((await client.releases.get({releaseId: 'rImported'}))?.metadata.title).toBe('Importerad')
     await importAction('replace', 'Ersatt')
@@ -215,7 +207,7 @@ describe('invalid requests answer as Sanity does, and change nothing', () => {
       [client.releases.unarchive({releaseId}), 'active to active'],
     ]
     for (const [request, transition] of cases) {
-      const error = await failure(request)
+      const error = await requestFailure(request)
       expect(error.statusCode).toBe(409)
       expect(itemError(error)).toMatchObject({
         type: 'releaseStateTransitionError',
@@ -223,33 +215,35 @@ describe('invalid requests answer as Sanity does, and change nothing', () => {
       })
     }
     await client.releases.schedule({releaseId, publishAt: '2099-01-01T00:00:00.000Z'})
-    const publishScheduled = await failure(client.releases.publish({releaseId}))
+    const publishScheduled = await requestFailure(client.releases.publish({releaseId}))
     expect(itemError(publishScheduled).description).toContain('from state scheduled to published')
-    const archiveScheduled = await failure(client.releases.archive({releaseId}))
+    const archiveScheduled = await requestFailure(client.releases.archive({releaseId}))
     expect(itemError(archiveScheduled).description).toContain('from state scheduled to archived')
     expect((await client.releases.get({releaseId}))?.state).toBe('scheduled')
   })
 
   it('answers a missing release, a bad id and a bad publishAt clearly', async () => {
-    const missing = await failure(client.releases.publish({releaseId: 'rNope'}))
+    const missing = await requestFailure(client.releases.publish({releaseId: 'rNope'}))
     expect(missing.statusCode).toBe(409)
     expect(itemError(missing)).toMatchObject({
       type: 'documentNotFoundError',
       description: 'Release "rNope" does not exist',
     })
-    const badId = await failure(client.releases.create({releaseId: 'r.dot'}))
+    const badId = await requestFailure(client.releases.create({releaseId: 'r.dot'}))
     expect(badId.statusCode).toBe(400)
     await client.releases.create({releaseId: 'rBadTime'})
-    const badTime = await failure(client.releases.schedule({releaseId: 'rBadTime', publishAt: 'x'}))
+    const badTime = await requestFailure(
+      client.releases.schedule({releaseId: 'rBadTime', publishAt: 'x'}),
+    )
     expect(badTime.statusCode).toBe(400)
     expect(itemError(badTime).description).toBe('"publishAt" must be an ISO 8601 date-time')
-    const taken = await failure(client.releases.create({releaseId: 'rBadTime'}))
+    const taken = await requestFailure(client.releases.create({releaseId: 'rBadTime'}))
     expect(taken.statusCode).toBe(409)
   })
 
   it('lets edit change the metadata only', async () => {
     await client.releases.create({releaseId: 'rEdit'})
-    const error = await failure(
+    const error = await requestFailure(
       client.releases.edit({releaseId: 'rEdit', patch: {set: {state: 'published'}}}),
     )
     expect(error.statusCode).toBe(400)
@@ -269,7 +263,7 @@ describe('invalid requests answer as Sanity does, and change nothing', () => {
         city: {_type: 'reference', _ref: 'city-missing', _weak: true, _strengthenOnPublish: {}},
       },
     })
-    const error = await failure(client.releases.publish({releaseId}))
+    const error = await requestFailure(client.releases.publish({releaseId}))
     expect(error.statusCode).toBe(409)
     expect(error.message).toContain('city-missing')
     expect((await client.releases.get({releaseId}))?.state).toBe('active')
@@ -287,7 +281,7 @@ describe('invalid requests answer as Sanity does, and change nothing', () => {
       document: {_id: versionId, _type: 'city', name: 'Före'},
     })
     await client.releases.schedule({releaseId, publishAt: '2099-01-01T00:00:00.000Z'})
-    const edit = await failure(
+    const edit = await requestFailure(
       client.action({
         actionType: 'sanity.action.document.edit',
         draftId: versionId,
@@ -297,7 +291,7 @@ describe('invalid requests answer as Sanity does, and change nothing', () => {
     )
     expect(edit.statusCode).toBe(409)
     expect(itemError(edit).type).toBe('releaseLockedError')
-    const discard = await failure(client.discardVersion({releaseId, publishedId: 'locked'}))
+    const discard = await requestFailure(client.discardVersion({releaseId, publishedId: 'locked'}))
     expect(discard.statusCode).toBe(409)
     expect(await raw.getDocument(versionId)).toMatchObject({name: 'Före'})
     await client.releases.unschedule({releaseId})
@@ -315,7 +309,7 @@ describe('invalid requests answer as Sanity does, and change nothing', () => {
       actionType: 'sanity.action.release.create' as const,
       releaseId: `rLimit${i}`,
     }))
-    const error = await failure(client.action(actions))
+    const error = await requestFailure(client.action(actions))
     expect(error.statusCode).toBe(409)
     expect((error as ClientError & {details: unknown}).details).toMatchObject({
       type: 'releaseLimitExceededError',
@@ -346,7 +340,9 @@ describe('who may read releases', () => {
       metadata: {title: 'Hemlig'},
     })
     // The Studio dry-runs each release action to decide which buttons a user gets.
-    const denied = await failure(viewer.releases.archive({releaseId: 'rRead'}, {dryRun: true}))
+    const denied = await requestFailure(
+      viewer.releases.archive({releaseId: 'rRead'}, {dryRun: true}),
+    )
     expect(denied.statusCode).toBe(403)
     expect((denied as ClientError & {details: unknown}).details).toMatchObject({
       type: 'insufficientPermissionsError',
